@@ -1,0 +1,148 @@
+#include "common/file_util.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+
+namespace berth {
+
+namespace {
+std::string read_all(int fd, const std::string& path) {
+    std::string out;
+    char buf[16384];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("read " + path);
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+}
+
+void write_all(int fd, std::string_view data, const std::string& path) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("write " + path);
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+}
+}  // namespace
+
+std::optional<std::string> read_file_if_exists(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::nullopt;
+        throw_errno("open " + path);
+    }
+    return read_all(fd.get(), path);
+}
+
+std::string read_file(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw_errno("open " + path);
+    return read_all(fd.get(), path);
+}
+
+void write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+    std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    if (!fd) throw_errno("create " + tmp);
+    try {
+        write_all(fd.get(), data, tmp);
+        if (::fsync(fd.get()) < 0) throw_errno("fsync " + tmp);
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    fd.reset();
+    if (::rename(tmp.c_str(), path.c_str()) < 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throw_sys("rename " + tmp + " to " + path, err);
+    }
+}
+
+void write_file(const std::string& path, std::string_view data) {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+    if (!fd) throw_errno("open " + path);
+    ssize_t n = ::write(fd.get(), data.data(), data.size());
+    if (n < 0) throw_errno("write " + path);
+}
+
+void mkdir_all(const std::string& path, mode_t mode) {
+    if (path.empty()) return;
+    std::string cur;
+    size_t pos = 0;
+    while (pos != std::string::npos) {
+        size_t next = path.find('/', pos + 1);
+        cur = path.substr(0, next);
+        pos = next;
+        if (cur.empty() || cur == "/") continue;
+        if (::mkdir(cur.c_str(), mode) < 0 && errno != EEXIST) throw_errno("mkdir " + cur);
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) < 0) throw_errno("stat " + path);
+    if (!S_ISDIR(st.st_mode)) throw Error(Errc::invalid_argument, path + " exists and is not a directory");
+}
+
+namespace {
+void remove_at(int parent, const char* name, dev_t dev, const std::string& shown) {
+    struct stat st {};
+    if (::fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT) return;
+        throw_errno("stat " + shown);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT) throw_errno("unlink " + shown);
+        return;
+    }
+    if (st.st_dev != dev) throw Error(Errc::conflict, "refusing to remove " + shown + ": it is a mount point");
+    int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) throw_errno("open " + shown);
+    DIR* dir = ::fdopendir(fd);
+    if (!dir) {
+        ::close(fd);
+        throw_errno("opendir " + shown);
+    }
+    try {
+        while (dirent* ent = ::readdir(dir)) {
+            if (std::strcmp(ent->d_name, ".") == 0 || std::strcmp(ent->d_name, "..") == 0) continue;
+            remove_at(::dirfd(dir), ent->d_name, dev, shown + "/" + ent->d_name);
+        }
+    } catch (...) {
+        ::closedir(dir);
+        throw;
+    }
+    ::closedir(dir);
+    if (::unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno("rmdir " + shown);
+}
+}  // namespace
+
+void remove_all(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) < 0) {
+        if (errno == ENOENT) return;
+        throw_errno("stat " + path);
+    }
+    remove_at(AT_FDCWD, path.c_str(), st.st_dev, path);
+}
+
+bool path_exists(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+}  // namespace berth

@@ -1,0 +1,24 @@
+#pragma once
+// Small file helpers that throw berth::Error with the path in the message.
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace berth {
+
+std::string read_file(const std::string& path);
+// nullopt when the file does not exist; throws on any other error.
+std::optional<std::string> read_file_if_exists(const std::string& path);
+// Writes through a temp file in the same directory, fsyncs it, renames it into place.
+void write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+// Plain write (open O_WRONLY|O_TRUNC): for procfs/cgroupfs/sysfs files, which take one write.
+void write_file(const std::string& path, std::string_view data);
+// mkdir -p; existing directories are fine.
+void mkdir_all(const std::string& path, mode_t mode = 0755);
+// rm -rf that never follows symlinks and never crosses a mount point.
+void remove_all(const std::string& path);
+bool path_exists(const std::string& path);
+
+}  // namespace berth

@@ -1,0 +1,52 @@
+#pragma once
+// One interface over cgroup v1, v2 and hybrid hosts. The kind of host is detected at
+// run time from the mounts under the cgroup root; tests point `root` at a fake tree.
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/json_reader.hpp"
+#include "runtime/spec.hpp"
+
+namespace berth::runtime::cgroups {
+
+enum class Mode { v1, v2, hybrid };
+
+struct Host {
+    Mode mode = Mode::v2;
+    std::string root = "/sys/fs/cgroup";  // where hierarchies are mounted
+};
+
+// Reads /proc/self/mountinfo (or looks at `root` for a fake tree) to tell v1, v2, hybrid.
+Host detect(const std::string& root = "/sys/fs/cgroup");
+
+class Cgroup {
+public:
+    virtual ~Cgroup() = default;
+
+    // Creates the cgroup directories (every v1 hierarchy, or the v2 dir with the needed
+    // controllers enabled in the parents' cgroup.subtree_control). Existing dirs are fine.
+    virtual void create() = 0;
+    // Writes every resource that is set. Errors name the file and the value.
+    virtual void apply(const Resources& resources) = 0;
+    virtual void add_process(pid_t pid) = 0;
+    // Every pid in the cgroup and its descendants.
+    virtual std::vector<pid_t> pids() const = 0;
+    virtual void freeze() = 0;  // returns once the cgroup is frozen
+    virtual void thaw() = 0;
+    virtual bool frozen() const = 0;
+    // Usage figures in the shape of `runc events --stats` "data" (cpu, memory, pids, blkio, hugetlb).
+    virtual Json stats() const = 0;
+    // Removes the directories; the cgroup must be empty (callers kill first). Missing dirs are fine.
+    virtual void destroy() = 0;
+    // The cgroup path relative to the hierarchy roots, e.g. "/berth/abc".
+    virtual const std::string& path() const = 0;
+};
+
+// `cgroups_path` is linux.cgroupsPath: absolute paths are taken from the hierarchy roots,
+// relative ones below the caller's own cgroup; empty means "/berth/<id>".
+std::unique_ptr<Cgroup> open(const Host& host, const std::string& cgroups_path, const std::string& id);
+
+}  // namespace berth::runtime::cgroups

@@ -1,0 +1,16 @@
+#pragma once
+// Docker's seccomp profile format (moby profiles/seccomp/default.json: "archMap", per-rule
+// "includes"/"excludes" on caps, arches and kernel versions) converted to the OCI linux.seccomp
+// that a container with the given capabilities on the given architecture should get.
+#include <string>
+#include <vector>
+
+#include "common/json_reader.hpp"
+
+namespace berth::runtime::seccomp {
+
+// `capabilities` are names (CAP_SYS_ADMIN ...); `arch` is the Go/uname name ("amd64"/"x86_64").
+Json docker_profile_to_oci(const Json& profile, const std::vector<std::string>& capabilities,
+                           const std::string& arch);
+
+}  // namespace berth::runtime::seccomp
