@@ -92,6 +92,8 @@ private:
     sqlite3* db_ = nullptr;
     std::string path_;
     std::recursive_mutex mutex_;
+    friend class Transaction;
+    int depth_ = 0;  // open Transactions on this connection (guarded by mutex_)
 };
 
 // RAII transaction: rolled back on destruction unless commit() was called, so an exception
