@@ -1,5 +1,6 @@
 #pragma once
 // Media types of OCI and Docker image content, and what each one means to berth.
+#include <optional>
 #include <string_view>
 
 namespace berth::image::media_type {
@@ -34,7 +35,6 @@ inline constexpr std::string_view kDockerForeignLayer =
     "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 inline constexpr std::string_view kDockerPluginConfig = "application/vnd.docker.plugin.v1+json";
 
-// Docker schema 1: refused everywhere (see manifest.hpp).
 inline constexpr std::string_view kDockerSchema1Manifest =
     "application/vnd.docker.distribution.manifest.v1+json";
 inline constexpr std::string_view kDockerSchema1Signed =
@@ -42,19 +42,42 @@ inline constexpr std::string_view kDockerSchema1Signed =
 
 enum class Compression { none, gzip, zstd };
 
-// Layer media types (OCI and Docker, distributable or not, foreign).
-bool is_layer(std::string_view mt);
-// Compression of a layer media type; throws invalid_argument for one that is not a layer.
-Compression layer_compression(std::string_view mt);
-// Foreign / non-distributable layers: content may live at the descriptor's urls; never push.
-bool is_foreign_layer(std::string_view mt);
-bool is_manifest(std::string_view mt);  // OCI manifest or Docker schema2 manifest
-bool is_index(std::string_view mt);     // OCI index or Docker manifest list
-bool is_config(std::string_view mt);    // OCI or Docker image config
-bool is_schema1(std::string_view mt);
+// Docker schema 1: refused everywhere (see manifest.hpp).
+inline bool is_schema1(std::string_view mt) {
+    return mt == kDockerSchema1Manifest || mt == kDockerSchema1Signed;
+}
+inline bool is_manifest(std::string_view mt) { return mt == kOciManifest || mt == kDockerManifest; }
+inline bool is_index(std::string_view mt) { return mt == kOciIndex || mt == kDockerManifestList; }
+inline bool is_config(std::string_view mt) { return mt == kOciConfig || mt == kDockerConfig; }
 
-// The media type of an uncompressed/compressed layer in OCI or Docker form, for writers
-// (layer diff, save) that must name what they produce.
-std::string_view layer_media_type(Compression c, bool docker);
+// Foreign / non-distributable layers: content may live at the descriptor's urls; never push.
+inline bool is_foreign_layer(std::string_view mt) {
+    return mt == kDockerForeignLayer || mt == kOciLayerNondistributable ||
+           mt == kOciLayerNondistributableGzip || mt == kOciLayerNondistributableZstd;
+}
+
+// Layer media types (OCI and Docker, distributable or not, foreign).
+inline bool is_layer(std::string_view mt) {
+    return mt == kOciLayer || mt == kOciLayerGzip || mt == kOciLayerZstd || mt == kDockerLayer ||
+           mt == kDockerLayerGzip || mt == kDockerLayerZstd || is_foreign_layer(mt);
+}
+
+// Compression of a layer media type, or nullopt when `mt` is not a layer type berth knows.
+inline std::optional<Compression> layer_compression(std::string_view mt) {
+    if (!is_layer(mt)) return std::nullopt;
+    if (mt.ends_with("+gzip") || mt.ends_with(".gzip")) return Compression::gzip;
+    if (mt.ends_with("+zstd") || mt.ends_with(".zstd")) return Compression::zstd;
+    return Compression::none;
+}
+
+// The media type a writer (layer diff, save, import) names what it produces with.
+inline std::string_view layer_media_type(Compression c, bool docker) {
+    switch (c) {
+        case Compression::gzip: return docker ? kDockerLayerGzip : kOciLayerGzip;
+        case Compression::zstd: return docker ? kDockerLayerZstd : kOciLayerZstd;
+        case Compression::none: break;
+    }
+    return docker ? kDockerLayer : kOciLayer;
+}
 
 }  // namespace berth::image::media_type
