@@ -1,0 +1,286 @@
+#include "runtime/launch_plan.hpp"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+
+namespace berth::runtime {
+
+namespace {
+
+constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+[[noreturn]] void fail(const std::string& where, const std::string& problem) {
+    throw Error(Errc::invalid_argument, "config.json: " + where + ": " + problem);
+}
+
+std::string absolute_in_bundle(const std::string& bundle, const std::string& path) {
+    if (!path.empty() && path[0] == '/') return path;
+    return bundle + "/" + path;
+}
+
+// v1 hierarchies from /proc/self/mountinfo: mount point and the super options naming controllers.
+std::vector<CgroupHierarchy> v1_hierarchies(const std::string& cgroup_path) {
+    std::vector<CgroupHierarchy> out;
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        auto sep = line.find(" - ");
+        if (sep == std::string::npos) continue;
+        std::istringstream pre(line.substr(0, sep)), post(line.substr(sep + 3));
+        std::string id, parent, devno, root, mount_point, fstype, source, super;
+        pre >> id >> parent >> devno >> root >> mount_point;
+        post >> fstype >> source >> super;
+        if (fstype != "cgroup") continue;
+        std::string controllers;
+        std::istringstream opts(super);
+        std::string opt;
+        while (std::getline(opts, opt, ',')) {
+            if (opt == "rw" || opt == "ro" || opt.empty()) continue;
+            if (!controllers.empty()) controllers += ',';
+            controllers += opt;
+        }
+        CgroupHierarchy h;
+        h.name = mount_point.substr(mount_point.rfind('/') + 1);
+        h.options = controllers.rfind("name=", 0) == 0 ? "none," + controllers : controllers;
+        h.host_path = mount_point + cgroup_path;
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+bool host_is_cgroup2() {
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find(" /sys/fs/cgroup ") != std::string::npos && line.find(" - cgroup2 ") != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Which namespace a sysctl needs (runc's validation): nullptr when any host value is fine to set.
+const char* sysctl_namespace(const std::string& key) {
+    static const char* kIpc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+                                 "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
+    for (const char* k : kIpc) {
+        if (key == k) return "ipc";
+    }
+    if (key.rfind("fs.mqueue.", 0) == 0) return "ipc";
+    if (key.rfind("net.", 0) == 0) return "network";
+    if (key == "kernel.hostname" || key == "kernel.domainname") return "uts";
+    return "";
+}
+
+void add_default_devices(LaunchPlan& plan) {
+    struct {
+        const char* path;
+        unsigned major, minor;
+    } defaults[] = {{"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+                    {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0}};
+    for (const auto& d : defaults) {
+        PlannedDevice dev;
+        dev.path = d.path;
+        dev.mode = S_IFCHR | 0666;
+        dev.dev = makedev(d.major, d.minor);
+        dev.host_path = d.path;
+        plan.devices.push_back(std::move(dev));
+    }
+}
+
+}  // namespace
+
+void CStringArray::assign(const std::vector<std::string>& values) {
+    strings = values;
+    pointers.clear();
+    for (auto& s : strings) pointers.push_back(s.data());
+    pointers.push_back(nullptr);
+}
+
+HookPlan build_hook_plan(const Hook& hook) {
+    HookPlan h;
+    h.path = hook.path;
+    h.argv.assign(hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args);
+    h.envp.assign(hook.env);
+    h.timeout = hook.timeout.value_or(0);
+    return h;
+}
+
+void build_process_plan(const Process& p, const Linux& linux, ProcessPlan& plan) {
+    plan.argv.assign(p.args);
+    plan.envp.assign(p.env);
+    plan.path_env = kDefaultPath;
+    for (const auto& e : p.env) {
+        if (e.rfind("PATH=", 0) == 0) plan.path_env = e.substr(5);
+    }
+    plan.cwd = p.cwd;
+    plan.uid = p.user.uid;
+    plan.gid = p.user.gid;
+    plan.additional_gids.assign(p.user.additional_gids.begin(), p.user.additional_gids.end());
+    plan.umask = p.user.umask ? static_cast<int>(*p.user.umask) : -1;
+    plan.terminal = p.terminal;
+    if (p.console_size) {
+        plan.rows = static_cast<unsigned short>(p.console_size->height);
+        plan.cols = static_cast<unsigned short>(p.console_size->width);
+    }
+    plan.rlimits.clear();
+    for (const auto& r : p.rlimits) plan.rlimits.push_back({r.resource, r.soft, r.hard});
+    plan.no_new_privileges = p.no_new_privileges;
+    plan.has_capabilities = true;
+    plan.caps = p.capabilities ? capability_masks(*p.capabilities) : CapabilityMasks{};
+    if (linux.seccomp) plan.seccomp = seccomp::compile(*linux.seccomp);
+    // In a user namespace whose gid map was written without setgroups, setgroups() fails.
+    plan.set_groups = true;
+}
+
+void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan& plan) {
+    if (!spec.process) fail("process", "required but missing");
+    const Linux& linux = spec.linux;
+
+    for (const auto& ns : linux.namespaces) {
+        if (ns.path.empty()) {
+            plan.clone_flags |= ns.clone_flag;
+        } else if (ns.type == "pid" || ns.type == "time" || ns.type == "user") {
+            // Entered by the parent before clone (see container_create.cpp).
+        } else {
+            int fd = ::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                fail("linux.namespaces", "cannot open " + ns.type + " namespace " + ns.path + ": " +
+                                             std::strerror(errno));
+            }
+            plan.joins.push_back({fd, ns.clone_flag});
+        }
+    }
+    plan.new_user_ns = plan.clone_flags & CLONE_NEWUSER;
+    plan.new_mount_ns = plan.clone_flags & CLONE_NEWNS;
+    plan.new_cgroup_ns = plan.clone_flags & CLONE_NEWCGROUP;
+    // The cgroup namespace is created after the parent has moved us into our cgroup.
+    plan.clone_flags &= ~CLONE_NEWCGROUP;
+
+    std::string root = absolute_in_bundle(options.bundle, spec.root.path);
+    char resolved[PATH_MAX];
+    if (!::realpath(root.c_str(), resolved)) fail("root.path", root + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::stat(resolved, &st) < 0 || !S_ISDIR(st.st_mode)) fail("root.path", root + " is not a directory");
+    plan.rootfs = resolved;
+    plan.readonly_root = spec.root.readonly;
+    plan.no_pivot = options.no_pivot;
+    plan.root_propagation = linux.rootfs_propagation_flags ? linux.rootfs_propagation_flags : (MS_SLAVE | MS_REC);
+
+    if (!spec.hostname.empty()) {
+        plan.hostname = spec.hostname;
+        plan.set_hostname = true;
+    }
+    if (!spec.domainname.empty()) {
+        if (!linux.find_namespace("uts")) fail("domainname", "setting the domainname needs a uts namespace");
+        plan.domainname = spec.domainname;
+        plan.set_domainname = true;
+    }
+
+    bool cgroup2 = host_is_cgroup2();
+    bool dev_is_tmpfs = false;
+    for (size_t i = 0; i < spec.mounts.size(); ++i) {
+        const Mount& m = spec.mounts[i];
+        std::string where = "mounts[" + std::to_string(i) + "]";
+        if (!plan.new_mount_ns && linux.find_namespace("mount") == nullptr) {
+            fail(where, "mounts need a mount namespace in linux.namespaces");
+        }
+        PlannedMount pm;
+        pm.destination = m.destination;
+        pm.type = m.type;
+        pm.data = m.data;
+        pm.flags = m.flags;
+        pm.propagation = m.propagation;
+        pm.recursive = m.recursive;
+        if (m.bind) {
+            pm.kind = PlannedMount::Kind::bind;
+            pm.source = absolute_in_bundle(options.bundle, m.source);
+            struct stat sst {};
+            if (::stat(pm.source.c_str(), &sst) < 0) {
+                fail(where + ".source", "bind source " + pm.source + ": " + std::strerror(errno));
+            }
+            pm.source_is_dir = S_ISDIR(sst.st_mode);
+        } else if (m.type == "cgroup" || m.type == "cgroup2") {
+            if (cgroup2) {
+                pm.kind = PlannedMount::Kind::cgroup2;
+                pm.source = "/sys/fs/cgroup" + options.cgroup_path;
+            } else {
+                pm.kind = PlannedMount::Kind::cgroup_v1_tree;
+                if (plan.cgroup_hierarchies.empty()) plan.cgroup_hierarchies = v1_hierarchies(options.cgroup_path);
+            }
+        } else {
+            pm.source = m.source.empty() ? m.type : m.source;
+        }
+        if (m.destination == "/dev" && !m.bind) dev_is_tmpfs = true;
+        plan.mounts.push_back(std::move(pm));
+    }
+    if (dev_is_tmpfs) {
+        add_default_devices(plan);
+        plan.default_dev_symlinks = true;
+    }
+    for (size_t i = 0; i < linux.devices.size(); ++i) {
+        const Device& d = linux.devices[i];
+        PlannedDevice dev;
+        dev.path = d.path;
+        mode_t type = d.type == 'b' ? S_IFBLK : d.type == 'p' ? S_IFIFO : S_IFCHR;
+        dev.mode = type | (d.file_mode ? (*d.file_mode & 07777) : 0666);
+        dev.dev = makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
+        dev.uid = d.uid.value_or(0);
+        dev.gid = d.gid.value_or(0);
+        dev.host_path = d.path;
+        // A later entry for the same path replaces a default one.
+        std::erase_if(plan.devices, [&](const PlannedDevice& x) { return x.path == dev.path; });
+        plan.devices.push_back(std::move(dev));
+    }
+
+    plan.masked_paths = linux.masked_paths;
+    plan.readonly_paths = linux.readonly_paths;
+    for (const auto& [key, value] : linux.sysctl) {
+        std::string ns = sysctl_namespace(key);
+        if (!ns.empty() && (!linux.find_namespace(ns) || !linux.find_namespace(ns)->path.empty())) {
+            if (!linux.find_namespace(ns)) fail("linux.sysctl." + key, "needs a new " + ns + " namespace");
+        }
+        if (key.find("..") != std::string::npos || key.find('/') != std::string::npos) {
+            fail("linux.sysctl." + key, "invalid sysctl name");
+        }
+        std::string path = "/proc/sys/" + key;
+        for (size_t i = 10; i < path.size(); ++i) {
+            if (path[i] == '.') path[i] = '/';
+        }
+        plan.sysctls.emplace_back(path, value);
+    }
+
+    if (linux.personality) {
+        plan.has_personality = true;
+        plan.personality = linux.personality->domain == "LINUX32" ? PER_LINUX32 : PER_LINUX;
+    }
+
+    plan.runtime_hooks = !spec.hooks.prestart.empty() || !spec.hooks.create_runtime.empty();
+    for (const auto& h : spec.hooks.create_container) plan.create_container_hooks.push_back(build_hook_plan(h));
+    for (const auto& h : spec.hooks.start_container) plan.start_container_hooks.push_back(build_hook_plan(h));
+
+    build_process_plan(*spec.process, linux, plan.process);
+    plan.process.console_fd = options.console_fd;
+    if (plan.process.terminal && options.console_fd < 0) {
+        fail("process.terminal", "a terminal needs --console-socket (or run it without a terminal)");
+    }
+    if (plan.new_user_ns) {
+        for (const auto& m : linux.uid_mappings) (void)m;
+        if (linux.uid_mappings.empty() || linux.gid_mappings.empty()) {
+            fail("linux.uidMappings", "a new user namespace needs uidMappings and gidMappings");
+        }
+    }
+}
+
+}  // namespace berth::runtime
