@@ -1,0 +1,47 @@
+#pragma once
+// Applying a layer tar (plain, gzip or zstd) onto a directory, securely.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "image/digest.hpp"
+
+namespace berth::image {
+
+enum class WhiteoutMode {
+    // Onto a full rootfs: `.wh.NAME` deletes NAME, `.wh..wh..opq` empties the directory of
+    // what lower layers put there.
+    flatten,
+    // Onto an empty directory that will be an overlayfs lower: deletions are recorded the
+    // way overlayfs reads them (a 0/0 character device; trusted.overlay.opaque=y on dirs).
+    overlay,
+};
+
+struct ApplyOptions {
+    WhiteoutMode mode = WhiteoutMode::flatten;
+    // Set owners from the tar. Off for unprivileged callers (tests), which keep their own.
+    bool preserve_owners = true;
+    // Name of the layer in messages ("layer sha256:ab12...").
+    std::string what = "layer";
+};
+
+struct ApplyResult {
+    Digest diff_id;           // sha256 of the uncompressed tar
+    uint64_t tar_size = 0;    // bytes of the uncompressed tar
+    uint64_t unpacked_size = 0;  // bytes of regular file data written
+};
+
+// Reads a layer from `fd` and applies it to `target`.
+// When `target` does not exist (or is an empty directory) the layer is extracted into a
+// temp directory next to it and renamed into place on success, so a refused or broken
+// layer leaves nothing behind. When `target` already has content (flatten stacking) the
+// layer is applied in place.
+// An unsafe entry is refused with invalid_argument naming it:
+//   layer entry "../etc/passwd": path escapes the layer root
+ApplyResult apply_layer(int fd, const std::string& target, const ApplyOptions& options = {});
+
+// Applies onto an open directory fd in place (no temp dir); used by apply_layer and tests.
+ApplyResult apply_layer_at(int fd, int root_fd, const ApplyOptions& options);
+
+}  // namespace berth::image

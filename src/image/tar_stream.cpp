@@ -1,0 +1,116 @@
+#include "image/tar_stream.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "common/error.hpp"
+
+namespace berth::image {
+
+namespace {
+constexpr size_t kOuterBlock = 128 * 1024;
+}
+
+TarReader::TarReader(int fd, std::string what) : fd_(fd), what_(std::move(what)) {
+    outer_ = archive_read_new();
+    inner_ = archive_read_new();
+    if (!outer_ || !inner_) throw Error(Errc::internal, "libarchive: out of memory");
+    archive_read_support_filter_all(outer_);
+    archive_read_support_format_raw(outer_);
+    if (archive_read_open_fd(outer_, fd_, kOuterBlock) != ARCHIVE_OK) fail(outer_, "open");
+    archive_entry* raw = nullptr;
+    int r = archive_read_next_header(outer_, &raw);
+    if (r == ARCHIVE_EOF) {
+        outer_eof_ = true;  // empty input: an empty layer, inner sees EOF at once
+    } else if (r != ARCHIVE_OK) {
+        fail(outer_, "read");
+    }
+    archive_read_support_format_tar(inner_);
+    if (archive_read_open(inner_, this, nullptr, &TarReader::inner_read, nullptr) != ARCHIVE_OK) {
+        fail(inner_, "open");
+    }
+}
+
+TarReader::~TarReader() {
+    if (inner_) archive_read_free(inner_);
+    if (outer_) archive_read_free(outer_);
+}
+
+void TarReader::fail(archive* a, const std::string& doing) {
+    const char* msg = archive_error_string(a);
+    throw Error(Errc::invalid_argument,
+                what_ + ": " + doing + ": " + (msg ? msg : "malformed archive"));
+}
+
+la_ssize_t TarReader::inner_read(archive* a, void* self_ptr, const void** buf) {
+    auto* self = static_cast<TarReader*>(self_ptr);
+    if (self->outer_eof_) return 0;
+    la_ssize_t n = archive_read_data(self->outer_, self->buf_, sizeof self->buf_);
+    if (n < 0) {
+        archive_set_error(a, EIO, "%s", archive_error_string(self->outer_));
+        return -1;
+    }
+    if (n == 0) self->outer_eof_ = true;
+    self->hasher_.update(self->buf_, static_cast<size_t>(n));
+    self->size_ += static_cast<uint64_t>(n);
+    *buf = self->buf_;
+    return n;
+}
+
+archive_entry* TarReader::next() {
+    archive_entry* entry = nullptr;
+    int r = archive_read_next_header(inner_, &entry);
+    if (r == ARCHIVE_EOF) return nullptr;
+    if (r == ARCHIVE_WARN) return entry;  // e.g. unknown pax keys: the entry itself is usable
+    if (r != ARCHIVE_OK) fail(inner_, "read header");
+    return entry;
+}
+
+size_t TarReader::read(void* buf, size_t size) {
+    la_ssize_t n = archive_read_data(inner_, buf, size);
+    if (n < 0) fail(inner_, "read data");
+    return static_cast<size_t>(n);
+}
+
+uint64_t TarReader::copy_data_to(int out_fd, const std::string& shown) {
+    const void* block = nullptr;
+    size_t len = 0;
+    la_int64_t offset = 0;
+    uint64_t end = 0;
+    for (;;) {
+        int r = archive_read_data_block(inner_, &block, &len, &offset);
+        if (r == ARCHIVE_EOF) break;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) fail(inner_, "read data of \"" + shown + "\"");
+        const char* p = static_cast<const char*>(block);
+        size_t left = len;
+        off_t at = offset;
+        while (left > 0) {
+            ssize_t w = ::pwrite(out_fd, p, left, at);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                throw_errno("write " + shown);
+            }
+            p += w;
+            left -= static_cast<size_t>(w);
+            at += w;
+        }
+        end = static_cast<uint64_t>(offset) + len;
+    }
+    return end;
+}
+
+Digest TarReader::finish() {
+    // The tar reader stops at the end-of-archive marker; the diff id covers every byte.
+    while (!outer_eof_) {
+        la_ssize_t n = archive_read_data(outer_, buf_, sizeof buf_);
+        if (n < 0) fail(outer_, "read");
+        if (n == 0) break;
+        hasher_.update(buf_, static_cast<size_t>(n));
+        size_ += static_cast<uint64_t>(n);
+    }
+    outer_eof_ = true;
+    return hasher_.finish();
+}
+
+}  // namespace berth::image
