@@ -53,7 +53,7 @@ private:
 
     int parent_fd(const std::vector<std::string>& comps, const std::string& entry);
     void invalidate() { cached_parent_.reset(), cached_path_.clear(); }
-    void whiteout(const std::string& entry, const std::vector<std::string>& comps);
+    void whiteout(const std::string& entry, const std::vector<std::string>& comps, archive_entry* e);
     void clear_lower(const std::string& rel);
     void hard_link(const std::string& entry, const char* target, int parent, const std::string& base);
     void set_owner(const std::string& entry, int fd, const std::string& name, archive_entry* e);
@@ -155,7 +155,8 @@ void Applier::clear_lower(const std::string& rel) {
     }
 }
 
-void Applier::whiteout(const std::string& entry, const std::vector<std::string>& comps) {
+void Applier::whiteout(const std::string& entry, const std::vector<std::string>& comps,
+                       archive_entry* e) {
     const std::string& base = comps.back();
     size_t n = comps.size();
     std::string dir_rel = join_path(comps, n - 1);
@@ -193,6 +194,12 @@ void Applier::whiteout(const std::string& entry, const std::vector<std::string>&
     remove_tree_at(dir.get(), victim);
     if (::mknodat(dir.get(), victim.c_str(), S_IFCHR | 0000, makedev(0, 0)) < 0) {
         throw_errno(entry_msg(entry, "create whiteout device"));
+    }
+    // Keep the whiteout's time, so diffing this layer dir gives back the same tar.
+    timespec times[2];
+    entry_times(e, times);
+    if (::utimensat(dir.get(), victim.c_str(), times, AT_SYMLINK_NOFOLLOW) < 0) {
+        throw_errno(entry_msg(entry, "set times"));
     }
 }
 
@@ -239,7 +246,7 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
     }
     const std::string& base = comps.back();
     if (std::string_view(base).starts_with(kWhiteoutPrefix)) {
-        whiteout(name, comps);
+        whiteout(name, comps, e);
         return;
     }
     std::string rel = join_path(comps, comps.size());
