@@ -23,8 +23,8 @@ struct Platform {
     // The platform this binary runs on (compile-time arch, os linux).
     static Platform host();
 
-    // Canonical spelling: lowercase, aliases resolved, arm64's variant "v8" kept explicit
-    // only when given, arm's default variant v7 filled in.
+    // containerd's canonical spelling: lowercase, aliases resolved, the default variants
+    // dropped (arm64/v8 -> arm64, amd64/v1 -> amd64) and arm's default v7 filled in.
     Platform normalized() const;
     // "os/arch[/variant]".
     std::string str() const;
