@@ -69,6 +69,10 @@ std::vector<uint32_t> add_architectures(void* ctx, const Seccomp& config) {
         if (!arch->token) continue;  // valid, but this libseccomp cannot filter it: see names.cpp
         int rc = seccomp_arch_add(ctx, *arch->token);
         if (rc == -EEXIST) continue;  // the native one, or listed twice
+        // libseccomp puts only architectures of the native byte order in one filter (EDOM).
+        // A big-endian process cannot run on a little-endian kernel or the reverse (qemu-user
+        // makes native syscalls), so there is nothing to filter: skip, as for unknown arches.
+        if (rc == -EDOM) continue;
         if (rc < 0) invalid(path, "cannot add architecture \"" + name + "\": " + std::strerror(-rc));
         arches.push_back(*arch->token);
     }
