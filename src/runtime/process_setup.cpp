@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "runtime/child_util.hpp"
+#include "runtime/sync.hpp"
 
 namespace berth::runtime::child {
 

@@ -1,0 +1,73 @@
+#pragma once
+// The runtime's operations on containers, as the `berth-runtime` commands and the shim use them.
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json_reader.hpp"
+#include "runtime/spec.hpp"
+#include "runtime/state_store.hpp"
+
+namespace berth::runtime {
+
+struct CreateOptions {
+    std::string bundle = ".";
+    std::string pid_file;
+    std::string console_socket;
+    bool no_pivot = false;
+};
+
+struct ExecOptions {
+    std::optional<Process> process;  // --process FILE, else built from the fields below
+    std::vector<std::string> args;
+    std::vector<std::string> env;
+    std::string cwd;
+    std::optional<uint32_t> uid, gid;
+    std::vector<uint32_t> additional_gids;
+    bool tty = false;
+    bool detach = false;
+    std::string pid_file;
+    std::string console_socket;
+    std::vector<std::string> cap_add;
+    bool no_new_privs = false;
+};
+
+enum class Status { creating, created, running, paused, stopped };
+const char* status_name(Status status);
+
+class Runtime {
+public:
+    explicit Runtime(std::string root) : store_(std::move(root)) {}
+
+    // Sets up the container and leaves its init waiting for start. Returns its pid.
+    pid_t create(const std::string& id, const CreateOptions& options);
+    void start(const std::string& id);
+    // create + start; without detach, waits, forwards signals, deletes, returns the exit code.
+    int run(const std::string& id, const CreateOptions& options, bool detach);
+    void kill(const std::string& id, int signal, bool all);
+    void remove(const std::string& id, bool force);
+    Json state(const std::string& id);
+    std::vector<Json> list();
+    void pause(const std::string& id);
+    void resume(const std::string& id);
+    void update(const std::string& id, const Resources& resources);
+    std::vector<pid_t> pids(const std::string& id);
+    Json stats(const std::string& id);
+    // Runs a process in the container; returns its exit code (0 once started with detach).
+    int exec(const std::string& id, const ExecOptions& options);
+
+    Status status(const ContainerRecord& record);
+    const StateStore& store() const { return store_; }
+
+private:
+    ContainerRecord load_running(const std::string& id, const char* action);
+    void destroy(const ContainerRecord& record);
+    StateStore store_;
+};
+
+// The OCI state JSON (state-schema.json) of a record.
+Json oci_state(const ContainerRecord& record, Status status);
+
+}  // namespace berth::runtime
