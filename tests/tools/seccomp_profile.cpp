@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     }
     namespace seccomp = berth::runtime::seccomp;
     try {
-        const std::string path = argv[1];
+        std::string path = argv[1];
         std::vector<std::string> caps(argv + 2, argv + argc);
         if (caps.empty()) caps = seccomp::docker_default_capabilities();
         utsname uts{};

@@ -49,10 +49,12 @@ Action resolve_action(const std::string& name, const std::optional<uint32_t>& er
     }
     if (errno_ret) {
         if (!action_takes_errno(*kind)) {
-            invalid(errno_path, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not " + name);
+            invalid(errno_path,
+                    "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not " + name);
         }
         // The kernel keeps 16 bits of return data; a larger value would silently wrap.
-        if (*errno_ret > 0xffff) invalid(errno_path, "errno " + std::to_string(*errno_ret) + " out of range");
+        if (*errno_ret > 0xffff)
+            invalid(errno_path, "errno " + std::to_string(*errno_ret) + " out of range");
     }
     // EPERM when unset, as runc does for both ERRNO and TRACE.
     uint32_t data = errno_ret.value_or(EPERM);
@@ -63,7 +65,7 @@ std::vector<uint32_t> add_architectures(void* ctx, const Seccomp& config) {
     std::vector<uint32_t> arches{seccomp_arch_native()};
     for (size_t i = 0; i < config.architectures.size(); ++i) {
         const auto& name = config.architectures[i];
-        const std::string path = std::string(kBase) + ".architectures[" + std::to_string(i) + "]";
+        std::string path = std::string(kBase) + ".architectures[" + std::to_string(i) + "]";
         auto arch = arch_token(name);
         if (!arch) invalid(path, "unknown architecture \"" + name + "\"");
         if (!arch->token) continue;  // valid, but this libseccomp cannot filter it: see names.cpp
@@ -73,7 +75,8 @@ std::vector<uint32_t> add_architectures(void* ctx, const Seccomp& config) {
         // A big-endian process cannot run on a little-endian kernel or the reverse (qemu-user
         // makes native syscalls), so there is nothing to filter: skip, as for unknown arches.
         if (rc == -EDOM) continue;
-        if (rc < 0) invalid(path, "cannot add architecture \"" + name + "\": " + std::strerror(-rc));
+        if (rc < 0)
+            invalid(path, "cannot add architecture \"" + name + "\": " + std::strerror(-rc));
         arches.push_back(*arch->token);
     }
     return arches;
@@ -96,7 +99,7 @@ std::vector<scmp_arg_cmp> conditions(const SeccompSyscall& call, const std::stri
     std::vector<scmp_arg_cmp> out;
     for (size_t j = 0; j < call.args.size(); ++j) {
         const auto& arg = call.args[j];
-        const std::string arg_path = path + ".args[" + std::to_string(j) + "]";
+        std::string arg_path = path + ".args[" + std::to_string(j) + "]";
         auto op = compare_op(arg.op);
         if (!op) invalid(arg_path + ".op", "unknown operator \"" + arg.op + "\"");
         if (arg.index >= kMaxArgs) {
@@ -129,7 +132,8 @@ void add_rule(void* ctx, const Action& action, int nr, const std::vector<scmp_ar
         }
     };
     if (repeats_an_argument(conds)) {
-        for (const auto& cond : conds) check(seccomp_rule_add_array(ctx, action.value, nr, 1, &cond));
+        for (const auto& cond : conds)
+            check(seccomp_rule_add_array(ctx, action.value, nr, 1, &cond));
     } else {
         check(seccomp_rule_add_array(ctx, action.value, nr, static_cast<unsigned>(conds.size()),
                                      conds.empty() ? nullptr : conds.data()));
@@ -145,7 +149,7 @@ std::vector<sock_filter> export_bpf(void* ctx) {
     if (rc < 0) throw_sys("seccomp: exporting BPF", -rc);
     struct stat st {};
     if (::fstat(fd.get(), &st) < 0) throw_errno("seccomp: fstat of exported BPF");
-    const auto size = static_cast<size_t>(st.st_size);
+    auto size = static_cast<size_t>(st.st_size);
     if (size == 0 || size % sizeof(sock_filter) != 0) {
         throw Error(Errc::internal, "seccomp: libseccomp exported " + std::to_string(size) +
                                         " bytes, not a whole number of BPF instructions");
@@ -170,38 +174,41 @@ bool wants_enosys_stub(const Action& default_action) {
     switch (default_action.kind) {
         case ActionKind::allow:
         case ActionKind::log:
-        case ActionKind::trace: return false;
-        case ActionKind::errno_ret: return default_action.errno_ret != ENOSYS;
-        default: return true;
+        case ActionKind::trace:
+            return false;
+        case ActionKind::errno_ret:
+            return default_action.errno_ret != ENOSYS;
+        default:
+            return true;
     }
 }
 
 }  // namespace
 
 Program compile(const Seccomp& config) {
-    const std::string base = kBase;
-    const Action default_action = resolve_action(config.default_action, config.default_errno_ret,
-                                                 base + ".defaultAction", base + ".defaultErrnoRet");
+    std::string base = kBase;
+    Action default_action = resolve_action(config.default_action, config.default_errno_ret,
+                                           base + ".defaultAction", base + ".defaultErrnoRet");
     Ctx ctx(seccomp_init(default_action.value));
     if (!ctx) throw Error(Errc::internal, "seccomp: seccomp_init failed");
     // berth sets no_new_privs itself, only when process.noNewPrivileges asks for it.
     int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);
     if (rc < 0) throw_sys("seccomp: clearing SCMP_FLTATR_CTL_NNP", -rc);
 
-    const std::vector<uint32_t> arches = add_architectures(ctx.get(), config);
+    std::vector<uint32_t> arches = add_architectures(ctx.get(), config);
     Program program;
     program.flags = resolve_flags(config);
 
     std::vector<std::string> all_names;
     for (size_t i = 0; i < config.syscalls.size(); ++i) {
         const auto& call = config.syscalls[i];
-        const std::string path =
+        std::string path =
             call.json_path.empty() ? base + ".syscalls[" + std::to_string(i) + "]" : call.json_path;
         // Validate everything before deciding to skip, so a mistake is reported even in a rule
         // that happens to repeat the default action.
-        const Action action = resolve_action(call.action, call.errno_ret, path + ".action",
-                                             path + ".errnoRet");
-        const auto conds = conditions(call, path);
+        Action action =
+            resolve_action(call.action, call.errno_ret, path + ".action", path + ".errnoRet");
+        auto conds = conditions(call, path);
         all_names.insert(all_names.end(), call.names.begin(), call.names.end());
         // libseccomp refuses a rule that repeats the default action (EACCES); it is a no-op.
         if (action.value == default_action.value) continue;

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <optional>
 #include <string_view>
+#include <tuple>
 
 #include "common/error.hpp"
 
@@ -49,20 +50,23 @@ constexpr std::array kArchAliases{
 
 struct KernelVersion {
     int major = 0, minor = 0, patch = 0;
-    auto operator<=>(const KernelVersion&) const = default;
+    bool operator>=(const KernelVersion& other) const {
+        return std::tie(major, minor, patch) >= std::tie(other.major, other.minor, other.patch);
+    }
 };
 
 // "4.8", "5.10.0", "6.18.44-fc-v509": major.minor, an optional .patch, anything after ignored.
 std::optional<KernelVersion> parse_kernel_version(const std::string& text) {
     KernelVersion v;
     int consumed = 0;
-    if (std::sscanf(text.c_str(), "%d.%d%n", &v.major, &v.minor, &consumed) < 2) return std::nullopt;
+    if (std::sscanf(text.c_str(), "%d.%d%n", &v.major, &v.minor, &consumed) < 2)
+        return std::nullopt;
     std::sscanf(text.c_str() + consumed, ".%d", &v.patch);
     return v;
 }
 
 KernelVersion running_kernel() {
-    static const KernelVersion version = [] {
+    static KernelVersion version = [] {
         utsname uts{};
         if (::uname(&uts) != 0) throw_errno("uname");
         auto v = parse_kernel_version(uts.release);
@@ -88,7 +92,8 @@ bool kernel_at_least(const JsonReader& filter) {
     auto min = filter.get("minKernel");
     if (!min) return true;
     auto wanted = parse_kernel_version(min->as_string());
-    if (!wanted) min->fail("expected a kernel version like \"4.8\", got \"" + min->as_string() + "\"");
+    if (!wanted)
+        min->fail("expected a kernel version like \"4.8\", got \"" + min->as_string() + "\"");
     return running_kernel() >= *wanted;
 }
 
@@ -181,7 +186,7 @@ Json docker_profile_to_oci(const Json& profile, const std::vector<std::string>& 
     if (!arches.empty()) out["architectures"] = arches;
     if (auto flags = root.string_list("flags"); !flags.empty()) out["flags"] = flags;
 
-    const Context ctx{capabilities, docker_arch};
+    Context ctx{capabilities, docker_arch};
     Json syscalls = Json::array();
     if (rules) {
         for (const auto& rule : rules->elements()) {

@@ -11,7 +11,8 @@ namespace berth::runtime::seccomp {
 
 // `capabilities` are names (CAP_SYS_ADMIN ...); `arch` is the Go/uname name ("amd64"/"x86_64").
 // Returns null for a profile with neither a defaultAction nor syscalls (seccomp off, as in
-// moby). Throws invalid_argument naming the profile's JSON path ("seccomp profile: syscalls[3]...").
+// moby). Throws invalid_argument naming the profile's JSON path ("seccomp profile:
+// syscalls[3]...").
 Json docker_profile_to_oci(const Json& profile, const std::vector<std::string>& capabilities,
                            const std::string& arch);
 

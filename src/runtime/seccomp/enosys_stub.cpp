@@ -19,7 +19,7 @@ namespace {
 constexpr uint32_t kX32SyscallBit = 0x40000000U;
 
 class Assembler {
-public:
+  public:
     static constexpr int kNext = -1;  // fall through to the following instruction
 
     int new_label() {
@@ -28,7 +28,9 @@ public:
     }
     void place(int label) { positions_[label] = static_cast<int>(insns_.size()); }
 
-    void load_word(uint32_t offset) { insns_.push_back({BPF_LD | BPF_W | BPF_ABS, offset, kNext, kNext}); }
+    void load_word(uint32_t offset) {
+        insns_.push_back({BPF_LD | BPF_W | BPF_ABS, offset, kNext, kNext});
+    }
     void jump_if(uint16_t op, uint32_t k, int if_true, int if_false) {
         insns_.push_back({static_cast<uint16_t>(BPF_JMP | op | BPF_K), k, if_true, if_false});
     }
@@ -57,7 +59,7 @@ public:
         return out;
     }
 
-private:
+  private:
     struct Insn {
         uint16_t code;
         uint32_t k;
@@ -104,10 +106,10 @@ std::vector<sock_filter> enosys_stub(const std::vector<uint32_t>& arches,
     if (limits.empty()) return {};
 
     Assembler as;
-    const int enosys = as.new_label();
-    const int filter = as.new_label();
+    int enosys = as.new_label();
+    int filter = as.new_label();
     for (const auto& [audit_arch, limit] : limits) {
-        const int next_arch = as.new_label();
+        int next_arch = as.new_label();
         as.load_word(offsetof(seccomp_data, arch));
         as.jump_if(BPF_JEQ, audit_arch, Assembler::kNext, next_arch);
         as.load_word(offsetof(seccomp_data, nr));
@@ -124,7 +126,7 @@ std::vector<sock_filter> enosys_stub(const std::vector<uint32_t>& arches,
             }
         };
         if (audit_arch == AUDIT_ARCH_X86_64) {
-            const int x32 = as.new_label();
+            int x32 = as.new_label();
             as.jump_if(BPF_JSET, kX32SyscallBit, x32, Assembler::kNext);
             limit_check(limit.last);
             as.place(x32);

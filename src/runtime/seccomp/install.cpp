@@ -21,7 +21,7 @@ int install(const Program& program) noexcept {
     prog.filter = const_cast<sock_filter*>(program.filter.data());
 
     if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &prog) == 0) return 0;
-    const int err = errno;
+    int err = errno;
     // seccomp(2) arrived in Linux 3.17 and some sandboxes filter it; prctl does the same job
     // as long as no flag needs passing.
     if ((err == ENOSYS || err == EINVAL) && program.flags == 0) {

@@ -43,9 +43,12 @@ struct OpEntry {
 };
 
 constexpr std::array kOps{
-    OpEntry{"SCMP_CMP_NE", SCMP_CMP_NE},       OpEntry{"SCMP_CMP_LT", SCMP_CMP_LT},
-    OpEntry{"SCMP_CMP_LE", SCMP_CMP_LE},       OpEntry{"SCMP_CMP_EQ", SCMP_CMP_EQ},
-    OpEntry{"SCMP_CMP_GE", SCMP_CMP_GE},       OpEntry{"SCMP_CMP_GT", SCMP_CMP_GT},
+    OpEntry{"SCMP_CMP_NE", SCMP_CMP_NE},
+    OpEntry{"SCMP_CMP_LT", SCMP_CMP_LT},
+    OpEntry{"SCMP_CMP_LE", SCMP_CMP_LE},
+    OpEntry{"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    OpEntry{"SCMP_CMP_GE", SCMP_CMP_GE},
+    OpEntry{"SCMP_CMP_GT", SCMP_CMP_GT},
     OpEntry{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
@@ -127,14 +130,22 @@ bool action_takes_errno(ActionKind kind) {
 
 uint32_t action_value(ActionKind kind, uint32_t data) {
     switch (kind) {
-        case ActionKind::kill_thread: return SCMP_ACT_KILL_THREAD;
-        case ActionKind::kill_process: return SCMP_ACT_KILL_PROCESS;
-        case ActionKind::trap: return SCMP_ACT_TRAP;
-        case ActionKind::errno_ret: return SCMP_ACT_ERRNO(data);
-        case ActionKind::trace: return SCMP_ACT_TRACE(data);
-        case ActionKind::allow: return SCMP_ACT_ALLOW;
-        case ActionKind::log: return SCMP_ACT_LOG;
-        case ActionKind::notify: return SCMP_ACT_NOTIFY;
+        case ActionKind::kill_thread:
+            return SCMP_ACT_KILL_THREAD;
+        case ActionKind::kill_process:
+            return SCMP_ACT_KILL_PROCESS;
+        case ActionKind::trap:
+            return SCMP_ACT_TRAP;
+        case ActionKind::errno_ret:
+            return SCMP_ACT_ERRNO(data);
+        case ActionKind::trace:
+            return SCMP_ACT_TRACE(data);
+        case ActionKind::allow:
+            return SCMP_ACT_ALLOW;
+        case ActionKind::log:
+            return SCMP_ACT_LOG;
+        case ActionKind::notify:
+            return SCMP_ACT_NOTIFY;
     }
     return SCMP_ACT_KILL_PROCESS;
 }
@@ -171,6 +182,7 @@ std::vector<std::string> known_actions() {
 
 std::vector<std::string> known_operators() {
     std::vector<std::string> names;
+    names.reserve(kOps.size());
     for (const auto& entry : kOps) names.emplace_back(entry.name);
     return names;
 }
@@ -185,6 +197,7 @@ std::vector<std::string> known_architectures() {
 
 std::vector<std::string> known_flags() {
     std::vector<std::string> names;
+    names.reserve(kFlags.size());
     for (const auto& entry : kFlags) names.emplace_back(entry.name);
     return names;
 }

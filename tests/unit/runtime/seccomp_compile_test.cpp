@@ -230,21 +230,20 @@ TEST(SeccompCompile, EnosysStubOnlyWhenTheDefaultBlocks) {
 
 TEST(SeccompCompile, KnownNamesForFeatures) {
     auto actions = known_actions();
-    EXPECT_THAT(actions, ::testing::IsSupersetOf({"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-                                                  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-                                                  "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",
-                                                  "SCMP_ACT_ALLOW", "SCMP_ACT_LOG"}));
+    EXPECT_THAT(actions,
+                ::testing::IsSupersetOf({"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+                                         "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
+                                         "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG"}));
     EXPECT_THAT(actions, ::testing::Not(::testing::Contains("SCMP_ACT_NOTIFY")));
-    EXPECT_THAT(known_operators(),
-                ::testing::UnorderedElementsAre("SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-                                                "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-                                                "SCMP_CMP_MASKED_EQ"));
+    EXPECT_THAT(known_operators(), ::testing::UnorderedElementsAre(
+                                       "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+                                       "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"));
     EXPECT_THAT(known_architectures(),
                 ::testing::IsSupersetOf({"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32",
                                          "SCMP_ARCH_AARCH64", "SCMP_ARCH_S390X"}));
-    EXPECT_THAT(known_flags(), ::testing::IsSupersetOf({"SECCOMP_FILTER_FLAG_TSYNC",
-                                                        "SECCOMP_FILTER_FLAG_LOG",
-                                                        "SECCOMP_FILTER_FLAG_SPEC_ALLOW"}));
+    EXPECT_THAT(known_flags(),
+                ::testing::IsSupersetOf({"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                                         "SECCOMP_FILTER_FLAG_SPEC_ALLOW"}));
     // Every advertised name must compile.
     for (const auto& action : actions) {
         Seccomp config = allow_by_default();

@@ -43,7 +43,8 @@ TEST(SeccompDockerProfile, DefaultProfileForAmd64) {
               Json::array({"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"}));
     EXPECT_FALSE(oci.contains("archMap"));
     // uname's spelling of the same architecture gives the same result.
-    EXPECT_EQ(docker_profile_to_oci(default_profile(), docker_default_capabilities(), "x86_64"), oci);
+    EXPECT_EQ(docker_profile_to_oci(default_profile(), docker_default_capabilities(), "x86_64"),
+              oci);
 
     EXPECT_THAT(actions_for(oci, "read"), ::testing::ElementsAre("SCMP_ACT_ALLOW"));
     EXPECT_THAT(actions_for(oci, "arch_prctl"), ::testing::ElementsAre("SCMP_ACT_ALLOW"));
@@ -54,7 +55,8 @@ TEST(SeccompDockerProfile, DefaultProfileForAmd64) {
     // clone only with the namespace flags masked out, and clone3 answered with ENOSYS.
     bool clone3_enosys = false, clone_masked = false;
     for (const auto& call : oci["syscalls"]) {
-        if (call["names"] == Json::array({"clone3"})) clone3_enosys = call.value("errnoRet", 0) == 38;
+        if (call["names"] == Json::array({"clone3"}))
+            clone3_enosys = call.value("errnoRet", 0) == 38;
         if (call["names"] == Json::array({"clone"}) && call.contains("args")) {
             const auto& arg = call["args"][0];
             clone_masked = arg["index"] == 0 && arg["op"] == "SCMP_CMP_MASKED_EQ" &&
@@ -64,7 +66,8 @@ TEST(SeccompDockerProfile, DefaultProfileForAmd64) {
     EXPECT_TRUE(clone3_enosys);
     EXPECT_TRUE(clone_masked);
     for (const auto& call : oci["syscalls"]) {
-        EXPECT_FALSE(call.contains("includes") || call.contains("excludes") || call.contains("comment"));
+        EXPECT_FALSE(call.contains("includes") || call.contains("excludes") ||
+                     call.contains("comment"));
     }
 }
 
@@ -136,10 +139,13 @@ TEST(SeccompDockerProfile, KernelVersionsAndCapsInIncludesAndExcludes) {
     EXPECT_FALSE(oci.contains("architectures"));
     std::vector<std::string> kept;
     for (const auto& call : oci["syscalls"]) kept.push_back(call["names"][0]);
-    EXPECT_THAT(kept, ::testing::ElementsAre("old_enough", "kept_by_kernel", "single", "not_with_b", "args"));
-    EXPECT_EQ(oci["syscalls"][2], R"({"names": ["single"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38})"_json);
-    EXPECT_EQ(oci["syscalls"][4]["args"][0],
-              R"({"index": 1, "value": 18446744073709551615, "valueTwo": 0, "op": "SCMP_CMP_GE"})"_json);
+    EXPECT_THAT(kept, ::testing::ElementsAre("old_enough", "kept_by_kernel", "single", "not_with_b",
+                                             "args"));
+    EXPECT_EQ(oci["syscalls"][2],
+              R"({"names": ["single"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38})"_json);
+    EXPECT_EQ(
+        oci["syscalls"][4]["args"][0],
+        R"({"index": 1, "value": 18446744073709551615, "valueTwo": 0, "op": "SCMP_CMP_GE"})"_json);
 
     Json with_both = docker_profile_to_oci(profile, {"CAP_A", "CAP_B"}, "amd64");
     kept.clear();

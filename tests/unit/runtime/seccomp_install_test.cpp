@@ -45,7 +45,9 @@ int run_in_child(const Program* program, const std::function<int()>& body) {
 }
 
 // The errno of a failed raw system call, 0 on success.
-int errno_of(long result) { return result < 0 ? errno : 0; }
+int errno_of(long result) {
+    return result < 0 ? errno : 0;
+}
 
 SeccompSyscall rule(std::vector<std::string> names, std::string action,
                     std::optional<uint32_t> errno_ret = std::nullopt,
@@ -67,7 +69,7 @@ Seccomp allow_except(std::vector<SeccompSyscall> rules) {
 }
 
 class SeccompInstall : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char tmpl[] = "/tmp/berth-seccomp-test-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -115,9 +117,11 @@ TEST_F(SeccompInstall, ArgumentConditionDecides) {
 }
 
 TEST_F(SeccompInstall, MaskedEqualCondition) {
-    // Deny unshare only when CLONE_NEWUTS is among the flags: (arg0 & CLONE_NEWUTS) == CLONE_NEWUTS.
-    Program program = compile(allow_except({rule({"unshare"}, "SCMP_ACT_ERRNO", 77,
-                                                 {{0, CLONE_NEWUTS, CLONE_NEWUTS, "SCMP_CMP_MASKED_EQ"}})}));
+    // Deny unshare only when CLONE_NEWUTS is among the flags: (arg0 & CLONE_NEWUTS) ==
+    // CLONE_NEWUTS.
+    Program program =
+        compile(allow_except({rule({"unshare"}, "SCMP_ACT_ERRNO", 77,
+                                   {{0, CLONE_NEWUTS, CLONE_NEWUTS, "SCMP_CMP_MASKED_EQ"}})}));
     auto probe = [] {
         int code = 0;
         if (::syscall(SYS_unshare, CLONE_NEWUTS | CLONE_NEWIPC) == -1 && errno == 77) code |= 1;
@@ -130,8 +134,9 @@ TEST_F(SeccompInstall, MaskedEqualCondition) {
 TEST_F(SeccompInstall, RepeatedArgumentRulesMatchEitherValue) {
     // Two comparisons on arg 0 in one rule: libseccomp refuses them together, so compile()
     // splits them as runc does, and either value is denied.
-    Program program = compile(allow_except({rule({"close"}, "SCMP_ACT_ERRNO", 77,
-                                                 {{0, 1000, 0, "SCMP_CMP_EQ"}, {0, 1001, 0, "SCMP_CMP_EQ"}})}));
+    Program program =
+        compile(allow_except({rule({"close"}, "SCMP_ACT_ERRNO", 77,
+                                   {{0, 1000, 0, "SCMP_CMP_EQ"}, {0, 1001, 0, "SCMP_CMP_EQ"}})}));
     auto probe = [] {
         int code = 0;
         if (errno_of(::syscall(SYS_close, 1000)) == 77) code |= 1;
@@ -153,10 +158,11 @@ TEST_F(SeccompInstall, FlagsArePassedToTheKernel) {
     config.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"};
     Program program = compile(config);
     ASSERT_NE(program.flags, 0u);
-    EXPECT_EQ(run_in_child(&program, [] {
-                  char buf[256];
-                  return errno_of(::syscall(SYS_getcwd, buf, sizeof buf));
-              }),
+    EXPECT_EQ(run_in_child(&program,
+                           [] {
+                               char buf[256];
+                               return errno_of(::syscall(SYS_getcwd, buf, sizeof buf));
+                           }),
               ENOSYS);
     // A flag the kernel does not know makes install() fail with -EINVAL, not crash.
     Program bogus = program;
@@ -169,12 +175,15 @@ TEST_F(SeccompInstall, EmptyProgramInstallsNothing) {
 }
 
 Seccomp docker_default(const std::vector<std::string>& caps) {
-    Json profile = parse_json(read_file(BERTH_REFERENCE_DIR "/seccomp/default.json"), "default.json");
+    Json profile =
+        parse_json(read_file(BERTH_REFERENCE_DIR "/seccomp/default.json"), "default.json");
     Json oci = docker_profile_to_oci(profile, caps, "amd64");
     Seccomp config;
     config.default_action = oci.at("defaultAction").get<std::string>();
-    if (oci.contains("defaultErrnoRet")) config.default_errno_ret = oci["defaultErrnoRet"].get<uint32_t>();
-    if (oci.contains("architectures")) config.architectures = oci["architectures"].get<std::vector<std::string>>();
+    if (oci.contains("defaultErrnoRet"))
+        config.default_errno_ret = oci["defaultErrnoRet"].get<uint32_t>();
+    if (oci.contains("architectures"))
+        config.architectures = oci["architectures"].get<std::vector<std::string>>();
     size_t index = 0;
     for (const auto& call : oci.at("syscalls")) {
         SeccompSyscall s;
@@ -203,7 +212,9 @@ TEST_F(SeccompInstall, DockerDefaultProfileInAChild) {
         if (::syscall(SYS_getpid) == ::getpid()) code |= 1;
         if (::write(fds[1], "x", 1) == 1) code |= 2;
         if (errno_of(::syscall(SYS_unshare, CLONE_NEWUSER)) == EPERM) code |= 4;
-        if (errno_of(::syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0)) == EPERM) code |= 8;
+        if (errno_of(::syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0)) ==
+            EPERM)
+            code |= 8;
         // clone3 has its own rule in the profile: ENOSYS so that libcs fall back to clone.
         if (errno_of(::syscall(SYS_clone3, nullptr, 0)) == ENOSYS) code |= 16;
         // A syscall number past everything the profile names: ENOSYS from the stub, where the
@@ -239,9 +250,9 @@ TEST_F(SeccompInstall, DockerProfileCoversI386Syscalls) {
     Program program = compile(config);
     auto probe = [] {
         int code = 0;
-        if (int80(20) == ::getpid()) code |= 1;           // getpid
-        if (int80(1000) == -ENOSYS) code |= 2;            // past the i386 table: the stub
-        if (int80(283) == -EPERM) code |= 4;              // kexec_load: default action
+        if (int80(20) == ::getpid()) code |= 1;              // getpid
+        if (int80(1000) == -ENOSYS) code |= 2;               // past the i386 table: the stub
+        if (int80(283) == -EPERM) code |= 4;                 // kexec_load: default action
         if (int80(310, CLONE_NEWUSER) == -EPERM) code |= 8;  // unshare
         return code;
     };
