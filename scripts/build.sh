@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Configures and builds berth into build/ (or $BERTH_BUILD_DIR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BERTH_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${BERTH_BUILD_TYPE:-RelWithDebInfo} "$@" >/dev/null
+ninja -C "$build"

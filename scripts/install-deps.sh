@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian package berth needs to build, test and benchmark. Idempotent:
+# apt-get runs only when a package is missing.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost-dev nlohmann-json3-dev libarchive-dev libzstd-dev libssl-dev libcurl4-openssl-dev
+  libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev libnftables-dev libsqlite3-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
+  # tests and their peers
+  bats jq busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace hyperfine
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
