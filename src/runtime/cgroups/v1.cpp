@@ -17,7 +17,7 @@ namespace {
 void copy_cpuset_from_parent(const std::string& parent, const std::string& dir) {
     for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
         auto mine = read_value(dir, file);
-        if (mine && !mine->empty()) continue;
+        if (!mine || !mine->empty()) continue;  // set already (or not a cpuset dir at all)
         auto theirs = read_value(parent, file);
         if (!theirs || theirs->empty()) continue;
         write_value(dir, file, *theirs);
