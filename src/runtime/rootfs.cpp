@@ -210,6 +210,13 @@ int prepare_rootfs(const LaunchPlan& plan) noexcept {
     for (const auto& m : plan.mounts) mount_one(plan, root_fd, m);
     create_devices(plan, root_fd);
     if (plan.default_dev_symlinks) create_dev_symlinks(plan, root_fd);
+    // Like runc, a missing cwd is created (images rely on it: WORKDIR of a fresh dir), and
+    // here, before the root goes read-only, resolved inside the rootfs like every mount point.
+    const char* cwd = plan.process.cwd.c_str();
+    if (cwd[0] == '/' && cwd[1] != '\0') {
+        int rc = mkdir_all_in_root(root_fd, cwd, false);
+        if (rc < 0) fail(plan.sync_fd, -rc, "create cwd", cwd);
+    }
     return root_fd;
 }
 
