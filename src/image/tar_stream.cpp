@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -12,7 +14,7 @@ namespace {
 constexpr size_t kOuterBlock = 128 * 1024;
 }
 
-TarReader::TarReader(int fd, std::string what) : fd_(fd), what_(std::move(what)) {
+TarReader::TarReader(int fd, std::string what, bool hash) : fd_(fd), what_(std::move(what)), hash_(hash) {
     outer_ = archive_read_new();
     inner_ = archive_read_new();
     if (!outer_ || !inner_) throw Error(Errc::internal, "libarchive: out of memory");
@@ -52,7 +54,7 @@ la_ssize_t TarReader::inner_read(archive* a, void* self_ptr, const void** buf) {
         return -1;
     }
     if (n == 0) self->outer_eof_ = true;
-    self->hasher_.update(self->buf_, static_cast<size_t>(n));
+    if (self->hash_) self->hasher_.update(self->buf_, static_cast<size_t>(n));
     self->size_ += static_cast<uint64_t>(n);
     *buf = self->buf_;
     return n;
@@ -106,11 +108,35 @@ Digest TarReader::finish() {
         la_ssize_t n = archive_read_data(outer_, buf_, sizeof buf_);
         if (n < 0) fail(outer_, "read");
         if (n == 0) break;
-        hasher_.update(buf_, static_cast<size_t>(n));
+        if (hash_) hasher_.update(buf_, static_cast<size_t>(n));
         size_ += static_cast<uint64_t>(n);
     }
     outer_eof_ = true;
     return hasher_.finish();
+}
+
+void decompress_stream(int fd, const std::string& what,
+                       const std::function<void(const void* data, size_t size)>& sink) {
+    std::unique_ptr<archive, decltype(&archive_read_free)> a(archive_read_new(), archive_read_free);
+    if (!a) throw Error(Errc::internal, "libarchive: out of memory");
+    archive_read_support_filter_all(a.get());
+    archive_read_support_format_raw(a.get());
+    auto fail = [&](const char* doing) {
+        const char* msg = archive_error_string(a.get());
+        throw Error(Errc::invalid_argument, what + ": " + doing + ": " + (msg ? msg : "malformed input"));
+    };
+    if (archive_read_open_fd(a.get(), fd, kOuterBlock) != ARCHIVE_OK) fail("open");
+    archive_entry* entry = nullptr;
+    int r = archive_read_next_header(a.get(), &entry);
+    if (r == ARCHIVE_EOF) return;
+    if (r != ARCHIVE_OK) fail("read");
+    std::vector<char> buf(1 << 20);
+    for (;;) {
+        la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
+        if (n < 0) fail("read");
+        if (n == 0) break;
+        sink(buf.data(), static_cast<size_t>(n));
+    }
 }
 
 }  // namespace berth::image

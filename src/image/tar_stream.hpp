@@ -6,6 +6,7 @@
 #include <archive_entry.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "image/digest.hpp"
@@ -15,7 +16,8 @@ namespace berth::image {
 class TarReader {
 public:
     // Does not own `fd`. `what` names the stream in error messages ("layer sha256:...").
-    TarReader(int fd, std::string what);
+    // `hash` off skips the digest (archives whose members are hashed on their own).
+    TarReader(int fd, std::string what, bool hash = true);
     ~TarReader();
     TarReader(const TarReader&) = delete;
     TarReader& operator=(const TarReader&) = delete;
@@ -43,7 +45,12 @@ private:
     Hasher hasher_;
     uint64_t size_ = 0;
     bool outer_eof_ = false;
+    bool hash_ = true;
     char buf_[64 * 1024];
 };
+
+// Streams the decompressed bytes of `fd` (plain, gzip, zstd, xz, bzip2) to `sink`.
+void decompress_stream(int fd, const std::string& what,
+                       const std::function<void(const void* data, size_t size)>& sink);
 
 }  // namespace berth::image
