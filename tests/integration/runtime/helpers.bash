@@ -30,9 +30,10 @@ update_config() {
   jq "$1" "$BUNDLE/config.json" > "$BUNDLE/config.json.tmp" && mv "$BUNDLE/config.json.tmp" "$BUNDLE/config.json"
 }
 
-# set_args ARG...: the container's process.args.
+# set_args ARG...: the container's process.args (an argument may span lines).
 set_args() {
-  local args; args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+  local args='[]' a
+  for a in "$@"; do args=$(jq -c --arg a "$a" '. + [$a]' <<<"$args"); done
   update_config ".process.args = $args"
 }
 
