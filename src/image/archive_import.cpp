@@ -156,7 +156,7 @@ Digest import_rootfs(int fd, const ArchiveTargets& targets, const ImportOptions&
     });
     Digest layer = w.commit(lp);
 
-    std::string now = rfc3339_now();
+    std::string now = options.created.empty() ? rfc3339_now() : options.created;
     std::string comment = options.message.empty() ? "Imported from -" : options.message;
     Platform p = options.platform.normalized();
     Json config = {{"architecture", p.architecture},

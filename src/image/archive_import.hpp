@@ -16,6 +16,7 @@ struct ImportOptions {
     std::string message;  // history comment; Docker's default is "Imported from -"
     std::string tag;      // reference to tag the image with; empty: untagged
     Platform platform = Platform::host();
+    std::string created;  // RFC 3339; empty: now. Fixed values make the image id reproducible.
 };
 
 // Reads the tar (plain or compressed) from `fd`, stores it uncompressed as the layer
