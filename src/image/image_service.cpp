@@ -187,7 +187,8 @@ struct ImageService::Impl {
         }
         std::vector<Digest> freed = store.delete_image(id);
         out.push_back(DeleteItem{"", id.str()});
-        for (const auto& l : freed) out.push_back(DeleteItem{"", l.str()});
+        // Top layer first, the order Docker releases (and reports) them in.
+        for (auto it = freed.rbegin(); it != freed.rend(); ++it) out.push_back(DeleteItem{"", it->str()});
         collect_garbage(content, store, leases(), opts.gc);
         if (prune && !rec->parent.empty()) {
             Digest parent = Digest::parse(rec->parent);
