@@ -56,13 +56,13 @@ std::string read_file(const std::string& path) {
     return read_all(fd.get(), path);
 }
 
-void write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+void write_file_atomic(const std::string& path, std::string_view data, mode_t mode, Durability durability) {
     std::string tmp = path + ".tmp." + std::to_string(::getpid());
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (!fd) throw_errno("create " + tmp);
     try {
         write_all(fd.get(), data, tmp);
-        if (::fsync(fd.get()) < 0) throw_errno("fsync " + tmp);
+        if (durability == Durability::fsync && ::fsync(fd.get()) < 0) throw_errno("fsync " + tmp);
     } catch (...) {
         ::unlink(tmp.c_str());
         throw;

@@ -11,8 +11,13 @@ namespace berth {
 std::string read_file(const std::string& path);
 // nullopt when the file does not exist; throws on any other error.
 std::optional<std::string> read_file_if_exists(const std::string& path);
-// Writes through a temp file in the same directory, fsyncs it, renames it into place.
-void write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+enum class Durability { fsync, none };
+// Writes through a temp file in the same directory and renames it into place, so readers see
+// the old or the new content, never a mix. With Durability::fsync (the default) the data is
+// also on disk before the rename; Durability::none is for state on tmpfs (/run), where an fsync
+// buys nothing and costs a disk flush.
+void write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644,
+                       Durability durability = Durability::fsync);
 // Plain write (open O_WRONLY|O_TRUNC): for procfs/cgroupfs/sysfs files, which take one write.
 void write_file(const std::string& path, std::string_view data);
 // mkdir -p; existing directories are fine.

@@ -146,7 +146,8 @@ struct Launched {
 Launched launch(StateStore& store, const std::string& id, const CreateOptions& options, bool via_fifo) {
     Launched l;
     std::string bundle = absolute(options.bundle);
-    l.spec = parse_spec(read_file(bundle + "/config.json"), "config.json");
+    std::string config_text = read_file(bundle + "/config.json");
+    l.spec = parse_spec(config_text, "config.json");
     if (!l.spec.process) throw Error(Errc::invalid_argument, "config.json: process: required but missing");
     auto host = cgroups::detect();
     l.cgroup = cgroups::open(host, l.spec.linux.cgroups_path, id);
@@ -171,7 +172,7 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
     pid_t pid = 0;
     try {
         store.save(rec);
-        write_file_atomic(store.dir(id) + "/config.json", read_file(bundle + "/config.json"), 0600);
+        write_file_atomic(store.dir(id) + "/config.json", config_text, 0600, Durability::none);
         l.cgroup->create();
         if (l.spec.linux.resources) l.cgroup->apply(with_default_devices(*l.spec.linux.resources, l.spec.linux));
 
@@ -242,7 +243,7 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
 }
 
 void write_pid_file(const std::string& path, pid_t pid) {
-    if (!path.empty()) write_file_atomic(path, std::to_string(pid), 0644);
+    if (!path.empty()) write_file_atomic(path, std::to_string(pid), 0644, Durability::none);
 }
 
 }  // namespace

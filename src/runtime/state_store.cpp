@@ -62,7 +62,7 @@ void StateStore::create_dir(const std::string& id) const {
 }
 
 void StateStore::save(const ContainerRecord& record) const {
-    write_file_atomic(dir(record.id) + "/state.json", record.to_json().dump(), 0600);
+    write_file_atomic(dir(record.id) + "/state.json", record.to_json().dump(), 0600, Durability::none);
 }
 
 ContainerRecord StateStore::load(const std::string& id) const {
