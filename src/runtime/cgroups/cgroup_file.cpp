@@ -63,7 +63,7 @@ void write_value(const std::string& dir, const std::string& file, std::string_vi
     write_once(fd.get(), value, path);
 }
 
-LineWriter::LineWriter(std::string dir, std::string file) : path_(dir + "/" + file) {}
+LineWriter::LineWriter(const std::string& dir, const std::string& file) : path_(dir + "/" + file) {}
 
 void LineWriter::write(std::string_view line) {
     std::string data(line);
@@ -118,7 +118,8 @@ std::map<std::string, uint64_t> read_keyed(const std::string& dir, const std::st
     size_t pos = 0;
     while (pos < text->size()) {
         size_t nl = text->find('\n', pos);
-        auto words = split_ws(std::string_view(*text).substr(pos, nl == std::string::npos ? nl : nl - pos));
+        auto words =
+            split_ws(std::string_view(*text).substr(pos, nl == std::string::npos ? nl : nl - pos));
         pos = nl == std::string::npos ? text->size() : nl + 1;
         if (words.size() != 2) continue;
         char* end = nullptr;
@@ -132,7 +133,8 @@ std::map<std::string, uint64_t> read_keyed(const std::string& dir, const std::st
 void collect_pids(const std::string& dir, std::vector<pid_t>& out) {
     auto text = read_file_if_exists(dir + "/cgroup.procs");
     if (text) {
-        for (const auto& word : split_ws(*text)) out.push_back(static_cast<pid_t>(std::atoi(word.c_str())));
+        for (const auto& word : split_ws(*text))
+            out.push_back(static_cast<pid_t>(std::atoi(word.c_str())));
     }
     for (const auto& sub : subdirs(dir)) collect_pids(sub, out);
 }
@@ -145,7 +147,8 @@ void remove_cgroup_dir(const std::string& dir) {
     for (;;) {
         if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
         int err = errno;
-        if (err != EBUSY || std::chrono::steady_clock::now() >= deadline) throw_sys("cgroup: rmdir " + dir, err);
+        if (err != EBUSY || std::chrono::steady_clock::now() >= deadline)
+            throw_sys("cgroup: rmdir " + dir, err);
         std::this_thread::sleep_for(delay);
         delay = std::min(delay * 2, std::chrono::milliseconds(200));
     }
@@ -160,7 +163,8 @@ std::vector<std::string> make_levels(const std::string& base, const std::string&
         if (next == std::string::npos) next = rel.size();
         if (next > pos) {
             cur += "/" + rel.substr(pos, next - pos);
-            if (::mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST) throw_errno("cgroup: mkdir " + cur);
+            if (::mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST)
+                throw_errno("cgroup: mkdir " + cur);
             levels.push_back(cur);
         }
         pos = next + 1;
@@ -187,14 +191,15 @@ bool plain_name(const std::string& name) {
 
 void check_page_size(const std::string& page_size) {
     if (!plain_name(page_size) || page_size.find('.') != std::string::npos) {
-        throw Error(Errc::invalid_argument, "cgroup: invalid hugepage size \"" + page_size + "\" (expected e.g. 2MB)");
+        throw Error(Errc::invalid_argument,
+                    "cgroup: invalid hugepage size \"" + page_size + "\" (expected e.g. 2MB)");
     }
 }
 
 void check_unified_key(const std::string& key) {
     if (!plain_name(key)) {
-        throw Error(Errc::invalid_argument,
-                    "cgroup: invalid linux.resources.unified key \"" + key + "\": must be a file name without '/'");
+        throw Error(Errc::invalid_argument, "cgroup: invalid linux.resources.unified key \"" + key +
+                                                "\": must be a file name without '/'");
     }
 }
 

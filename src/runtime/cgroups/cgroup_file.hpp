@@ -21,12 +21,12 @@ void write_value(const std::string& dir, const std::string& file, std::string_vi
 // Several commands to one file through one open fd, one write(2) each: the kernel takes
 // each write as one command (io.max, devices.allow), and on a fake tree the lines add up.
 class LineWriter {
-public:
-    LineWriter(std::string dir, std::string file);
+  public:
+    LineWriter(const std::string& dir, const std::string& file);
     void write(std::string_view line);  // opens on first use; appends "\n"
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
     UniqueFd fd_;
 };

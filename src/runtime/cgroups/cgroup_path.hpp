@@ -20,15 +20,17 @@ CgroupPath parse_cgroups_path(const std::string& cgroups_path, const std::string
 
 // The calling process's cgroup in one hierarchy, from /proc/self/cgroup text
 // ("4:memory:/a/b", "0::/x"). `controllers` empty selects the cgroup2 line. "/" if absent.
-std::string own_cgroup(std::string_view proc_self_cgroup, const std::vector<std::string>& controllers);
+std::string own_cgroup(std::string_view proc_self_cgroup,
+                       const std::vector<std::string>& controllers);
 
 // The cgroup's path inside a hierarchy mounted at a mount whose mountinfo root is
 // `mount_root`: absolute paths as given, relative ones below `own` (which is seen from the
 // cgroup namespace root, so mount_root is cut from its front).
-std::string path_in_hierarchy(const CgroupPath& path, const std::string& own, const std::string& mount_root);
+std::string path_in_hierarchy(const CgroupPath& path, const std::string& own,
+                              const std::string& mount_root);
 
 // open() with the layout and /proc/self/cgroup given (tests use fake trees and texts).
-std::unique_ptr<Cgroup> open_layout(const Layout& layout, const std::string& cgroups_path, const std::string& id,
-                                    std::string_view proc_self_cgroup);
+std::unique_ptr<Cgroup> open_layout(const Layout& layout, const std::string& cgroups_path,
+                                    const std::string& id, std::string_view proc_self_cgroup);
 
 }  // namespace berth::runtime::cgroups

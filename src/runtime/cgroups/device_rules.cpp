@@ -6,13 +6,13 @@ namespace berth::runtime::cgroups {
 
 void check_device_rule(const DeviceRule& rule) {
     if (rule.type != 'a' && rule.type != 'b' && rule.type != 'c') {
-        throw Error(Errc::invalid_argument,
-                    std::string("cgroup: device rule type '") + rule.type + "' is not one of a, b, c");
+        throw Error(Errc::invalid_argument, std::string("cgroup: device rule type '") + rule.type +
+                                                "' is not one of a, b, c");
     }
     for (char c : rule.access) {
         if (c != 'r' && c != 'w' && c != 'm') {
-            throw Error(Errc::invalid_argument,
-                        "cgroup: device rule access \"" + rule.access + "\" is not a subset of rwm");
+            throw Error(Errc::invalid_argument, "cgroup: device rule access \"" + rule.access +
+                                                    "\" is not a subset of rwm");
         }
     }
     if ((rule.major && *rule.major < 0) || (rule.minor && *rule.minor < 0)) {
@@ -20,7 +20,9 @@ void check_device_rule(const DeviceRule& rule) {
     }
 }
 
-std::string rule_access(const DeviceRule& rule) { return rule.access.empty() ? "rwm" : rule.access; }
+std::string rule_access(const DeviceRule& rule) {
+    return rule.access.empty() ? "rwm" : rule.access;
+}
 
 std::string device_rule_line(const DeviceRule& rule) {
     if (rule.type == 'a') return "a";

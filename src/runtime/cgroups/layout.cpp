@@ -16,8 +16,8 @@ namespace {
 // Controllers a v1 "cgroup" mount can carry; every other super option (rw, xattr,
 // release_agent=..., clone_children...) is a mount option, not a controller.
 constexpr std::array<std::string_view, 15> kV1Controllers = {
-    "cpu",      "cpuacct", "cpuset",     "memory", "devices", "freezer", "net_cls", "net_prio",
-    "blkio",    "pids",    "perf_event", "hugetlb", "rdma",   "misc",    "debug"};
+    "cpu",   "cpuacct", "cpuset",     "memory",  "devices", "freezer", "net_cls", "net_prio",
+    "blkio", "pids",    "perf_event", "hugetlb", "rdma",    "misc",    "debug"};
 
 bool is_v1_controller(std::string_view name) {
     return std::find(kV1Controllers.begin(), kV1Controllers.end(), name) != kV1Controllers.end();
@@ -93,7 +93,8 @@ Layout discover_fake(const std::string& root) {
             h.controllers = {"name=systemd"};
         } else {
             h.controllers = split(name, ',');
-            if (!std::all_of(h.controllers.begin(), h.controllers.end(), is_v1_controller)) continue;
+            if (!std::all_of(h.controllers.begin(), h.controllers.end(), is_v1_controller))
+                continue;
         }
         layout.v1.push_back(std::move(h));
     }
@@ -123,12 +124,13 @@ const Hierarchy* Layout::find(std::string_view controller) const {
 }
 
 Layout discover_from_mountinfo(const std::string& root_in, std::string_view mountinfo) {
-    const std::string root = strip_trailing_slashes(root_in);
+    std::string root = strip_trailing_slashes(root_in);
     Layout layout;
     layout.root = root;
     bool v2_at_root = false;
     for (const auto& line : split(mountinfo, '\n')) {
-        // id parent major:minor root mount-point options [optional...] - fstype source super-options
+        // id parent major:minor root mount-point options [optional...] - fstype source
+        // super-options
         auto fields = split(line, ' ');
         auto dash = std::find(fields.begin(), fields.end(), "-");
         if (fields.size() < 5 || dash == fields.end() || fields.end() - dash < 4) continue;

@@ -24,7 +24,7 @@ struct Layout {
     Mode mode = Mode::v2;
     std::string root;
     std::vector<Hierarchy> v1;  // empty on v2
-    std::string unified;        // cgroup2 mount dir: root on v2, root/unified on hybrid, "" on pure v1
+    std::string unified;  // cgroup2 mount dir: root on v2, root/unified on hybrid, "" on pure v1
     std::string unified_mount_root = "/";
     bool fake = false;  // a tree of plain files (tests): no mountinfo entry under root
 

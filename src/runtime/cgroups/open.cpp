@@ -34,16 +34,18 @@ std::string join_paths(const std::string& a, const std::string& b) {
 CgroupPath parse_cgroups_path(const std::string& cgroups_path, const std::string& id) {
     if (cgroups_path.empty()) {
         if (id.empty() || id.find('/') != std::string::npos || id == "." || id == "..") {
-            throw Error(Errc::invalid_argument, "cgroup: container id \"" + id + "\" cannot name a cgroup");
+            throw Error(Errc::invalid_argument,
+                        "cgroup: container id \"" + id + "\" cannot name a cgroup");
         }
         return {"/berth/" + id, false};
     }
     bool relative = cgroups_path.front() != '/';
     if (relative && std::count(cgroups_path.begin(), cgroups_path.end(), ':') == 2) {
-        throw Error(Errc::invalid_argument,
-                    "cgroup: cgroupsPath \"" + cgroups_path +
-                        "\" is in the systemd \"slice:prefix:name\" form, which needs the systemd cgroup "
-                        "driver (--systemd-cgroup); berth manages cgroupfs paths only");
+        throw Error(
+            Errc::invalid_argument,
+            "cgroup: cgroupsPath \"" + cgroups_path +
+                "\" is in the systemd \"slice:prefix:name\" form, which needs the systemd cgroup "
+                "driver (--systemd-cgroup); berth manages cgroupfs paths only");
     }
     std::string normalized;
     for (const auto& part : split(cgroups_path, '/')) {
@@ -56,12 +58,14 @@ CgroupPath parse_cgroups_path(const std::string& cgroups_path, const std::string
     }
     if (normalized.empty()) {
         throw Error(Errc::invalid_argument,
-                    "cgroup: cgroupsPath \"" + cgroups_path + "\" names the root cgroup, which a container cannot own");
+                    "cgroup: cgroupsPath \"" + cgroups_path +
+                        "\" names the root cgroup, which a container cannot own");
     }
     return {relative ? normalized.substr(1) : normalized, relative};
 }
 
-std::string own_cgroup(std::string_view proc_self_cgroup, const std::vector<std::string>& controllers) {
+std::string own_cgroup(std::string_view proc_self_cgroup,
+                       const std::vector<std::string>& controllers) {
     for (const auto& line : split(proc_self_cgroup, '\n')) {
         // hierarchy-id:controller-list:path; the path may itself contain ':'.
         size_t first = line.find(':');
@@ -83,7 +87,8 @@ std::string own_cgroup(std::string_view proc_self_cgroup, const std::vector<std:
     return "/";
 }
 
-std::string path_in_hierarchy(const CgroupPath& path, const std::string& own, const std::string& mount_root) {
+std::string path_in_hierarchy(const CgroupPath& path, const std::string& own,
+                              const std::string& mount_root) {
     if (!path.relative) return path.path;
     std::string base = own;
     // The mount shows the cgroup `mount_root`; our own cgroup is given from the namespace
@@ -94,16 +99,18 @@ std::string path_in_hierarchy(const CgroupPath& path, const std::string& own, co
     return join_paths(base, path.path);
 }
 
-std::unique_ptr<Cgroup> open_layout(const Layout& layout, const std::string& cgroups_path, const std::string& id,
-                                    std::string_view proc_self_cgroup) {
+std::unique_ptr<Cgroup> open_layout(const Layout& layout, const std::string& cgroups_path,
+                                    const std::string& id, std::string_view proc_self_cgroup) {
     CgroupPath path = parse_cgroups_path(cgroups_path, id);
     if (layout.mode == Mode::v2) {
-        std::string rel = path_in_hierarchy(path, own_cgroup(proc_self_cgroup, {}), layout.unified_mount_root);
+        std::string rel =
+            path_in_hierarchy(path, own_cgroup(proc_self_cgroup, {}), layout.unified_mount_root);
         return std::make_unique<V2Cgroup>(layout.unified, rel);
     }
     std::vector<V1Dir> dirs;
     for (const auto& h : layout.v1) {
-        std::string rel = path_in_hierarchy(path, own_cgroup(proc_self_cgroup, h.controllers), h.mount_root);
+        std::string rel =
+            path_in_hierarchy(path, own_cgroup(proc_self_cgroup, h.controllers), h.mount_root);
         dirs.push_back(V1Dir{h, rel, h.mount + rel});
     }
     std::optional<V1Dir> unified;
@@ -117,13 +124,15 @@ std::unique_ptr<Cgroup> open_layout(const Layout& layout, const std::string& cgr
     // path() reports the memory hierarchy's view (they differ only for relative paths).
     std::string shown = path.relative ? std::string() : path.path;
     if (shown.empty()) {
-        auto it = std::find_if(dirs.begin(), dirs.end(), [](const V1Dir& d) { return d.hierarchy.has("memory"); });
+        auto it = std::find_if(dirs.begin(), dirs.end(),
+                               [](const V1Dir& d) { return d.hierarchy.has("memory"); });
         shown = it != dirs.end() ? it->rel : (dirs.empty() ? path.path : dirs.front().rel);
     }
     return std::make_unique<V1Cgroup>(std::move(dirs), std::move(unified), shown);
 }
 
-std::unique_ptr<Cgroup> open(const Host& host, const std::string& cgroups_path, const std::string& id) {
+std::unique_ptr<Cgroup> open(const Host& host, const std::string& cgroups_path,
+                             const std::string& id) {
     Layout layout = discover(host.root);
     auto self = read_file("/proc/self/cgroup");
     return open_layout(layout, cgroups_path, id, self);

@@ -60,7 +60,7 @@ std::vector<std::string> hugetlb_sizes(const std::string& dir, const std::string
     std::vector<std::string> sizes;
     DIR* d = ::opendir(dir.c_str());
     if (!d) return sizes;
-    const std::string prefix = "hugetlb.";
+    std::string prefix = "hugetlb.";
     while (dirent* ent = ::readdir(d)) {
         std::string name = ent->d_name;
         if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0) continue;

@@ -48,7 +48,8 @@ const std::string* V1Cgroup::unified_dir_with(std::string_view controller) const
 
 const std::string& V1Cgroup::require_dir(std::string_view controller, std::string_view why) const {
     if (const auto* dir = dir_of(controller)) return *dir;
-    throw Error(Errc::unavailable, "cgroup: " + std::string(why) + " needs the " + std::string(controller) +
+    throw Error(Errc::unavailable, "cgroup: " + std::string(why) + " needs the " +
+                                       std::string(controller) +
                                        " controller, which is not mounted");
 }
 
@@ -113,11 +114,14 @@ void V1Cgroup::freeze() {
         write_value(dir, "freezer.state", "THAWED");
     } catch (const Error&) {
     }
-    throw Error(Errc::unavailable, "cgroup: freeze " + dir + ": still " + (state.empty() ? "unknown" : state) +
+    throw Error(Errc::unavailable, "cgroup: freeze " + dir + ": still " +
+                                       (state.empty() ? "unknown" : state) +
                                        " after 2s; thawed again");
 }
 
-void V1Cgroup::thaw() { write_value(require_dir("freezer", "thaw"), "freezer.state", "THAWED"); }
+void V1Cgroup::thaw() {
+    write_value(require_dir("freezer", "thaw"), "freezer.state", "THAWED");
+}
 
 bool V1Cgroup::frozen() const {
     const auto* dir = dir_of("freezer");

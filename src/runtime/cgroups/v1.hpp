@@ -20,7 +20,7 @@ struct V1Dir {
 };
 
 class V1Cgroup : public Cgroup {
-public:
+  public:
     // `unified` is the directory in the cgroup2 hierarchy of a hybrid host (rel and dir set,
     // hierarchy.mount the cgroup2 mount), absent on pure v1.
     V1Cgroup(std::vector<V1Dir> dirs, std::optional<V1Dir> unified, std::string path);
@@ -41,7 +41,7 @@ public:
     // The hybrid cgroup2 directory when it has `controller` in cgroup.controllers.
     const std::string* unified_dir_with(std::string_view controller) const;
 
-private:
+  private:
     void apply_memory(const MemoryResources& memory);
     void apply_cpu(const CpuResources& cpu);
     void apply_blkio(const BlockIoResources& blkio);

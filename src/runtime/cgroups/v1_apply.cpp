@@ -50,10 +50,11 @@ void V1Cgroup::apply_memory(const MemoryResources& m) {
         if (*swap == -1 || (m.limit && *swap == *m.limit)) {
             swap.reset();
         } else {
-            throw Error(Errc::invalid_argument,
-                        "cgroup: memory swap limit " + to_string(*swap) + " needs " + dir +
-                            "/memory.memsw.limit_in_bytes, which does not exist: swap accounting is "
-                            "off in this kernel (boot with swapaccount=1)");
+            throw Error(
+                Errc::invalid_argument,
+                "cgroup: memory swap limit " + to_string(*swap) + " needs " + dir +
+                    "/memory.memsw.limit_in_bytes, which does not exist: swap accounting is "
+                    "off in this kernel (boot with swapaccount=1)");
         }
     }
     auto write_limit = [&] {
@@ -80,12 +81,14 @@ void V1Cgroup::apply_memory(const MemoryResources& m) {
     if (m.reservation) write_value(dir, "memory.soft_limit_in_bytes", to_string(*m.reservation));
     if (m.swappiness) {
         if (*m.swappiness > 100) {
-            throw Error(Errc::invalid_argument,
-                        "cgroup: memory swappiness " + to_string(*m.swappiness) + " is out of range 0-100");
+            throw Error(
+                Errc::invalid_argument,
+                "cgroup: memory swappiness " + to_string(*m.swappiness) + " is out of range 0-100");
         }
         write_value(dir, "memory.swappiness", to_string(*m.swappiness));
     }
-    if (m.disable_oom_killer) write_value(dir, "memory.oom_control", *m.disable_oom_killer ? "1" : "0");
+    if (m.disable_oom_killer)
+        write_value(dir, "memory.oom_control", *m.disable_oom_killer ? "1" : "0");
 }
 
 void V1Cgroup::apply_cpu(const CpuResources& c) {
@@ -93,7 +96,9 @@ void V1Cgroup::apply_cpu(const CpuResources& c) {
     bool shares = c.shares && *c.shares != 0;
     bool quota = c.quota && *c.quota != 0;
     bool period = c.period && *c.period != 0;
-    if (!shares && !quota && !period && !c.realtime_runtime && !c.realtime_period && !c.burst && !c.idle) return;
+    if (!shares && !quota && !period && !c.realtime_runtime && !c.realtime_period && !c.burst &&
+        !c.idle)
+        return;
     const std::string& dir = require_dir("cpu", "a cpu setting");
     if (shares) write_value(dir, "cpu.shares", to_string(*c.shares));
     bool period_pending = false;
@@ -119,9 +124,9 @@ void V1Cgroup::apply_cpu(const CpuResources& c) {
 }
 
 void V1Cgroup::apply_blkio(const BlockIoResources& b) {
-    bool any = b.weight || b.leaf_weight || !b.weight_device.empty() || !b.throttle_read_bps_device.empty() ||
-               !b.throttle_write_bps_device.empty() || !b.throttle_read_iops_device.empty() ||
-               !b.throttle_write_iops_device.empty();
+    bool any = b.weight || b.leaf_weight || !b.weight_device.empty() ||
+               !b.throttle_read_bps_device.empty() || !b.throttle_write_bps_device.empty() ||
+               !b.throttle_read_iops_device.empty() || !b.throttle_write_iops_device.empty();
     if (!any) return;
     const std::string& dir = require_dir("blkio", "a blkio setting");
     // CFQ is gone from recent kernels; BFQ offers the same knobs under blkio.bfq.*.
@@ -140,7 +145,8 @@ void V1Cgroup::apply_blkio(const BlockIoResources& b) {
     }
     auto throttle = [&](const std::vector<ThrottleDevice>& devices, const char* file) {
         LineWriter out(dir, file);
-        for (const auto& t : devices) out.write(to_string(t.major) + ":" + to_string(t.minor) + " " + to_string(t.rate));
+        for (const auto& t : devices)
+            out.write(to_string(t.major) + ":" + to_string(t.minor) + " " + to_string(t.rate));
     };
     throttle(b.throttle_read_bps_device, "blkio.throttle.read_bps_device");
     throttle(b.throttle_write_bps_device, "blkio.throttle.write_bps_device");
@@ -153,7 +159,8 @@ void V1Cgroup::apply_hugetlb(const std::vector<HugepageLimit>& limits) {
     const std::string* v1_dir = dir_of("hugetlb");
     const std::string* v2_dir = v1_dir ? nullptr : unified_dir_with("hugetlb");
     if (!v1_dir && !v2_dir) {
-        throw Error(Errc::unavailable, "cgroup: hugepage limits need the hugetlb controller, which is not mounted");
+        throw Error(Errc::unavailable,
+                    "cgroup: hugepage limits need the hugetlb controller, which is not mounted");
     }
     for (const auto& l : limits) {
         check_page_size(l.page_size);
@@ -181,12 +188,14 @@ void V1Cgroup::apply_devices(const std::vector<DeviceRule>& rules) {
 void V1Cgroup::apply_network(const Resources& r) {
     // net_cls and net_prio are optional controllers: skipped when not mounted, as in runc.
     if (r.network_class_id) {
-        if (const auto* dir = dir_of("net_cls")) write_value(*dir, "net_cls.classid", to_string(*r.network_class_id));
+        if (const auto* dir = dir_of("net_cls"))
+            write_value(*dir, "net_cls.classid", to_string(*r.network_class_id));
     }
     if (!r.network_priorities.empty()) {
         if (const auto* dir = dir_of("net_prio")) {
             LineWriter map(*dir, "net_prio.ifpriomap");
-            for (const auto& [name, prio] : r.network_priorities) map.write(name + " " + to_string(prio));
+            for (const auto& [name, prio] : r.network_priorities)
+                map.write(name + " " + to_string(prio));
         }
     }
 }
@@ -194,8 +203,9 @@ void V1Cgroup::apply_network(const Resources& r) {
 void V1Cgroup::apply_unified(const std::map<std::string, std::string>& unified) {
     if (unified.empty()) return;
     if (!unified_) {
-        throw Error(Errc::invalid_argument,
-                    "cgroup: linux.resources.unified needs cgroup v2, and this host has only cgroup v1");
+        throw Error(
+            Errc::invalid_argument,
+            "cgroup: linux.resources.unified needs cgroup v2, and this host has only cgroup v1");
     }
     for (const auto& [file, value] : unified) {
         check_unified_key(file);

@@ -18,7 +18,8 @@ Json cpu_stats(const std::string* cpuacct, const std::string* cpu) {
         put(usage, "total", read_u64(*cpuacct, "cpuacct.usage"));
         if (auto percpu = read_value(*cpuacct, "cpuacct.usage_percpu")) {
             Json list = Json::array();
-            for (const auto& w : split_ws(*percpu)) list.push_back(std::strtoull(w.c_str(), nullptr, 10));
+            for (const auto& w : split_ws(*percpu))
+                list.push_back(std::strtoull(w.c_str(), nullptr, 10));
             put_nonempty(usage, "percpu", std::move(list));
         }
         // cpuacct.stat counts USER_HZ ticks; runc reports nanoseconds.
@@ -26,15 +27,18 @@ Json cpu_stats(const std::string* cpuacct, const std::string* cpu) {
         long hz = ::sysconf(_SC_CLK_TCK);
         uint64_t ns_per_tick = hz > 0 ? 1000000000ULL / static_cast<uint64_t>(hz) : 10000000ULL;
         if (auto it = stat.find("user"); it != stat.end()) usage["user"] = it->second * ns_per_tick;
-        if (auto it = stat.find("system"); it != stat.end()) usage["kernel"] = it->second * ns_per_tick;
+        if (auto it = stat.find("system"); it != stat.end())
+            usage["kernel"] = it->second * ns_per_tick;
         put_nonempty(out, "usage", std::move(usage));
     }
     if (cpu) {
         auto stat = read_keyed(*cpu, "cpu.stat");
         Json throttling = Json::object();
         if (auto it = stat.find("nr_periods"); it != stat.end()) throttling["periods"] = it->second;
-        if (auto it = stat.find("nr_throttled"); it != stat.end()) throttling["throttledPeriods"] = it->second;
-        if (auto it = stat.find("throttled_time"); it != stat.end()) throttling["throttledTime"] = it->second;
+        if (auto it = stat.find("nr_throttled"); it != stat.end())
+            throttling["throttledPeriods"] = it->second;
+        if (auto it = stat.find("throttled_time"); it != stat.end())
+            throttling["throttledTime"] = it->second;
         put_nonempty(out, "throttling", std::move(throttling));
     }
     return out;
@@ -106,7 +110,8 @@ Json V1Cgroup::stats() const {
         Json pids = Json::object();
         put(pids, "current", read_u64(*dir, "pids.current"));
         auto limit = read_u64(*dir, "pids.max");
-        if (limit && *limit != UINT64_MAX) pids["limit"] = *limit;  // "max": no limit, as runc omits it
+        if (limit && *limit != UINT64_MAX)
+            pids["limit"] = *limit;  // "max": no limit, as runc omits it
         put_nonempty(data, "pids", std::move(pids));
     }
     if (const auto* dir = dir_of("blkio")) put_nonempty(data, "blkio", blkio_stats(*dir));

@@ -13,7 +13,8 @@ namespace berth::runtime::cgroups {
 namespace {
 
 // The controllers a container's resources can use; others (perf_event...) stay off.
-const std::vector<std::string> kWanted = {"cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc"};
+const std::vector<std::string> kWanted = {"cpuset",  "cpu",  "io",   "memory",
+                                          "hugetlb", "pids", "rdma", "misc"};
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
@@ -60,7 +61,9 @@ void V2Cgroup::create() {
     enable_subtree_controllers(mount_, levels, kWanted);
 }
 
-void V2Cgroup::add_process(pid_t pid) { write_value(dir_, "cgroup.procs", std::to_string(pid)); }
+void V2Cgroup::add_process(pid_t pid) {
+    write_value(dir_, "cgroup.procs", std::to_string(pid));
+}
 
 std::vector<pid_t> V2Cgroup::pids() const {
     std::vector<pid_t> out;
@@ -86,10 +89,14 @@ void V2Cgroup::freeze() {
         write_value(dir_, "cgroup.freeze", "0");
     } catch (const Error&) {
     }
-    throw Error(Errc::unavailable, "cgroup: freeze " + dir_ + ": cgroup.events did not report frozen after 2s; thawed again");
+    throw Error(
+        Errc::unavailable,
+        "cgroup: freeze " + dir_ + ": cgroup.events did not report frozen after 2s; thawed again");
 }
 
-void V2Cgroup::thaw() { write_value(dir_, "cgroup.freeze", "0"); }
+void V2Cgroup::thaw() {
+    write_value(dir_, "cgroup.freeze", "0");
+}
 
 bool V2Cgroup::frozen() const {
     auto events = read_keyed(dir_, "cgroup.events");
@@ -97,7 +104,9 @@ bool V2Cgroup::frozen() const {
     return read_value(dir_, "cgroup.freeze").value_or("") == "1";
 }
 
-void V2Cgroup::destroy() { remove_cgroup_dir(dir_); }
+void V2Cgroup::destroy() {
+    remove_cgroup_dir(dir_);
+}
 
 int64_t swap_to_v2(int64_t memory_swap, int64_t memory) {
     if (memory_swap == -1 || memory_swap == 0) return memory_swap;
@@ -105,8 +114,9 @@ int64_t swap_to_v2(int64_t memory_swap, int64_t memory) {
         throw Error(Errc::invalid_argument, "cgroup: a memory swap limit needs a memory limit");
     }
     if (memory_swap < memory) {
-        throw Error(Errc::invalid_argument, "cgroup: memory+swap limit " + std::to_string(memory_swap) +
-                                                " is below the memory limit " + std::to_string(memory));
+        throw Error(Errc::invalid_argument,
+                    "cgroup: memory+swap limit " + std::to_string(memory_swap) +
+                        " is below the memory limit " + std::to_string(memory));
     }
     return memory_swap - memory;
 }

@@ -9,7 +9,7 @@
 namespace berth::runtime::cgroups {
 
 class V2Cgroup : public Cgroup {
-public:
+  public:
     // `mount` is the cgroup2 mount, `rel` the path inside it ("/berth/abc").
     V2Cgroup(std::string mount, std::string rel);
 
@@ -26,7 +26,7 @@ public:
 
     const std::string& dir() const { return dir_; }
 
-private:
+  private:
     void apply_memory(const MemoryResources& memory);
     void apply_cpu(const CpuResources& cpu);
     void apply_io(const BlockIoResources& io);

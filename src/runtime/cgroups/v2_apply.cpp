@@ -16,7 +16,9 @@ namespace berth::runtime::cgroups {
 using std::to_string;
 
 namespace {
-std::string max_or(int64_t value) { return value == -1 ? "max" : to_string(value); }
+std::string max_or(int64_t value) {
+    return value == -1 ? "max" : to_string(value);
+}
 }  // namespace
 
 void V2Cgroup::apply(const Resources& r) {
@@ -24,13 +26,15 @@ void V2Cgroup::apply(const Resources& r) {
     if (!r.cpu.mems.empty()) write_value(dir_, "cpuset.mems", r.cpu.mems);
     apply_memory(r.memory);
     apply_cpu(r.cpu);
-    if (r.pids_limit) write_value(dir_, "pids.max", *r.pids_limit > 0 ? to_string(*r.pids_limit) : "max");
+    if (r.pids_limit)
+        write_value(dir_, "pids.max", *r.pids_limit > 0 ? to_string(*r.pids_limit) : "max");
     apply_io(r.block_io);
     for (const auto& l : r.hugepage_limits) {
         check_page_size(l.page_size);
         std::string prefix = "hugetlb." + l.page_size;
         write_value(dir_, prefix + ".max", to_string(l.limit));
-        if (path_exists(dir_ + "/" + prefix + ".rsvd.max")) write_value(dir_, prefix + ".rsvd.max", to_string(l.limit));
+        if (path_exists(dir_ + "/" + prefix + ".rsvd.max"))
+            write_value(dir_, prefix + ".rsvd.max", to_string(l.limit));
     }
     if (!r.devices.empty()) {
         for (const auto& rule : r.devices) check_device_rule(rule);
@@ -60,9 +64,10 @@ void V2Cgroup::apply_memory(const MemoryResources& m) {
         if (path_exists(dir_ + "/memory.swap.max")) {
             write_value(dir_, "memory.swap.max", max_or(*swap_max));
         } else if (*swap_max != -1 && *swap_max != 0) {
-            throw Error(Errc::invalid_argument, "cgroup: memory swap limit " + to_string(swap) + " needs " + dir_ +
-                                                    "/memory.swap.max, which does not exist: swap accounting is "
-                                                    "off in this kernel");
+            throw Error(Errc::invalid_argument,
+                        "cgroup: memory swap limit " + to_string(swap) + " needs " + dir_ +
+                            "/memory.swap.max, which does not exist: swap accounting is "
+                            "off in this kernel");
         }
     }
     if (m.limit) write_value(dir_, "memory.max", max_or(*m.limit));
@@ -71,10 +76,12 @@ void V2Cgroup::apply_memory(const MemoryResources& m) {
 
 void V2Cgroup::apply_cpu(const CpuResources& c) {
     if (c.realtime_runtime || c.realtime_period) {
-        throw Error(Errc::invalid_argument, "cgroup: realtime cpu settings (realtimeRuntime, realtimePeriod) "
-                                            "are not supported on cgroup v2");
+        throw Error(Errc::invalid_argument,
+                    "cgroup: realtime cpu settings (realtimeRuntime, realtimePeriod) "
+                    "are not supported on cgroup v2");
     }
-    if (c.shares && *c.shares != 0) write_value(dir_, "cpu.weight", to_string(shares_to_weight(*c.shares)));
+    if (c.shares && *c.shares != 0)
+        write_value(dir_, "cpu.weight", to_string(shares_to_weight(*c.shares)));
     if (c.idle) write_value(dir_, "cpu.idle", to_string(*c.idle));
     bool quota = c.quota && *c.quota != 0;
     bool period = c.period && *c.period != 0;
@@ -90,13 +97,17 @@ void V2Cgroup::apply_cpu(const CpuResources& c) {
 void V2Cgroup::apply_io(const BlockIoResources& b) {
     // With BFQ, io.bfq.weight takes the v1 range unconverted; io.weight needs 1..10000.
     bool bfq = path_exists(dir_ + "/io.bfq.weight");
-    auto weight_value = [&](uint16_t w) { return to_string(bfq ? w : blkio_weight_to_io_weight(w)); };
+    auto weight_value = [&](uint16_t w) {
+        return to_string(bfq ? w : blkio_weight_to_io_weight(w));
+    };
     const char* weight_file = bfq ? "io.bfq.weight" : "io.weight";
     // One fd for the default and the per-device weights: each write is one command.
     LineWriter weights(dir_, weight_file);
     if (b.weight) weights.write(weight_value(*b.weight));
     for (const auto& wd : b.weight_device) {
-        if (wd.weight) weights.write(to_string(wd.major) + ":" + to_string(wd.minor) + " " + weight_value(*wd.weight));
+        if (wd.weight)
+            weights.write(to_string(wd.major) + ":" + to_string(wd.minor) + " " +
+                          weight_value(*wd.weight));
     }
     // io.max takes one line per device with every limit of that device.
     std::map<std::pair<int64_t, int64_t>, std::string> limits;
@@ -111,7 +122,8 @@ void V2Cgroup::apply_io(const BlockIoResources& b) {
     add(b.throttle_read_iops_device, "riops");
     add(b.throttle_write_iops_device, "wiops");
     LineWriter io_max(dir_, "io.max");
-    for (const auto& [dev, line] : limits) io_max.write(to_string(dev.first) + ":" + to_string(dev.second) + line);
+    for (const auto& [dev, line] : limits)
+        io_max.write(to_string(dev.first) + ":" + to_string(dev.second) + line);
 }
 
 }  // namespace berth::runtime::cgroups

@@ -18,17 +18,23 @@ namespace {
 // Register use: r1 = ctx (struct bpf_cgroup_dev_ctx), r2 = device type, r3 = access
 // bits, r4 = major, r5 = minor, r1 reused as scratch once the context is read.
 class Assembler {
-public:
+  public:
     int new_label() { return next_label_++; }
     void bind(int label) { labels_[label] = static_cast<int>(insns_.size()); }
 
-    void ldx_w(uint8_t dst, uint8_t src, int16_t off) { emit(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0); }
+    void ldx_w(uint8_t dst, uint8_t src, int16_t off) {
+        emit(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0);
+    }
     void mov32_reg(uint8_t dst, uint8_t src) { emit(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0); }
     void mov32_imm(uint8_t dst, int32_t imm) { emit(BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, imm); }
     void and32_imm(uint8_t dst, int32_t imm) { emit(BPF_ALU | BPF_AND | BPF_K, dst, 0, 0, imm); }
     void rsh32_imm(uint8_t dst, int32_t imm) { emit(BPF_ALU | BPF_RSH | BPF_K, dst, 0, 0, imm); }
-    void jne_imm(uint8_t dst, int32_t imm, int label) { jump(BPF_JMP | BPF_JNE | BPF_K, dst, imm, label); }
-    void jeq_imm(uint8_t dst, int32_t imm, int label) { jump(BPF_JMP | BPF_JEQ | BPF_K, dst, imm, label); }
+    void jne_imm(uint8_t dst, int32_t imm, int label) {
+        jump(BPF_JMP | BPF_JNE | BPF_K, dst, imm, label);
+    }
+    void jeq_imm(uint8_t dst, int32_t imm, int label) {
+        jump(BPF_JMP | BPF_JEQ | BPF_K, dst, imm, label);
+    }
     void ja(int label) { jump(BPF_JMP | BPF_JA, 0, 0, label); }
     void exit_with(int32_t value) {
         mov32_imm(BPF_REG_0, value);
@@ -42,7 +48,7 @@ public:
         return std::move(insns_);
     }
 
-private:
+  private:
     void emit(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm) {
         bpf_insn insn{};
         insn.code = code;
@@ -78,9 +84,9 @@ std::vector<bpf_insn> build_device_program(const std::vector<DeviceRule>& rules)
     a.rsh32_imm(BPF_REG_3, 16);      // BPF_DEVCG_ACC_MKNOD | _READ | _WRITE
     a.ldx_w(BPF_REG_4, BPF_REG_1, offsetof(bpf_cgroup_dev_ctx, major));
     a.ldx_w(BPF_REG_5, BPF_REG_1, offsetof(bpf_cgroup_dev_ctx, minor));
-    const std::pair<char, int32_t> bits[] = {
+    const std::pair<char, int32_t> kBits[] = {
         {'m', BPF_DEVCG_ACC_MKNOD}, {'r', BPF_DEVCG_ACC_READ}, {'w', BPF_DEVCG_ACC_WRITE}};
-    for (const auto& [letter, bit] : bits) {
+    for (const auto& [letter, bit] : kBits) {
         int next_bit = a.new_label();
         a.mov32_reg(BPF_REG_1, BPF_REG_3);
         a.and32_imm(BPF_REG_1, bit);
@@ -93,7 +99,8 @@ std::vector<bpf_insn> build_device_program(const std::vector<DeviceRule>& rules)
             bool conditional = false;
             // Type 'a' covers every device whatever major/minor say (as in the v1 kernel).
             if (rule.type != 'a') {
-                a.jne_imm(BPF_REG_2, rule.type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, rule_end);
+                a.jne_imm(BPF_REG_2, rule.type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
+                          rule_end);
                 if (rule.major) a.jne_imm(BPF_REG_4, static_cast<int32_t>(*rule.major), rule_end);
                 if (rule.minor) a.jne_imm(BPF_REG_5, static_cast<int32_t>(*rule.minor), rule_end);
                 conditional = true;
@@ -133,12 +140,13 @@ UniqueFd load_device_program(const std::vector<bpf_insn>& program) {
     if (fd >= 0) return UniqueFd(fd);
     int err = errno;
     // Load again with the verifier log to say why.
-    std::string log(64 * 1024, '\0');
+    std::string log(size_t{64} * 1024, '\0');
     if (load(log.data(), static_cast<uint32_t>(log.size())) >= 0) {
         throw Error(Errc::internal, "cgroup: load device eBPF program failed once, then succeeded");
     }
     log.resize(std::strlen(log.c_str()));
-    std::string what = "cgroup: load device eBPF program (" + std::to_string(program.size()) + " instructions)";
+    std::string what =
+        "cgroup: load device eBPF program (" + std::to_string(program.size()) + " instructions)";
     if (!log.empty()) what += " [verifier: " + log + "]";
     throw_sys(what, err);
 }
@@ -154,7 +162,8 @@ void attach_device_program(const std::string& cgroup_dir, const std::vector<bpf_
     query.query.attach_type = BPF_CGROUP_DEVICE;
     query.query.prog_ids = reinterpret_cast<uintptr_t>(old_ids.data());
     query.query.prog_cnt = static_cast<uint32_t>(old_ids.size());
-    if (sys_bpf(BPF_PROG_QUERY, &query) < 0) throw_errno("cgroup: query device programs of " + cgroup_dir);
+    if (sys_bpf(BPF_PROG_QUERY, &query) < 0)
+        throw_errno("cgroup: query device programs of " + cgroup_dir);
     old_ids.resize(std::min<size_t>(query.query.prog_cnt, old_ids.size()));
 
     bpf_attr attach{};
@@ -162,7 +171,8 @@ void attach_device_program(const std::string& cgroup_dir, const std::vector<bpf_
     attach.attach_bpf_fd = static_cast<uint32_t>(prog.get());
     attach.attach_type = BPF_CGROUP_DEVICE;
     attach.attach_flags = BPF_F_ALLOW_MULTI;
-    if (sys_bpf(BPF_PROG_ATTACH, &attach) < 0) throw_errno("cgroup: attach device program to " + cgroup_dir);
+    if (sys_bpf(BPF_PROG_ATTACH, &attach) < 0)
+        throw_errno("cgroup: attach device program to " + cgroup_dir);
 
     for (uint32_t id : old_ids) {
         bpf_attr get{};
@@ -174,7 +184,8 @@ void attach_device_program(const std::string& cgroup_dir, const std::vector<bpf_
         detach.attach_bpf_fd = static_cast<uint32_t>(old.get());
         detach.attach_type = BPF_CGROUP_DEVICE;
         if (sys_bpf(BPF_PROG_DETACH, &detach) < 0 && errno != ENOENT) {
-            throw_errno("cgroup: detach old device program " + std::to_string(id) + " from " + cgroup_dir);
+            throw_errno("cgroup: detach old device program " + std::to_string(id) + " from " +
+                        cgroup_dir);
         }
     }
 }

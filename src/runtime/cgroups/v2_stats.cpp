@@ -20,7 +20,9 @@ std::optional<uint64_t> usec_to_ns(std::optional<uint64_t> usec) {
 }
 
 // Sums saturating at "max" (UINT64_MAX).
-uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+uint64_t add_sat(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 Json cpu_stats(const std::string& dir) {
     auto stat = read_keyed(dir, "cpu.stat");
@@ -73,9 +75,11 @@ Json V2Cgroup::stats() const {
     Json pids = Json::object();
     put(pids, "current", read_u64(dir_, "pids.current"));
     auto limit = read_u64(dir_, "pids.max");
-    if (limit && *limit != UINT64_MAX) pids["limit"] = *limit;  // "max": no limit, omitted as runc does
+    if (limit && *limit != UINT64_MAX)
+        pids["limit"] = *limit;  // "max": no limit, omitted as runc does
     put_nonempty(data, "pids", std::move(pids));
-    if (auto io = read_file_if_exists(dir_ + "/io.stat")) put_nonempty(data, "blkio", io_stat_v2(*io));
+    if (auto io = read_file_if_exists(dir_ + "/io.stat"))
+        put_nonempty(data, "blkio", io_stat_v2(*io));
     put_nonempty(data, "hugetlb", hugetlb_stats_v2(dir_));
     return data;
 }

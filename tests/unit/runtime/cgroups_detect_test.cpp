@@ -19,7 +19,7 @@ namespace cg = berth::runtime::cgroups;
 namespace {
 
 class TempTree {
-public:
+  public:
     TempTree() {
         char tmpl[] = "/tmp/berth-cgroup-test-XXXXXX";
         root_ = ::mkdtemp(tmpl);
@@ -27,9 +27,11 @@ public:
     ~TempTree() { berth::remove_all(root_); }
     const std::string& root() const { return root_; }
     void mkdir(const std::string& rel) { berth::mkdir_all(root_ + "/" + rel); }
-    void write(const std::string& rel, const std::string& content) { std::ofstream(root_ + "/" + rel) << content; }
+    void write(const std::string& rel, const std::string& content) {
+        std::ofstream(root_ + "/" + rel) << content;
+    }
 
-private:
+  private:
     std::string root_;
 };
 
@@ -141,8 +143,9 @@ TEST(CgroupDetect, RealHostMatchesItsMounts) {
     if (!berth::path_exists("/sys/fs/cgroup")) GTEST_SKIP() << "no /sys/fs/cgroup";
     auto host = cg::detect();
     cg::Mode expected = berth::path_exists("/sys/fs/cgroup/cgroup.controllers") ? cg::Mode::v2
-                        : berth::path_exists("/sys/fs/cgroup/unified/cgroup.controllers") ? cg::Mode::hybrid
-                                                                                           : cg::Mode::v1;
+                        : berth::path_exists("/sys/fs/cgroup/unified/cgroup.controllers")
+                            ? cg::Mode::hybrid
+                            : cg::Mode::v1;
     EXPECT_EQ(host.mode, expected);
     if (expected != cg::Mode::v2) {
         auto layout = cg::discover("/sys/fs/cgroup");
@@ -181,7 +184,8 @@ TEST(CgroupPath, SystemdFormIsRejectedWithAClearMessage) {
     } catch (const berth::Error& e) {
         EXPECT_EQ(e.code(), berth::Errc::invalid_argument);
         EXPECT_NE(std::string(e.what()).find("systemd"), std::string::npos) << e.what();
-        EXPECT_NE(std::string(e.what()).find("system.slice:berth:abc"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("system.slice:berth:abc"), std::string::npos)
+            << e.what();
     }
 }
 

@@ -37,19 +37,32 @@ int run(const std::vector<bpf_insn>& prog, int type, int access, uint32_t major,
                 EXPECT_EQ(in.src_reg, BPF_REG_1);
                 dst = ctx[in.off / 4];
                 break;
-            case BPF_ALU | BPF_MOV | BPF_X: dst = static_cast<uint32_t>(reg[in.src_reg]); break;
-            case BPF_ALU | BPF_MOV | BPF_K: dst = imm; break;
-            case BPF_ALU | BPF_AND | BPF_K: dst = static_cast<uint32_t>(dst) & imm; break;
-            case BPF_ALU | BPF_RSH | BPF_K: dst = static_cast<uint32_t>(dst) >> imm; break;
+            case BPF_ALU | BPF_MOV | BPF_X:
+                dst = static_cast<uint32_t>(reg[in.src_reg]);
+                break;
+            case BPF_ALU | BPF_MOV | BPF_K:
+                dst = imm;
+                break;
+            case BPF_ALU | BPF_AND | BPF_K:
+                dst = static_cast<uint32_t>(dst) & imm;
+                break;
+            case BPF_ALU | BPF_RSH | BPF_K:
+                dst = static_cast<uint32_t>(dst) >> imm;
+                break;
             case BPF_JMP | BPF_JNE | BPF_K:
                 if (dst != static_cast<uint64_t>(static_cast<int64_t>(in.imm))) pc += in.off;
                 break;
             case BPF_JMP | BPF_JEQ | BPF_K:
                 if (dst == static_cast<uint64_t>(static_cast<int64_t>(in.imm))) pc += in.off;
                 break;
-            case BPF_JMP | BPF_JA: pc += in.off; break;
-            case BPF_JMP | BPF_EXIT: return static_cast<int>(reg[0]);
-            default: ADD_FAILURE() << "unexpected opcode " << int(in.code); return -1;
+            case BPF_JMP | BPF_JA:
+                pc += in.off;
+                break;
+            case BPF_JMP | BPF_EXIT:
+                return static_cast<int>(reg[0]);
+            default:
+                ADD_FAILURE() << "unexpected opcode " << int(in.code);
+                return -1;
         }
     }
     ADD_FAILURE() << "program ran off its end";
@@ -63,15 +76,17 @@ DeviceRule rule(bool allow, char type, std::optional<int64_t> major, std::option
 
 // Docker's defaults, trimmed, plus a later deny punching a hole in an allow.
 std::vector<DeviceRule> docker_like() {
-    return {rule(false, 'a', {}, {}, "rwm"), rule(true, 'c', {}, {}, "m"),   rule(true, 'b', {}, {}, "m"),
-            rule(true, 'c', 1, 3, "rwm"),    rule(true, 'c', 1, 5, "rwm"),   rule(true, 'c', 136, {}, "rwm"),
+    return {rule(false, 'a', {}, {}, "rwm"), rule(true, 'c', {}, {}, "m"),
+            rule(true, 'b', {}, {}, "m"),    rule(true, 'c', 1, 3, "rwm"),
+            rule(true, 'c', 1, 5, "rwm"),    rule(true, 'c', 136, {}, "rwm"),
             rule(false, 'c', 1, 3, "w")};
 }
 
 }  // namespace
 
 TEST(CgroupDeviceProgram, ShapeAndSize) {
-    auto prog = cg::build_device_program({rule(false, 'a', {}, {}, "rwm"), rule(true, 'c', 1, 3, "rwm")});
+    auto prog =
+        cg::build_device_program({rule(false, 'a', {}, {}, "rwm"), rule(true, 'c', 1, 3, "rwm")});
     // 6 to read the context; per bit: 3 to test it, 4 for the c 1:3 check and jump, 2 for
     // the unconditional deny that ends the bit; 2 for the final allow.
     ASSERT_EQ(prog.size(), 6u + 3 * (3 + 4 + 2) + 2);
@@ -107,9 +122,11 @@ TEST(CgroupDeviceProgram, ReplaysRulesLikeV1) {
 }
 
 TEST(CgroupDeviceProgram, LaterRulesOverrideAndBitsMerge) {
-    auto deny_after = cg::build_device_program({rule(true, 'c', 1, 3, "rwm"), rule(false, 'a', {}, {}, "rwm")});
+    auto deny_after =
+        cg::build_device_program({rule(true, 'c', 1, 3, "rwm"), rule(false, 'a', {}, {}, "rwm")});
     EXPECT_EQ(run(deny_after, CHR, R, 1, 3), 0);
-    auto merged = cg::build_device_program({rule(true, 'c', 1, 3, "r"), rule(true, 'c', 1, 3, "w")});
+    auto merged =
+        cg::build_device_program({rule(true, 'c', 1, 3, "r"), rule(true, 'c', 1, 3, "w")});
     EXPECT_EQ(run(merged, CHR, R | W, 1, 3), 1);
     EXPECT_EQ(run(merged, CHR, M, 1, 3), 0);
     auto all = cg::build_device_program({rule(true, 'a', {}, {}, "")});
@@ -135,12 +152,13 @@ namespace {
 
 // A cgroup in this host's real cgroup2 hierarchy (root/unified on hybrid hosts).
 class CgroupV2Real : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "needs root";
         auto layout = cg::discover("/sys/fs/cgroup");
         if (layout.unified.empty() || layout.fake) GTEST_SKIP() << "no cgroup2 mount";
-        cgroup_ = std::make_unique<cg::V2Cgroup>(layout.unified, "/berth-test-dev-" + std::to_string(::getpid()));
+        cgroup_ = std::make_unique<cg::V2Cgroup>(layout.unified,
+                                                 "/berth-test-dev-" + std::to_string(::getpid()));
         cgroup_->create();
     }
     void TearDown() override {
@@ -217,7 +235,9 @@ TEST_F(CgroupV2Real, DeviceFilterDecidesWhatOpens) {
     // An update replaces the filter rather than stacking on it.
     r.devices = {rule(false, 'a', {}, {}, "rwm"), rule(true, 'c', 1, 5, "rwm")};
     cgroup_->apply(r);
-    spawn([] { return (try_open("/dev/zero") == 0 ? 0 : 1) | (try_open("/dev/null") == EPERM ? 0 : 2); });
+    spawn([] {
+        return (try_open("/dev/zero") == 0 ? 0 : 1) | (try_open("/dev/null") == EPERM ? 0 : 2);
+    });
     cgroup_->add_process(child_);
     go();
     EXPECT_EQ(wait_child(), 0);

@@ -2,17 +2,17 @@
 // process in it, freeze/thaw, stats, and nothing left behind.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
-#include <thread>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
@@ -40,10 +40,11 @@ std::string read_trimmed(const std::string& path) {
 }
 
 class CgroupV1Real : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-        if (!berth::path_exists("/sys/fs/cgroup/memory/memory.limit_in_bytes")) GTEST_SKIP() << "no cgroup v1 memory";
+        if (!berth::path_exists("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
+            GTEST_SKIP() << "no cgroup v1 memory";
         layout_ = cg::discover("/sys/fs/cgroup");
         ASSERT_NE(layout_.mode, cg::Mode::v2);
         parent_ = "/berth-test-" + std::to_string(::getpid());
@@ -76,9 +77,12 @@ protected:
         } catch (const std::exception& e) {
             ADD_FAILURE() << "destroy: " << e.what();
         }
-        for (const auto& dir : all_dirs(parent_)) ::rmdir(dir.c_str());  // parents are the test's to remove
-        for (const auto& dir : all_dirs(path_)) EXPECT_FALSE(berth::path_exists(dir)) << dir << " left behind";
-        for (const auto& dir : all_dirs(parent_)) EXPECT_FALSE(berth::path_exists(dir)) << dir << " left behind";
+        for (const auto& dir : all_dirs(parent_))
+            ::rmdir(dir.c_str());  // parents are the test's to remove
+        for (const auto& dir : all_dirs(path_))
+            EXPECT_FALSE(berth::path_exists(dir)) << dir << " left behind";
+        for (const auto& dir : all_dirs(parent_))
+            EXPECT_FALSE(berth::path_exists(dir)) << dir << " left behind";
     }
 
     // A child that, once told to go, touches 4 MiB (charged to the cgroup it is in by then:
@@ -90,7 +94,8 @@ protected:
             char c;
             ::close(go_[1]);
             if (::read(go_[0], &c, 1) == 1) {
-                void* mem = ::mmap(nullptr, 4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                void* mem = ::mmap(nullptr, 4 << 20, PROT_READ | PROT_WRITE,
+                                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                 if (mem != MAP_FAILED) std::memset(mem, 1, 4 << 20);
             }
             for (;;) ::pause();
@@ -119,7 +124,8 @@ TEST_F(CgroupV1Real, LimitsProcessFreezeStatsAndDestroy) {
     const std::string mem = *v1_->dir_of("memory");
     EXPECT_EQ(mem, "/sys/fs/cgroup/memory" + path_);
     if (const auto* cpuset = v1_->dir_of("cpuset")) {
-        EXPECT_EQ(read_trimmed(*cpuset + "/cpuset.cpus"), read_trimmed("/sys/fs/cgroup/cpuset/cpuset.cpus"));
+        EXPECT_EQ(read_trimmed(*cpuset + "/cpuset.cpus"),
+                  read_trimmed("/sys/fs/cgroup/cpuset/cpuset.cpus"));
         EXPECT_NE(read_trimmed(*cpuset + "/cpuset.mems"), "");
     }
 
@@ -129,11 +135,15 @@ TEST_F(CgroupV1Real, LimitsProcessFreezeStatsAndDestroy) {
     if (memsw) r.memory.swap = 128 << 20;
     r.pids_limit = 10;
     r.cpu.shares = 512;
-    r.devices = {{false, 'a', {}, {}, "rwm"}, {true, 'c', 1, 3, "rwm"}, {true, 'c', 1, 5, "rwm"},
+    r.devices = {{false, 'a', {}, {}, "rwm"},
+                 {true, 'c', 1, 3, "rwm"},
+                 {true, 'c', 1, 5, "rwm"},
                  {false, 'c', 1, 5, "w"}};
     cgroup_->apply(r);
     EXPECT_EQ(read_trimmed(mem + "/memory.limit_in_bytes"), std::to_string(64 << 20));
-    if (memsw) EXPECT_EQ(read_trimmed(mem + "/memory.memsw.limit_in_bytes"), std::to_string(128 << 20));
+    if (memsw) {
+        EXPECT_EQ(read_trimmed(mem + "/memory.memsw.limit_in_bytes"), std::to_string(128 << 20));
+    }
     EXPECT_EQ(read_trimmed(*v1_->dir_of("pids") + "/pids.max"), "10");
     EXPECT_EQ(read_trimmed(*v1_->dir_of("cpu") + "/cpu.shares"), "512");
     EXPECT_EQ(read_trimmed(*v1_->dir_of("devices") + "/devices.list"), "c 1:3 rwm\nc 1:5 rm");
@@ -157,7 +167,8 @@ TEST_F(CgroupV1Real, LimitsProcessFreezeStatsAndDestroy) {
         Resources h;
         h.hugepage_limits = {{"2MB", 4 << 20}};
         cgroup_->apply(h);
-        EXPECT_EQ(read_trimmed(*v1_->unified_dir_with("hugetlb") + "/hugetlb.2MB.max"), std::to_string(4 << 20));
+        EXPECT_EQ(read_trimmed(*v1_->unified_dir_with("hugetlb") + "/hugetlb.2MB.max"),
+                  std::to_string(4 << 20));
     }
 
     child_ = spawn_sleeper();
@@ -178,15 +189,18 @@ TEST_F(CgroupV1Real, LimitsProcessFreezeStatsAndDestroy) {
     EXPECT_FALSE(cgroup_->frozen());
 
     auto stats = cgroup_->stats();
-    for (int i = 0; i < 100 && stats["memory"]["usage"].value("usage", uint64_t(0)) < (4u << 20); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the child may still be touching pages
+    for (int i = 0; i < 100 && stats["memory"]["usage"].value("usage", uint64_t(0)) < (4u << 20);
+         ++i) {
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(10));  // the child may still be touching pages
         stats = cgroup_->stats();
     }
     EXPECT_EQ(stats["pids"]["current"], 1u) << stats.dump();
     EXPECT_EQ(stats["pids"]["limit"], 10u);
     EXPECT_EQ(stats["memory"]["usage"]["limit"], memsw ? uint64_t(32 << 20) : uint64_t(64 << 20));
     EXPECT_GE(stats["memory"]["usage"]["usage"].get<uint64_t>(), 4u << 20) << stats.dump();
-    EXPECT_TRUE(stats["memory"]["raw"].contains("rss") || stats["memory"]["raw"].contains("anon")) << stats.dump();
+    EXPECT_TRUE(stats["memory"]["raw"].contains("rss") || stats["memory"]["raw"].contains("anon"))
+        << stats.dump();
     EXPECT_TRUE(stats["cpu"]["usage"].contains("total")) << stats.dump();
 
     // Destroy right after the kill: the cgroup stays busy until the task is gone.
@@ -208,7 +222,8 @@ TEST_F(CgroupV1Real, ErrorsNameTheRealFile) {
         cgroup_->apply(r);
         FAIL() << "rt runtime accepted";
     } catch (const berth::Error& e) {
-        std::string expected = "cgroup: write 999999999 to " + *v1_->dir_of("cpu") + "/cpu.rt_runtime_us: ";
+        std::string expected =
+            "cgroup: write 999999999 to " + *v1_->dir_of("cpu") + "/cpu.rt_runtime_us: ";
         EXPECT_EQ(std::string(e.what()).substr(0, expected.size()), expected) << e.what();
     }
 }

@@ -18,10 +18,11 @@ using berth::runtime::Resources;
 
 namespace {
 
-const char* kHierarchies[] = {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd"};
+const char* kHierarchies[] = {"cpu",     "cpuacct", "cpuset", "memory", "devices",
+                              "freezer", "blkio",   "pids",   "systemd"};
 
 class CgroupV1Fake : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char tmpl[] = "/tmp/berth-cgroup-v1-XXXXXX";
         root_ = ::mkdtemp(tmpl);
@@ -30,7 +31,8 @@ protected:
         write("cpuset/cpuset.mems", "0\n");
         // Kernel-made files of the cpuset levels, empty as in a fresh cgroup.
         berth::mkdir_all(root_ + "/cpuset/berth/c1");
-        for (const char* f : {"berth/cpuset.cpus", "berth/cpuset.mems", "berth/c1/cpuset.cpus", "berth/c1/cpuset.mems"}) {
+        for (const char* f : {"berth/cpuset.cpus", "berth/cpuset.mems", "berth/c1/cpuset.cpus",
+                              "berth/c1/cpuset.mems"}) {
             write(std::string("cpuset/") + f, "");
         }
     }
@@ -39,7 +41,9 @@ protected:
     std::unique_ptr<cg::Cgroup> open(const std::string& path = "") {
         return cg::open_layout(cg::discover(root_), path, "c1", "0::/\n");
     }
-    void write(const std::string& rel, const std::string& content) { std::ofstream(root_ + "/" + rel) << content; }
+    void write(const std::string& rel, const std::string& content) {
+        std::ofstream(root_ + "/" + rel) << content;
+    }
     std::string read(const std::string& rel) {
         auto text = berth::read_file_if_exists(root_ + "/" + rel);
         return text ? *text : "<missing>";
@@ -78,8 +82,8 @@ TEST_F(CgroupV1Fake, CreateKeepsAnExistingCpuset) {
 TEST_F(CgroupV1Fake, ApplyWritesEveryController) {
     auto cgroup = open();
     cgroup->create();
-    leaf_files("memory", {"memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.soft_limit_in_bytes",
-                          "memory.swappiness", "memory.oom_control"});
+    leaf_files("memory", {"memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
+                          "memory.soft_limit_in_bytes", "memory.swappiness", "memory.oom_control"});
     leaf_files("cpu", {"cpu.shares", "cpu.cfs_quota_us", "cpu.cfs_period_us"});
     leaf_files("pids", {"pids.max"});
     leaf_files("blkio", {"blkio.weight", "blkio.weight_device", "blkio.throttle.read_bps_device",
@@ -145,7 +149,8 @@ TEST_F(CgroupV1Fake, SwapAccountingOffSkipsOnlyHarmlessSwap) {
         FAIL() << "a swap limit was accepted without memsw";
     } catch (const berth::Error& e) {
         EXPECT_EQ(e.code(), berth::Errc::invalid_argument);
-        EXPECT_NE(std::string(e.what()).find("memory.memsw.limit_in_bytes"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("memory.memsw.limit_in_bytes"), std::string::npos)
+            << e.what();
         EXPECT_NE(std::string(e.what()).find("2097152"), std::string::npos) << e.what();
     }
 }
@@ -170,8 +175,8 @@ TEST_F(CgroupV1Fake, ErrorsNameFileAndValue) {
         cgroup->apply(r);
         FAIL() << "no error";
     } catch (const berth::Error& e) {
-        EXPECT_EQ(std::string(e.what()),
-                  "cgroup: write 100 to " + root_ + "/cpu/berth/c1/cpu.shares: No such file or directory");
+        EXPECT_EQ(std::string(e.what()), "cgroup: write 100 to " + root_ +
+                                             "/cpu/berth/c1/cpu.shares: No such file or directory");
     }
 }
 
@@ -200,7 +205,8 @@ TEST_F(CgroupV1Fake, AddProcessToEveryHierarchy) {
     cgroup->create();
     for (const char* h : kHierarchies) write(std::string(h) + "/berth/c1/cgroup.procs", "");
     cgroup->add_process(4321);
-    for (const char* h : kHierarchies) EXPECT_EQ(read(std::string(h) + "/berth/c1/cgroup.procs"), "4321") << h;
+    for (const char* h : kHierarchies)
+        EXPECT_EQ(read(std::string(h) + "/berth/c1/cgroup.procs"), "4321") << h;
 }
 
 TEST_F(CgroupV1Fake, PidsAreRecursiveInThePidsHierarchy) {
@@ -243,7 +249,8 @@ TEST_F(CgroupV1Fake, StatsFromFakeFiles) {
     write("memory/berth/c1/memory.stat", "cache 100\nrss 200\ntotal_cache 300\n");
     write("pids/berth/c1/pids.current", "3\n");
     write("pids/berth/c1/pids.max", "max\n");
-    write("blkio/berth/c1/blkio.throttle.io_service_bytes_recursive", "8:0 Read 4096\n8:0 Write 0\nTotal 4096\n");
+    write("blkio/berth/c1/blkio.throttle.io_service_bytes_recursive",
+          "8:0 Read 4096\n8:0 Write 0\nTotal 4096\n");
     write("blkio/berth/c1/blkio.throttle.io_serviced_recursive", "8:0 Read 1\n");
     auto s = cgroup->stats();
     uint64_t tick_ns = 1000000000ULL / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK));
@@ -252,7 +259,8 @@ TEST_F(CgroupV1Fake, StatsFromFakeFiles) {
     EXPECT_EQ(s["cpu"]["usage"]["user"], 10 * tick_ns);
     EXPECT_EQ(s["cpu"]["usage"]["kernel"], 5 * tick_ns);
     EXPECT_EQ(s["cpu"]["throttling"]["throttledTime"], 999u);
-    EXPECT_EQ(s["memory"]["usage"], (berth::Json{{"usage", 8192}, {"limit", 67108864}, {"max", 16384}, {"failcnt", 0}}));
+    EXPECT_EQ(s["memory"]["usage"],
+              (berth::Json{{"usage", 8192}, {"limit", 67108864}, {"max", 16384}, {"failcnt", 0}}));
     EXPECT_EQ(s["memory"]["swap"], (berth::Json{{"usage", 9000}}));
     EXPECT_FALSE(s["memory"].contains("kernel"));
     EXPECT_EQ(s["memory"]["cache"], 300u);
@@ -280,7 +288,7 @@ TEST_F(CgroupV1Fake, DestroyRemovesEveryLeaf) {
 
 // Hybrid: v1 controllers plus cgroup2 at unified, which has only hugetlb.
 class CgroupHybridFake : public CgroupV1Fake {
-protected:
+  protected:
     void SetUp() override {
         CgroupV1Fake::SetUp();
         berth::mkdir_all(root_ + "/unified/berth");

@@ -19,7 +19,7 @@ using berth::runtime::Resources;
 namespace {
 
 class CgroupV2Fake : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char tmpl[] = "/tmp/berth-cgroup-v2-XXXXXX";
         root_ = ::mkdtemp(tmpl);
@@ -35,7 +35,9 @@ protected:
     }
     void TearDown() override { berth::remove_all(root_); }
 
-    void write(const std::string& rel, const std::string& content) { std::ofstream(root_ + "/" + rel) << content; }
+    void write(const std::string& rel, const std::string& content) {
+        std::ofstream(root_ + "/" + rel) << content;
+    }
     std::string read(const std::string& rel) {
         auto text = berth::read_file_if_exists(root_ + "/" + rel);
         return text ? *text : "<missing>";
@@ -65,8 +67,9 @@ TEST_F(CgroupV2Fake, CreateEnablesControllersInEveryAncestorOnly) {
 }
 
 TEST_F(CgroupV2Fake, ApplyWritesConvertedValues) {
-    create_with_files({"memory.max", "memory.low", "memory.swap.max", "cpu.weight", "cpu.max", "pids.max",
-                       "io.max", "io.weight", "memory.high", "hugetlb.2MB.max", "cpuset.cpus", "cpuset.mems"});
+    create_with_files({"memory.max", "memory.low", "memory.swap.max", "cpu.weight", "cpu.max",
+                       "pids.max", "io.max", "io.weight", "memory.high", "hugetlb.2MB.max",
+                       "cpuset.cpus", "cpuset.mems"});
     Resources r;
     r.memory.limit = 64 << 20;
     r.memory.swap = 192 << 20;  // memory+swap
@@ -158,8 +161,8 @@ TEST_F(CgroupV2Fake, ErrorsNameTheFileAndValue) {
         cgroup_->apply(r);
         FAIL() << "no error for a missing memory.max";
     } catch (const berth::Error& e) {
-        EXPECT_EQ(std::string(e.what()),
-                  "cgroup: write 100 to " + root_ + "/berth/c1/memory.max: No such file or directory");
+        EXPECT_EQ(std::string(e.what()), "cgroup: write 100 to " + root_ +
+                                             "/berth/c1/memory.max: No such file or directory");
         EXPECT_EQ(e.code(), berth::Errc::not_found);
     }
 }
@@ -217,7 +220,8 @@ TEST_F(CgroupV2Fake, FreezeGivesUpWhenEventsNeverSayFrozen) {
 TEST_F(CgroupV2Fake, StatsFromFakeFiles) {
     cgroup_->create();
     write("berth/c1/cpu.stat",
-          "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 7\nnr_throttled 2\nthrottled_usec 30\n");
+          "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 7\nnr_throttled "
+          "2\nthrottled_usec 30\n");
     write("berth/c1/memory.current", "4096\n");
     write("berth/c1/memory.max", "max\n");
     write("berth/c1/memory.stat", "anon 1024\nfile 2048\n");
