@@ -148,7 +148,8 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
     if (!spec.process) fail("process", "required but missing");
     const Linux& linux = spec.linux;
 
-    for (const auto& ns : linux.namespaces) {
+    for (size_t i = 0; i < linux.namespaces.size(); ++i) {
+        const Namespace& ns = linux.namespaces[i];
         if (ns.path.empty()) {
             plan.clone_flags |= ns.clone_flag;
         } else if (ns.type == "pid" || ns.type == "time" || ns.type == "user") {
@@ -156,8 +157,8 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
         } else {
             int fd = ::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC);
             if (fd < 0) {
-                fail("linux.namespaces", "cannot open " + ns.type + " namespace " + ns.path + ": " +
-                                             std::strerror(errno));
+                fail("linux.namespaces[" + std::to_string(i) + "].path",
+                     "cannot open " + ns.type + " namespace " + ns.path + ": " + std::strerror(errno));
             }
             plan.joins.push_back({fd, ns.clone_flag});
         }
