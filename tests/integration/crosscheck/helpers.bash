@@ -78,8 +78,9 @@ xc_add_file() {
 # Write RT's config.json: the base, the process args, its own cgroup, then the test's edits.
 xc_write_config() {
   local rt=$1; shift
-  local args
-  args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+  # One --arg per argument: arguments may hold newlines, and may look like jq options.
+  local args='[]' a
+  for a in "$@"; do args=$(jq -c --arg a "$a" '. + [$a]' <<< "$args"); done
   jq --argjson args "$args" --arg cg "/berth-xc/$(xc_id "$rt")" \
     ".process.args = \$args | .linux.cgroupsPath = \$cg | $XC_FILTER" \
     "$XC_DIR/base.json" > "$XC_DIR/$rt/bundle/config.json"
@@ -91,8 +92,10 @@ xc_cmd() {
 }
 
 # xc_run ARGS...: run ARGS in a container under each runtime, one after the other. The
-# container's stdout and stderr go to $XC_DIR/RT.out (interleaved as written), followed by a
-# line "exit: N" with the status of `run`.
+# container's stdout and stderr go to $XC_DIR/RT.out, followed by a line "exit: N" with the
+# status of `run`. runc relays a foreground container's stdout and stderr through two pipes
+# copied by two goroutines, so their relative order is not kept: a probe that writes both
+# should merge them inside the container (`exec 2>&1`).
 xc_run() {
   local rt code
   for rt in "${XC_RUNTIMES[@]}"; do
@@ -122,6 +125,8 @@ xc_compare() {
     cat "$XC_DIR/berth.out"
     return 1
   fi
+  # XC_SHOW=1 prints what was compared, to see what a passing probe actually checked.
+  if [ "${XC_SHOW:-0}" = 1 ]; then sed "s/^/# [$BATS_TEST_NUMBER] /" "$XC_DIR/runc.norm" >&3; fi
   # Both runs must have produced something: a probe that printed nothing proves nothing.
   [ -s "$XC_DIR/runc.norm" ] || { echo "# empty output"; return 1; }
 }
@@ -144,7 +149,8 @@ xc_known_bug() {
 #    runc's init mounts a few things the container never sees before berth would.
 #  - Per-mount options keep only what changes behaviour: ro/rw, nosuid, nodev, noexec.
 #    (relatime/strictatime are atime policy; both runtimes pass the config's through.)
-#  - The root of the rootfs bind is the host path of each runtime's own bundle copy.
+#  - The root of the rootfs bind (and of binds inside it) is the host path of each runtime's
+#    own bundle copy.
 #  - Order: runc creates the default device binds in user namespaces as null, random, full,
 #    tty, zero, urandom; berth as null, zero, full, random, urandom, tty. Device binds are
 #    siblings on distinct mount points, so their order cannot change what is visible.
@@ -164,7 +170,7 @@ xc_norm_mountinfo() {
       next
     }
     { print }
-  ' | sort -s -k1,1
+  ' | sed -E 's#/(runc|berth)/bundle/rootfs#/<runtime>/bundle/rootfs#' | sort -s -k1,1
 }
 
 # ls -l style lines: drop the date and time columns (they are the minute each runtime

@@ -57,7 +57,7 @@ teardown() { xc_teardown; }
   xc_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
              "syscalls": [{"names": ["mkdirat", "mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
              | .root.readonly = false'
-  xc_run sh -c "grep -E '^Seccomp' /proc/self/status; mkdir /tmp/x || echo mkdir failed"
+  xc_run sh -c "grep -E '^Seccomp' /proc/self/status; mkdir /tmp/x 2>&1 || echo mkdir failed"
   xc_compare
   xc_expect_exit 0
 }
