@@ -110,9 +110,10 @@ void apply_changes(RunConfig& c, const std::vector<std::string>& changes) {
             c.entrypoint = command(rest, true);
             c.has_entrypoint = true;
         } else if (instr == "ENV") {
-            for (auto& [k, v] : pairs(instr, rest)) {
-                std::string entry = k + "=" + v;
-                auto it = std::find_if(c.env.begin(), c.env.end(), [&](const std::string& e) { return e.starts_with(k + "="); });
+            for (auto& kv : pairs(instr, rest)) {
+                std::string prefix = kv.first + "=";  // (structured bindings cannot be captured in C++20)
+                std::string entry = prefix + kv.second;
+                auto it = std::find_if(c.env.begin(), c.env.end(), [&](const std::string& e) { return e.starts_with(prefix); });
                 if (it != c.env.end()) *it = entry;
                 else c.env.push_back(entry);
             }

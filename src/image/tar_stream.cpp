@@ -17,6 +17,17 @@ constexpr size_t kOuterBlock = 128 * 1024;
 TarReader::TarReader(int fd, std::string what, bool hash) : fd_(fd), what_(std::move(what)), hash_(hash) {
     outer_ = archive_read_new();
     inner_ = archive_read_new();
+    try {
+        open();
+    } catch (...) {
+        // The destructor does not run for a constructor that throws.
+        if (inner_) archive_read_free(inner_);
+        if (outer_) archive_read_free(outer_);
+        throw;
+    }
+}
+
+void TarReader::open() {
     if (!outer_ || !inner_) throw Error(Errc::internal, "libarchive: out of memory");
     archive_read_support_filter_all(outer_);
     archive_read_support_format_raw(outer_);

@@ -35,6 +35,7 @@ public:
     const std::string& what() const { return what_; }
 
 private:
+    void open();
     static la_ssize_t inner_read(archive*, void* self, const void** buf);
     [[noreturn]] void fail(archive* a, const std::string& doing);
 
