@@ -17,6 +17,7 @@
 #include "runtime/child_util.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/rootfs.hpp"
+#include "runtime/spawn.hpp"
 #include "runtime/sync.hpp"
 
 namespace berth::runtime::child {
@@ -70,7 +71,10 @@ void run_hook(const LaunchPlan& plan, const HookPlan& hook, const char* kind) no
         if (deadline && time(nullptr) >= deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            fail(plan.sync_fd, ETIMEDOUT, kind, hook.path.c_str());
+            char what[128] = "";
+            append_text(what, sizeof what, kind);
+            append_text(what, sizeof what, " hook timed out:");
+            fail(plan.sync_fd, 0, what, hook.path.c_str());
         }
         if (deadline) poll(nullptr, 0, 10);
     }
@@ -82,19 +86,42 @@ void run_hook(const LaunchPlan& plan, const HookPlan& hook, const char* kind) no
     }
 }
 
-// Blocks until `start` opens the exec fifo for reading (or the parent says go, for `run`).
+// From here hooks see the container as created (runc does the same): rewrite the status in
+// place, "creating" -> "created", without allocating.
+void mark_state_created() noexcept {
+    static const char kFrom[] = "\"status\":\"creating\"";
+    static const char kTo[] = "\"status\":\"created\"";
+    char* at = strstr(g_state_json, kFrom);
+    if (!at) return;
+    size_t from = sizeof kFrom - 1, to = sizeof kTo - 1;
+    memmove(at + to, at + from, strlen(at + from) + 1);
+    memcpy(at, kTo, to);
+}
+
+void run_start_container_hooks(const LaunchPlan& plan) noexcept {
+    if (plan.start_container_hooks.empty()) return;
+    mark_state_created();
+    for (const auto& h : plan.start_container_hooks) run_hook(plan, h, "startContainer");
+}
+
+// Blocks until `start` opens the exec fifo for reading (or the parent says go, for `run`),
+// then runs the startContainer hooks.
 void wait_for_start(const LaunchPlan& plan) noexcept {
     if (plan.exec_fifo_fd < 0) {
         wait_for_go(plan);
+        run_start_container_hooks(plan);
         return;
     }
     char path[32];
     fd_path(path, plan.exec_fifo_fd);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) fail(-1, errno, "open exec fifo");
+    close(plan.exec_fifo_fd);
+    // `start` is now waiting for our byte and runs the poststart hooks once it has it: run
+    // startContainer first, so the two kinds cannot interleave and a failing hook fails start.
+    run_start_container_hooks(plan);
     if (write(fd, "0", 1) != 1) fail(-1, errno, "write exec fifo");
     close(fd);
-    close(plan.exec_fifo_fd);
 }
 
 }  // namespace
@@ -103,6 +130,7 @@ void container_init(const LaunchPlan& plan) noexcept {
     // Until the container is created, it must not outlive the runtime that creates it.
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() == 1) _exit(1);
+    join_cgroups(plan.process.cgroup_task_files, plan.sync_fd);
     umask(0);
     wait_for_go(plan);  // the parent has put us in our cgroup and written id maps
 
@@ -141,7 +169,6 @@ void container_init(const LaunchPlan& plan) noexcept {
     // Created: from here the container lives on its own, whatever happens to `create`.
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     wait_for_start(plan);
-    for (const auto& h : plan.start_container_hooks) run_hook(plan, h, "startContainer");
     drop_privileges_and_exec(plan.process, executable, plan.exec_fifo_fd >= 0 ? -1 : plan.sync_fd);
 }
 
