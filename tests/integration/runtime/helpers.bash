@@ -58,3 +58,10 @@ wait_for_status() {
   echo "container $1 never reached $2 (now: $(rt state "$1" 2>&1))" >&2
   return 1
 }
+
+# process_dead PID: true when PID is gone or a zombie (reaping orphans is the host init's job).
+process_dead() {
+  [ ! -e "/proc/$1" ] && return 0
+  [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
+  [ ! -e "/proc/$1" ]
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# pause and resume: the freezer stops every process of the container, resume restarts them.
+load helpers
+
+setup() {
+  setup_bundle
+  update_config '.root.readonly = false'
+}
+teardown() { teardown_bundle; }
+
+# counter: the number the container last wrote (a read can race the shell's truncate: retry).
+counter() {
+  local v
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    v=$(cat "$BUNDLE/rootfs/counter" 2>/dev/null)
+    [ -n "$v" ] && { echo "$v"; return; }
+    sleep 0.01
+  done
+  echo 0
+}
+
+@test "pause: state says paused and a counter stops; resume makes it advance again" {
+  set_args sh -c 'i=0; while :; do i=$((i+1)); echo $i > /counter; sleep 0.02; done'
+  rt run -d --bundle "$BUNDLE" "$CID"
+  wait_for_status "$CID" running
+  sleep 0.2
+  [ "$(counter)" -gt 0 ]
+  rt pause "$CID"
+  [ "$(rt state "$CID" | jq -r .status)" = paused ]
+  local a b
+  a=$(counter)
+  sleep 0.5
+  b=$(counter)
+  [ "$a" = "$b" ]
+  # The process still exists, frozen.
+  local pid; pid=$(rt state "$CID" | jq .pid)
+  [ -d "/proc/$pid" ]
+  rt resume "$CID"
+  [ "$(rt state "$CID" | jq -r .status)" = running ]
+  sleep 0.5
+  [ "$(counter)" -gt "$b" ]
+}
+
+@test "pause: children are frozen too, and pausing twice or resuming a running container fails" {
+  set_args sh -c 'sh -c "i=0; while :; do i=\$((i+1)); echo \$i > /counter; sleep 0.02; done" & wait'
+  rt run -d --bundle "$BUNDLE" "$CID"
+  wait_for_status "$CID" running
+  run rt resume "$CID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"not paused"* ]]
+  sleep 0.2
+  rt pause "$CID"
+  run rt pause "$CID"
+  [ "$status" -eq 1 ]
+  local a; a=$(counter)
+  sleep 0.4
+  [ "$(counter)" = "$a" ]
+  rt resume "$CID"
+}
+
+@test "pause: a paused container can be deleted with --force" {
+  set_args sleep 100
+  rt run -d --bundle "$BUNDLE" "$CID"
+  wait_for_status "$CID" running
+  local pid; pid=$(rt state "$CID" | jq .pid)
+  rt pause "$CID"
+  rt delete --force "$CID"
+  [ -z "$(rt list -q)" ]
+  process_dead "$pid"
+  [ ! -d "/sys/fs/cgroup/freezer/berth-test/$CID" ]
+}
