@@ -10,6 +10,9 @@ Json parse_json(std::string_view text, const std::string& doc) {
     } catch (const Json::parse_error& e) {
         throw Error(Errc::invalid_argument, doc + ": malformed JSON at byte " + std::to_string(e.byte) +
                                                 ": " + e.what());
+    } catch (const Json::exception& e) {
+        // Valid syntax the library still refuses, e.g. a number too large for a double.
+        throw Error(Errc::invalid_argument, doc + ": unusable JSON: " + e.what());
     }
 }
 

@@ -22,6 +22,7 @@
 #include "runtime/init.hpp"
 #include "runtime/launch_plan.hpp"
 #include "runtime/signal_forward.hpp"
+#include "runtime/spawn.hpp"
 #include "runtime/sync.hpp"
 
 #ifndef CLONE_NEWTIME
@@ -190,12 +191,16 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
         plan.sync_fd = sv[1];
 
         enter_parent_namespaces(l.spec);
-        int flags = plan.clone_flags & ~CLONE_NEWTIME;
-        pid = static_cast<pid_t>(::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+        plan.process.cgroup_task_files = l.cgroup->self_join_files();
+        UniqueFd cgroup2;
+        if (auto dir = l.cgroup->clone_into_dir(); !dir.empty()) {
+            cgroup2.reset(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        }
+        bool in_cgroup2 = false;
+        pid = clone_child(plan.clone_flags & ~CLONE_NEWTIME, cgroup2.get(), &in_cgroup2);
         if (pid < 0) {
-            int err = errno;
             ::close(sv[1]);
-            throw_sys("clone the container init", err);
+            throw_sys("clone the container init", -pid);
         }
         if (pid == 0) {
             ::close(sv[0]);
@@ -207,7 +212,8 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
         rec.pid = pid;
         rec.pid_start = process_start_time(pid);
         store.save(rec);
-        l.cgroup->add_process(pid);
+        // The init moves itself into its v1 cgroups; only the cgroup2 side may be left to us.
+        if (cgroup2 && !in_cgroup2) write_file(l.cgroup->clone_into_dir() + "/cgroup.procs", std::to_string(pid));
         if (plan.new_user_ns) {
             std::string proc = "/proc/" + std::to_string(pid);
             write_file(proc + "/uid_map", id_map_text(l.spec.linux.uid_mappings));

@@ -22,6 +22,7 @@
 #include "runtime/launch_plan.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/signal_forward.hpp"
+#include "runtime/spawn.hpp"
 #include "runtime/sync.hpp"
 
 namespace berth::runtime {
@@ -90,6 +91,7 @@ UniqueFd connect_unix(const std::string& path) {
 }
 
 [[noreturn]] void exec_child(const ProcessPlan& plan, const std::vector<std::pair<int, int>>& joins, int sync_fd) {
+    child::join_cgroups(plan.cgroup_task_files, sync_fd);
     SyncMessage m;
     if (!sync_recv(sync_fd, m) || m.type != SyncType::go) _exit(1);
     for (const auto& [fd, type] : joins) {
@@ -145,8 +147,15 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     UniqueFd sync(sv[0]);
     std::optional<SignalForwarder> signals;
     if (!options.detach) signals.emplace();
-    pid_t pid = static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr));
-    if (pid < 0) throw_errno("fork");
+    auto cgroup = cgroups::open(cgroups::detect(), rec.cgroup_path, id);
+    plan.cgroup_task_files = cgroup->self_join_files();
+    UniqueFd cgroup2;
+    if (auto dir = cgroup->clone_into_dir(); !dir.empty()) {
+        cgroup2.reset(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    }
+    bool in_cgroup2 = false;
+    pid_t pid = clone_child(0, cgroup2.get(), &in_cgroup2);
+    if (pid < 0) throw_sys("fork", -pid);
     if (pid == 0) {
         sigset_t none;
         sigemptyset(&none);
@@ -156,8 +165,7 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     }
     ::close(sv[1]);
     try {
-        auto host = cgroups::detect();
-        cgroups::open(host, rec.cgroup_path, id)->add_process(pid);
+        if (cgroup2 && !in_cgroup2) write_file(cgroup->clone_into_dir() + "/cgroup.procs", std::to_string(pid));
         SyncMessage go;
         go.type = SyncType::go;
         sync_send(sync.get(), go);

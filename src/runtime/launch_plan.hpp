@@ -72,6 +72,7 @@ struct ProcessPlan {
     CapabilityMasks caps;
     seccomp::Program seccomp;
     int console_fd = -1;  // unix socket to send the pty master over
+    std::vector<std::string> cgroup_task_files;  // v1 "tasks" files the process moves itself into
 };
 
 struct HookPlan {

@@ -43,6 +43,16 @@ public:
     virtual void destroy() = 0;
     // The cgroup path relative to the hierarchy roots, e.g. "/berth/abc".
     virtual const std::string& path() const = 0;
+
+    // Joining without a migration, for a process that is being started. Moving another
+    // process in (add_process) takes the kernel's global threadgroup lock, whose first writer
+    // waits an RCU grace period (~10 ms here). Instead: a single thread writing "0" to a v1
+    // "tasks" file moves itself without that lock (Linux 6.1+), and clone3(CLONE_INTO_CGROUP)
+    // starts a child directly inside a cgroup2 directory.
+    // The v1 "tasks" files the new process writes "0" to itself.
+    virtual std::vector<std::string> self_join_files() const = 0;
+    // The cgroup2 directory to clone into; "" when there is none.
+    virtual std::string clone_into_dir() const = 0;
 };
 
 // `cgroups_path` is linux.cgroupsPath: absolute paths are taken from the hierarchy roots,

@@ -143,4 +143,10 @@ void V1Cgroup::destroy() {
     if (first) std::rethrow_exception(first);
 }
 
+std::vector<std::string> V1Cgroup::self_join_files() const {
+    std::vector<std::string> out;
+    for (const auto& d : dirs_) out.push_back(d.dir + "/tasks");
+    return out;
+}
+
 }  // namespace berth::runtime::cgroups

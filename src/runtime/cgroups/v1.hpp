@@ -35,6 +35,8 @@ class V1Cgroup : public Cgroup {
     Json stats() const override;
     void destroy() override;
     const std::string& path() const override { return path_; }
+    std::vector<std::string> self_join_files() const override;
+    std::string clone_into_dir() const override { return unified_ ? unified_->dir : ""; }
 
     // The directory for a controller; nullptr when it is not mounted.
     const std::string* dir_of(std::string_view controller) const;

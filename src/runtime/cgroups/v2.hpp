@@ -23,6 +23,8 @@ class V2Cgroup : public Cgroup {
     Json stats() const override;
     void destroy() override;
     const std::string& path() const override { return rel_; }
+    std::vector<std::string> self_join_files() const override { return {}; }
+    std::string clone_into_dir() const override { return dir_; }
 
     const std::string& dir() const { return dir_; }
 

@@ -49,3 +49,8 @@ TEST(JsonReader, NegativeIntegerIsNotUnsigned) {
     EXPECT_THROW((void)r.at("uid").as_uint(), Error);
     EXPECT_EQ(r.at("uid").as_int(), -1);
 }
+
+TEST(JsonReader, OverflowingNumberIsAnInvalidArgument) {
+    // Found by the manifest fuzzer: nlohmann throws out_of_range, not parse_error, for this.
+    EXPECT_THROW((void)berth::parse_json("5e764814", "manifest"), Error);
+}
