@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -91,6 +92,7 @@ UniqueFd connect_unix(const std::string& path) {
 }
 
 [[noreturn]] void exec_child(const ProcessPlan& plan, const std::vector<std::pair<int, int>>& joins, int sync_fd) {
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // see init.cpp: the container must not reach our image
     child::join_cgroups(plan.cgroup_task_files, sync_fd);
     SyncMessage m;
     if (!sync_recv(sync_fd, m) || m.type != SyncType::go) _exit(1);

@@ -129,6 +129,10 @@ void wait_for_start(const LaunchPlan& plan) noexcept {
 void container_init(const LaunchPlan& plan) noexcept {
     // Until the container is created, it must not outlive the runtime that creates it.
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    // Until execve we are berth-runtime's image: non-dumpable, so no process in the container
+    // can open our /proc/<pid>/exe (or mem) and write through it (CVE-2019-5736 class).
+    // execve of the container's program makes it dumpable again.
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (getppid() == 1) _exit(1);
     join_cgroups(plan.process.cgroup_task_files, plan.sync_fd);
     umask(0);
