@@ -2,26 +2,29 @@
 # run_bench.sh: `berth-runtime run` against `runc run` of the same busybox `true` bundle, and
 # both against the floor `unshare --pid --fork --mount --uts --ipc --net chroot ROOTFS /bin/true`.
 #
-#   bench/runtime/run_bench.sh [-n RUNS] [-w WARMUP] [-o RAW.tsv]
+#   bench/runtime/run_bench.sh [-n RUNS] [-w WARMUP] [-o RAW.tsv] [-s tmpfs|disk]
 #
 # The bundle: config.json from `berth-runtime spec` with terminal false, namespaces pid, mount,
 # uts, ipc and network only (spec's cgroup namespace removed), a 256 MiB memory limit, the
 # default mounts, process `true`. Runs alternate berth, runc, floor (RUNS of each, default 50,
 # after WARMUP unmeasured rounds, default 3), timed by timing_harness.c (clock_gettime around
 # fork/exec/wait4; peak RSS is wait4's ru_maxrss, the figure GNU time's %M prints).
-# Needs root. Env: BERTH_RUNTIME (default build/src/runtime/berth-runtime), RUNC (default `runc`).
+# Both runtimes keep their state (--root) on a private tmpfs, as they would under /run on a
+# usual host (-s disk puts it in the work dir under /tmp instead: on this host's ext4 that costs
+# each run a few ms of inode allocation). Needs root. Env: BERTH_RUNTIME (default build/src/runtime/berth-runtime), RUNC (default `runc`).
 # Prints a per-command table and a summary block. Timings are reported, never asserted.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-runs=50 warmup=3 raw=""
-while getopts "n:w:o:h" opt; do
+runs=50 warmup=3 raw="" statefs=tmpfs
+while getopts "n:w:o:s:h" opt; do
   case $opt in
     n) runs=$OPTARG ;;
     w) warmup=$OPTARG ;;
     o) raw=$OPTARG ;;
-    *) sed -n '2,14p' "$0"; exit 2 ;;
+    s) statefs=$OPTARG ;;
+    *) sed -n '2,17p' "$0"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "run_bench.sh: run as root" >&2; exit 1; }
@@ -37,17 +40,24 @@ chmod 755 "$work"
 tag=bench$$
 cleanup() {
   local id c
-  for id in $("$berth" --root "$work/berth-state" list -q 2>/dev/null); do
-    "$berth" --root "$work/berth-state" delete --force "$id" >/dev/null 2>&1 || true
+  for id in $("$berth" --root "$work/state/berth" list -q 2>/dev/null); do
+    "$berth" --root "$work/state/berth" delete --force "$id" >/dev/null 2>&1 || true
   done
-  for id in $("$runc" --root "$work/runc-state" list -q 2>/dev/null); do
-    "$runc" --root "$work/runc-state" delete --force "$id" >/dev/null 2>&1 || true
+  for id in $("$runc" --root "$work/state/runc" list -q 2>/dev/null); do
+    "$runc" --root "$work/state/runc" delete --force "$id" >/dev/null 2>&1 || true
   done
   for c in /sys/fs/cgroup/*/berth-bench/"$tag"-*; do [ -d "$c" ] && rmdir "$c" 2>/dev/null; done
   rmdir /sys/fs/cgroup/*/berth-bench 2>/dev/null || true
+  if mountpoint -q "$work/state"; then umount "$work/state"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+mkdir "$work/state"
+case $statefs in
+  tmpfs) mount -t tmpfs -o size=16m,mode=0700 berth-bench-state "$work/state" ;;
+  disk) ;;
+  *) echo "run_bench.sh: -s tmpfs or -s disk" >&2; exit 2 ;;
+esac
 
 # The harness, built here so the bench needs no CMake target.
 cc=${CC:-cc}
@@ -67,8 +77,8 @@ for rt in berth runc; do
 done
 rootfs=$work/berth-bundle/rootfs
 
-berth_cmd=("$berth" --root "$work/berth-state" run --bundle "$work/berth-bundle" "$tag-b{}")
-runc_cmd=("$runc" --root "$work/runc-state" run --bundle "$work/runc-bundle" "$tag-r{}")
+berth_cmd=("$berth" --root "$work/state/berth" run --bundle "$work/berth-bundle" "$tag-b{}")
+runc_cmd=("$runc" --root "$work/state/runc" run --bundle "$work/runc-bundle" "$tag-r{}")
 floor_cmd=(unshare --pid --fork --mount --uts --ipc --net chroot "$rootfs" /bin/true)
 
 # Each must work once before anything is timed.
@@ -87,6 +97,7 @@ echo "berth-runtime: $berth ($("$berth" --version 2>/dev/null | head -n1 || true
 echo "runc:          $runc ($("$runc" --version | head -n1))"
 cg=v1/hybrid; [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && cg=v2
 echo "host:          $(uname -r), $(nproc) CPUs, cgroups $cg"
+echo "state roots:   $statefs"
 echo "runs:          $runs each, alternating berth/runc/floor, after $warmup warm-up rounds"
 echo
 
