@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -41,6 +40,12 @@ bool send_fd(int sock, int fd, const char* name) noexcept {
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &fd, sizeof fd);
     return sendmsg(sock, &msg, MSG_NOSIGNAL) >= 0;
+}
+
+// close_range(first, last); where it is missing or a seccomp profile denies it, one by one.
+void close_fds(unsigned first, unsigned last) noexcept {
+    if (syscall(SYS_close_range, first, last, 0U) == 0) return;
+    for (unsigned fd = first; fd <= last && fd < 65536; ++fd) close(static_cast<int>(fd));
 }
 
 bool is_executable_file(const char* path) noexcept {
@@ -154,6 +159,10 @@ void drop_privileges_and_exec(const ProcessPlan& plan, const char* executable, i
         if (rc < 0) fail(sync_fd, -rc, "set capabilities");
     }
     umask(plan.umask >= 0 ? static_cast<mode_t>(plan.umask) : 022);
+    // Close every inherited descriptor but stdio and the sync socket before resolving cwd:
+    // a host fd still open here could be reached as /proc/self/fd/N (CVE-2024-21626).
+    if (sync_fd > 3) close_fds(3, static_cast<unsigned>(sync_fd - 1));
+    close_fds(sync_fd >= 3 ? static_cast<unsigned>(sync_fd + 1) : 3U, ~0U);
     if (chdir(plan.cwd.c_str()) < 0) fail(sync_fd, errno, "chdir to cwd", plan.cwd.c_str());
     // A cwd reached through a leaked host fd would read "(unreachable)" (CVE-2024-21626).
     char cwd[PATH_MAX];
@@ -163,8 +172,7 @@ void drop_privileges_and_exec(const ProcessPlan& plan, const char* executable, i
         int rc = seccomp::install(plan.seccomp);
         if (rc < 0) fail(sync_fd, -rc, "load seccomp filter");
     }
-    // No descriptor but stdio crosses into the container (sync_fd is close-on-exec too).
-    syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    // Only stdio crosses into the container: sync_fd, the one descriptor left, is close-on-exec.
     execve(executable, plan.argv.data(), plan.envp.data());
     int err = errno;
     fail(sync_fd, err, "exec", executable, err == ENOENT ? 127 : 126);
