@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CMDS 8
+#define MAX_CMDS 16
 
 struct command {
     const char* label;
