@@ -13,7 +13,8 @@ log=$(mktemp -d /tmp/berth-test-logs.XXXXXX)
 echo "== unit tests (ctest)"
 if ctest --test-dir build --output-on-failure -j2 --timeout 600 > "$log/ctest.txt" 2>&1; then :; fi
 tail -n 5 "$log/ctest.txt"
-read -r p t < <(sed -nE 's/.* ([0-9]+)% tests passed, ([0-9]+) tests failed out of ([0-9]+).*/\3 \2/p' "$log/ctest.txt" | awk '{print $1-$2, $2}')
+# "100% tests passed, 0 tests failed out of 244"
+read -r p t < <(grep -oE '[0-9]+ tests failed out of [0-9]+' "$log/ctest.txt" | awk '{print $6-$1, $1}')
 passed=$((passed + ${p:-0})); failed=$((failed + ${t:-0}))
 if ! grep -q "tests passed" "$log/ctest.txt"; then
   echo "ctest did not run"; failed=$((failed + 1)); cat "$log/ctest.txt" | tail -n 30
