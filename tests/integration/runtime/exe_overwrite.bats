@@ -6,11 +6,16 @@ load helpers
 setup() {
   setup_bundle
   cp "$RUNTIME" "$TEST_DIR/berth-runtime"
+  SHARED_RUNTIME=$RUNTIME
   RUNTIME=$TEST_DIR/berth-runtime
   SUM=$(sha256sum < "$RUNTIME")
   BUSYBOX_SUM=$(sha256sum < "$BUNDLE/rootfs/bin/busybox")
 }
-teardown() { teardown_bundle; }
+# Clean up with the shared build: the copy may be the thing a failed test overwrote.
+teardown() {
+  RUNTIME=$SHARED_RUNTIME
+  teardown_bundle
+}
 
 binaries_unchanged() {
   [ "$(sha256sum < "$RUNTIME")" = "$SUM" ]
@@ -82,7 +87,7 @@ SH
   sleep 0.3
   rt start "$CID"
   sleep 1
-  run "$REPO/build/src/runtime/berth-runtime" --root "$ROOT" exec "$CID" sh -c 'cat /dev/shm/held /dev/shm/wrote 2>/dev/null; true'
+  run "$SHARED_RUNTIME" --root "$ROOT" exec "$CID" sh -c 'cat /dev/shm/held /dev/shm/wrote 2>/dev/null; true'
   echo "$output"
   [[ "$output" != *WROTE* ]]
   binaries_unchanged
