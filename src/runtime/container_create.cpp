@@ -17,6 +17,7 @@
 #include "common/file_util.hpp"
 #include "common/unique_fd.hpp"
 #include "runtime/cgroups/cgroup.hpp"
+#include "runtime/console_proxy.hpp"
 #include "runtime/container.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/init.hpp"
@@ -144,7 +145,9 @@ struct Launched {
 
 // Everything `create` does, up to an init that is ready and waiting. On any failure the
 // init is killed and the cgroup and state directory are removed before the error propagates.
-Launched launch(StateStore& store, const std::string& id, const CreateOptions& options, bool via_fifo) {
+// `proxy`: for `run` in the foreground, where a terminal without --console-socket is ours to serve.
+Launched launch(StateStore& store, const std::string& id, const CreateOptions& options, bool via_fifo,
+                ConsoleProxy* proxy = nullptr) {
     Launched l;
     std::string bundle = absolute(options.bundle);
     std::string config_text = read_file(bundle + "/config.json");
@@ -154,10 +157,17 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
     l.cgroup = cgroups::open(host, l.spec.linux.cgroups_path, id);
 
     UniqueFd console;
-    if (!options.console_socket.empty()) console = connect_console_socket(options.console_socket);
+    if (options.console_fd < 0 && !options.console_socket.empty()) {
+        console = connect_console_socket(options.console_socket);
+    }
+    for (int fd : options.stdio) {
+        if (fd >= 0 && fd <= 2) throw Error(Errc::invalid_argument, "stdio descriptors for the init must be > 2");
+    }
 
     LaunchPlan plan;
-    PlanOptions popts{bundle, options.no_pivot, console.get(), l.cgroup->path()};
+    int console_fd = options.console_fd >= 0 ? options.console_fd : console.get();
+    if (console_fd < 0 && proxy && l.spec.process->terminal) console_fd = proxy->init_end();
+    PlanOptions popts{bundle, options.no_pivot, console_fd, l.cgroup->path()};
     build_launch_plan(l.spec, popts, plan);
 
     store.create_dir(id);
@@ -204,6 +214,10 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
         }
         if (pid == 0) {
             ::close(sv[0]);
+            // The caller's stdio for the init; dup2 clears close-on-exec on 0..2 only.
+            for (int i = 0; i < 3; ++i) {
+                if (options.stdio[i] >= 0 && ::dup2(options.stdio[i], i) < 0) ::_exit(1);
+            }
             child::container_init(plan);
         }
         ::close(sv[1]);
@@ -269,7 +283,9 @@ int Runtime::run(const std::string& id, const CreateOptions& options, bool detac
         return 0;
     }
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    Launched l = launch(store_, id, options, false);
+    ConsoleProxy proxy;
+    Launched l = launch(store_, id, options, false, &proxy);
+    bool proxied = l.spec.process->terminal && options.console_socket.empty() && options.console_fd < 0;
     SignalForwarder signals;
     l.record.creator = 0;
     store_.save(l.record);
@@ -280,6 +296,7 @@ int Runtime::run(const std::string& id, const CreateOptions& options, bool detac
         // EOF: the init exec'd the process (the socket is close-on-exec) or died trying.
         await(l.sync.get(), SyncType::ready, l.spec, l.record);
         l.sync.reset();
+        if (proxied) proxy.receive_master();
         run_hooks(l.spec.hooks.poststart, oci_state(l.record, Status::running).dump(), "poststart");
     } catch (...) {
         ::kill(pid, SIGKILL);
@@ -287,7 +304,7 @@ int Runtime::run(const std::string& id, const CreateOptions& options, bool detac
         destroy(l.record);
         throw;
     }
-    int code = signals.wait(pid);
+    int code = proxied ? proxy.run(pid, signals) : signals.wait(pid);
     destroy(l.record);
     return code;
 }

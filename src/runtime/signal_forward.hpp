@@ -15,6 +15,10 @@ public:
     // Forwards signals to pid until it exits; reaps other children on the way.
     // Returns the exit code, or 128 + signal number.
     int wait(pid_t pid);
+    // Reaps exited children without blocking; true (and *code) once `pid` has exited.
+    bool reap(pid_t pid, int* code);
+    // A signalfd for the forwarded signals, for callers that poll other fds too.
+    int make_signalfd() const;
 
 private:
     sigset_t forward_;
