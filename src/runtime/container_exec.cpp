@@ -21,6 +21,7 @@
 #include "runtime/child_util.hpp"
 #include "runtime/container.hpp"
 #include "runtime/launch_plan.hpp"
+#include "runtime/passwd.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/signal_forward.hpp"
 #include "runtime/spawn.hpp"
@@ -117,6 +118,7 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     auto text = read_file(store_.dir(id) + "/config.json");
     Spec spec = parse_spec(text, store_.dir(id) + "/config.json");
     Process process = process_for_exec(spec, options);
+    add_default_home(process.env, rec.rootfs, process.user.uid);
     ProcessPlan plan;
     build_process_plan(process, spec.linux, plan);
     UniqueFd console;

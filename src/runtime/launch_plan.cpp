@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "runtime/passwd.hpp"
 
 namespace berth::runtime {
 
@@ -271,7 +272,9 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
     for (const auto& h : spec.hooks.create_container) plan.create_container_hooks.push_back(build_hook_plan(h));
     for (const auto& h : spec.hooks.start_container) plan.start_container_hooks.push_back(build_hook_plan(h));
 
-    build_process_plan(*spec.process, linux, plan.process);
+    Process process = *spec.process;
+    add_default_home(process.env, plan.rootfs, process.user.uid);
+    build_process_plan(process, linux, plan.process);
     plan.process.console_fd = options.console_fd;
     if (plan.process.terminal && options.console_fd < 0) {
         fail("process.terminal", "a terminal needs --console-socket (or run it without a terminal)");

@@ -242,6 +242,11 @@ void enter_rootfs(const LaunchPlan& plan, int root_fd) noexcept {
 void finish_rootfs(const LaunchPlan& plan) noexcept {
     int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) fail(plan.sync_fd, errno, "open /");
+    // Sysctls first: /proc/sys is usually among the read-only paths below.
+    for (const auto& [path, value] : plan.sysctls) {
+        int rc = write_string(path.c_str(), value.c_str());
+        if (rc < 0) fail(plan.sync_fd, -rc, "write sysctl", path.c_str());
+    }
     for (const auto& p : plan.readonly_paths) {
         const char* path = p.c_str();
         int fd = open_in_root(root_fd, path, O_PATH);
@@ -251,7 +256,8 @@ void finish_rootfs(const LaunchPlan& plan) noexcept {
         fd_path(target, fd);
         if (mount(target, target, nullptr, MS_BIND | MS_REC, nullptr) < 0) fail(plan.sync_fd, errno, "bind read-only path", path);
         close(fd);
-        remount_bind(plan, root_fd, path, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+        // Read-only only, as runc: programs under a read-only path must still run.
+        remount_bind(plan, root_fd, path, MS_RDONLY);
     }
     for (const auto& p : plan.masked_paths) {
         const char* path = p.c_str();
@@ -266,10 +272,6 @@ void finish_rootfs(const LaunchPlan& plan) noexcept {
                                      : mount("/dev/null", target, nullptr, MS_BIND, nullptr);
         if (rc < 0) fail(plan.sync_fd, errno, "mask", path);
         close(fd);
-    }
-    for (const auto& [path, value] : plan.sysctls) {
-        int rc = write_string(path.c_str(), value.c_str());
-        if (rc < 0) fail(plan.sync_fd, -rc, "write sysctl", path.c_str());
     }
     if (plan.readonly_root) {
         if (mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags("/"), nullptr) < 0) {

@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
             return c.run(g, rest);
         } catch (const berth::Error& e) {
             log_error(g, e.what());
-            std::string msg = e.what();
-            if ((name == "run" || name == "exec") && msg.find("not found in $PATH") != std::string::npos) return 127;
+            // runc exits 1 for any error of its own, a missing executable included; mapping
+            // that to Docker's 127 is the engine's job.
             return 1;
         } catch (const std::exception& e) {
             log_error(g, e.what());
