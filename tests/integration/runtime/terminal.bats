@@ -65,10 +65,16 @@ wait_receiver() {
   [[ "$output" == *"/dev/pts/0"* ]]
 }
 
-@test "terminal: without --console-socket, terminal mode is refused and nothing is left" {
+@test "terminal: create without --console-socket is refused and leaves nothing" {
+  # `run` in the foreground serves the terminal itself; create and run -d have nobody to give it to.
   set_args true
-  run rt run --bundle "$BUNDLE" "$CID"
+  run rt create --bundle "$BUNDLE" "$CID"
+  echo "$output"
   [ "$status" -eq 1 ]
-  [[ "$output" == *"process.terminal"* ]]
+  [[ "$output" == *"process.terminal"* ]] || [[ "$output" == *"console-socket"* ]]
+  [ -z "$(rt list -q)" ]
+  [ ! -d "/sys/fs/cgroup/memory/berth-test/$CID" ]
+  run rt run -d --bundle "$BUNDLE" "$CID"
+  [ "$status" -eq 1 ]
   [ -z "$(rt list -q)" ]
 }
