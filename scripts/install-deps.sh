@@ -13,6 +13,8 @@ packages=(
   clang libclang-rt-14-dev
   # tests and their peers
   bats jq busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace hyperfine
+  # benchmark peers and measurement: dockerd + containerd (bench/image starts its own, privately), GNU time
+  docker.io time
 )
 
 missing=()
@@ -25,5 +27,13 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Installing docker.io/containerd must not start them as services (they would take over host
+# networking and /var/lib/docker): deny service starts for the install unless a policy exists.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,17 +1,44 @@
 #!/bin/bash
 # Load/save benchmark: a generated 10-layer image (~200 MB by default) as a docker-archive.
 #   berth:  berth-image-tool load --unpack  /  save
+#   docker: docker load -i  /  docker save -o, against a private dockerd (Debian's docker.io)
+#           with its own containerd, data root, exec root and socket under the work dir;
+#           no bridge, no iptables, no ip forwarding: nothing on the host network changes
 #   peers:  skopeo copy docker-archive -> oci dir + umoci unpack  /  skopeo copy oci -> docker-archive
-# Runs alternate between tools, RUNS times each (default 5); prints medians and ratios.
-# Docker (docker load / docker save under a private dockerd) is not wired in yet.
+# Runs alternate between tools, RUNS times each (default 5); prints medians, ratios and berth's
+# peak RSS (GNU time %M) for load and save.
+#   RUNS=5 LAYER_MB=20 DOCKER=auto|0|1 bench/image/run-bench.sh       (root; never run by the tests)
+# DOCKER=auto (default) skips Docker when /usr/sbin/dockerd is missing; DOCKER=1 requires it.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${RUNS:-5}"
 layer_mb="${LAYER_MB:-20}"
+want_docker="${DOCKER:-auto}"
 tool="${BERTH_IMAGE_TOOL:-$(ls "$top"/build*/tests/image_tool/berth-image-tool 2>/dev/null | head -1)}"
 [ -x "$tool" ] || { echo "build berth-image-tool first" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is needed for peak RSS: apt-get install time" >&2; exit 1; }
 work="$(mktemp -d /tmp/berth-bench.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+
+containerd_pid="" dockerd_pid="" made_run_docker=0
+stop_pid() {  # pid: TERM, wait up to 30 s, then KILL; only our own children
+    local pid="$1" i
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    stop_pid "$dockerd_pid"
+    stop_pid "$containerd_pid"
+    # dockerd/containerd may leave mounts (overlay, shm, netns, private binds) under their roots
+    awk -v w="$work" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    # dockerd's plugin discovery dir is fixed at /run/docker/plugins; remove it if we made it
+    if [ "$made_run_docker" = 1 ]; then rmdir /run/docker/plugins /run/docker 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
 
 # --- generate an OCI layout with 10 uncompressed layers of random files
 layout="$work/layout"
@@ -39,27 +66,118 @@ md=$(sha256sum < "$work/manifest" | cut -d' ' -f1); ms=$(stat -c %s "$work/manif
 printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' "$md" "$ms" > "$layout/index.json"
 echo '{"imageLayoutVersion":"1.0.0"}' > "$layout/oci-layout"
 skopeo copy --quiet oci:"$layout":latest docker-archive:"$work/image.tar":bench/big:latest
-echo "image: $(du -m "$work/image.tar" | cut -f1) MB, 10 layers"
+rm -rf "$layout"
+echo "image: $(du -m "$work/image.tar" | cut -f1) MB, 10 layers, config sha256:$cd_"
+
+# --- a private dockerd (and its containerd), all state under $work
+use_docker=0
+if [ "$want_docker" != 0 ]; then
+    if [ -x /usr/sbin/dockerd ] && command -v containerd >/dev/null && command -v docker >/dev/null; then
+        use_docker=1
+    elif [ "$want_docker" = 1 ]; then
+        echo "DOCKER=1 but dockerd/containerd/docker are missing (apt-get install docker.io)" >&2; exit 1
+    else
+        echo "docker: /usr/sbin/dockerd missing, Docker comparison skipped (apt-get install docker.io)"
+    fi
+fi
+wait_for() {  # seconds command...: poll until the command succeeds
+    local i
+    for i in $(seq 1 $(($1 * 10))); do "${@:2}" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    return 1
+}
+if [ "$use_docker" = 1 ]; then
+    mkdir -p "$work/containerd-root" "$work/containerd-state" "$work/docker-data" "$work/docker-exec" "$work/docker-config"
+    cat > "$work/containerd.toml" <<EOF
+version = 2
+root = "$work/containerd-root"
+state = "$work/containerd-state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt", "io.containerd.snapshotter.v1.btrfs",
+                    "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
+[grpc]
+  address = "$work/containerd.sock"
+[ttrpc]
+  address = "$work/containerd.sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+EOF
+    [ -e /run/docker ] || made_run_docker=1
+    containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
+    containerd_pid=$!
+    wait_for 30 test -S "$work/containerd.sock" || { tail -20 "$work/containerd.log" >&2; exit 1; }
+    # key.json would otherwise go to /etc/docker (dockerd 20.10 has no flag for it, only this key)
+    echo "{\"deprecated-key-path\": \"$work/docker-key.json\"}" > "$work/daemon.json"
+    dockerd --config-file "$work/daemon.json" --data-root "$work/docker-data" --exec-root "$work/docker-exec" \
+        -H "unix://$work/docker.sock" --pidfile "$work/docker.pid" --containerd "$work/containerd.sock" \
+        --storage-driver overlay2 \
+        --bridge none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
+        > "$work/dockerd.log" 2>&1 &
+    dockerd_pid=$!
+    export DOCKER_HOST="unix://$work/docker.sock" DOCKER_CONFIG="$work/docker-config"
+    wait_for 60 docker version || { kill -0 "$dockerd_pid" 2>/dev/null || echo "dockerd exited" >&2; tail -20 "$work/dockerd.log" >&2; exit 1; }
+    echo "docker: $(docker version --format 'server {{.Server.Version}}, API {{.Server.APIVersion}}'), storage $(docker info --format '{{.Driver}}')"
+fi
 
 now() { date +%s.%N; }
-declare -A times
-measure() {  # name command...
+declare -A times rss
+measure() {  # name command...: wall time; peak RSS (KiB) of the command itself via GNU time
     local t0 t1
-    sync; t0=$(now); "${@:2}" >/dev/null 2>&1; t1=$(now)
+    sync; t0=$(now)
+    /usr/bin/time -f %M -o "$work/rss" "${@:2}" >/dev/null 2>"$work/err" || { echo "$1 failed:" >&2; cat "$work/err" >&2; exit 1; }
+    t1=$(now)
     times[$1]+="$(echo "$t1 - $t0" | bc) "
+    rss[$1]+="$(tail -1 "$work/rss") "
 }
+order=(berth skopeo docker)
 for r in $(seq 1 "$runs"); do
-    rm -rf "$work/b" "$work/oci" "$work/bundle" "$work/out.tar" "$work/out2.tar"
-    measure berth_load "$tool" --root "$work/b" load --unpack -i "$work/image.tar"
-    measure skopeo_umoci_load bash -c "skopeo copy --quiet docker-archive:$work/image.tar oci:$work/oci:latest && umoci unpack --image $work/oci:latest $work/bundle"
-    measure berth_save "$tool" --root "$work/b" save -o "$work/out.tar" bench/big:latest
-    measure skopeo_save skopeo copy --quiet oci:"$work/oci":latest docker-archive:"$work/out2.tar":bench/big:latest
+    rm -rf "$work/b" "$work/oci" "$work/bundle" "$work"/out*.tar
+    if [ "$use_docker" = 1 ]; then docker rmi -f bench/big:latest >/dev/null 2>&1 || true; fi
+    # rotate which tool goes first, so none always meets a cold (or warm) page cache
+    for t in "${order[@]:$((r % 3))}" "${order[@]:0:$((r % 3))}"; do
+        case $t in
+        berth) measure berth_load "$tool" --root "$work/b" load --unpack -i "$work/image.tar" ;;
+        skopeo) measure skopeo_umoci_load bash -c "skopeo copy --quiet docker-archive:$work/image.tar oci:$work/oci:latest && umoci unpack --image $work/oci:latest $work/bundle" ;;
+        docker) if [ "$use_docker" = 1 ]; then measure docker_load docker load -q -i "$work/image.tar"; fi ;;
+        esac
+    done
+    for t in "${order[@]:$((r % 3))}" "${order[@]:0:$((r % 3))}"; do
+        case $t in
+        berth) measure berth_save "$tool" --root "$work/b" save -o "$work/out-berth.tar" bench/big:latest ;;
+        skopeo) measure skopeo_save skopeo copy --quiet oci:"$work/oci":latest docker-archive:"$work/out-skopeo.tar":bench/big:latest ;;
+        docker) if [ "$use_docker" = 1 ]; then measure docker_save docker save -o "$work/out-docker.tar" bench/big:latest; fi ;;
+        esac
+    done
+    if [ "$r" = 1 ]; then  # sanity: every tool saw the same image
+        bid=$("$tool" --root "$work/b" images | awk '{print $2}')
+        [ "$bid" = "sha256:$cd_" ] || { echo "berth image id $bid != sha256:$cd_" >&2; exit 1; }
+        if [ "$use_docker" = 1 ]; then
+            did=$(docker image inspect --format '{{.Id}}' bench/big:latest)
+            [ "$did" = "sha256:$cd_" ] || { echo "docker image id $did != sha256:$cd_" >&2; exit 1; }
+        fi
+        echo "saved: berth $(du -m "$work/out-berth.tar" | cut -f1) MB, skopeo $(du -m "$work/out-skopeo.tar" | cut -f1) MB$(
+            [ "$use_docker" = 1 ] && echo ", docker $(du -m "$work/out-docker.tar" | cut -f1) MB")"
+    fi
 done
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-for k in berth_load skopeo_umoci_load berth_save skopeo_save; do
-    printf '%-20s median %6.2fs  (%s)\n' "$k" "$(echo "${times[$k]}" | median)" "${times[$k]}"
+maxof() { tr ' ' '\n' | grep -v '^$' | sort -n | tail -1; }
+keys=(berth_load skopeo_umoci_load berth_save skopeo_save)
+if [ "$use_docker" = 1 ]; then keys+=(docker_load docker_save); fi
+echo "runs: $runs each, alternating"
+for k in "${keys[@]}"; do
+    printf '%-18s median %6.2fs  (%s)\n' "$k" "$(echo "${times[$k]}" | median)" "${times[$k]}"
 done
-bl=$(echo "${times[berth_load]}" | median); sl=$(echo "${times[skopeo_umoci_load]}" | median)
-bs=$(echo "${times[berth_save]}" | median); ss=$(echo "${times[skopeo_save]}" | median)
-echo "load: skopeo+umoci / berth = $(echo "scale=2; $sl / $bl" | bc)x"
-echo "save: skopeo / berth       = $(echo "scale=2; $ss / $bs" | bc)x"
+m() { echo "${times[$1]}" | median; }
+ratio() { echo "scale=2; $(m "$1") / $(m "$2")" | bc; }
+echo "load: skopeo+umoci / berth = $(ratio skopeo_umoci_load berth_load)x"
+echo "save: skopeo / berth       = $(ratio skopeo_save berth_save)x"
+if [ "$use_docker" = 1 ]; then
+    echo "load: docker / berth       = $(ratio docker_load berth_load)x"
+    echo "save: docker / berth       = $(ratio docker_save berth_save)x"
+    echo "dockerd peak RSS over the whole run: $(awk '/VmHWM/ {print int($2/1024)}' /proc/"$dockerd_pid"/status) MiB"
+fi
+for k in berth_load berth_save; do
+    printf '%-18s peak RSS median %d MiB, max %d MiB\n' "$k" $(($(echo "${rss[$k]}" | median | cut -d. -f1) / 1024)) \
+        $(($(echo "${rss[$k]}" | maxof) / 1024))
+done
