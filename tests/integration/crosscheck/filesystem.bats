@@ -126,7 +126,6 @@ xc_norm_cgroup_ls() {
 @test "crosscheck: readonlyPaths outside /proc keep exec, suid and dev" {
   # runc re-binds a read-only path with MS_RDONLY plus the flags the mount already has.
   # berth adds nosuid,nodev,noexec too, so a program under a read-only path cannot run.
-  xc_known_bug "readonlyPaths are remounted nosuid,nodev,noexec (rootfs.cpp finish_rootfs): /opt/hello cannot run"
   xc_add_file /opt/hello 755 $'#!/bin/sh\necho hello from opt\n'
   xc_config '.linux.readonlyPaths += ["/opt"]'
   xc_run sh -c 'exec 2>&1; /opt/hello; touch /opt/x; grep " /opt " /proc/self/mountinfo'
@@ -136,7 +135,6 @@ xc_norm_cgroup_ls() {
 @test "crosscheck: sysctl via linux.sysctl (default readonlyPaths)" {
   # runc writes sysctls before it makes readonlyPaths read-only; berth writes them after, so
   # with the default spec (/proc/sys read-only) every sysctl fails with EROFS.
-  xc_known_bug "linux.sysctl is written after /proc/sys is made read-only: 'write sysctl ...: Read-only file system'"
   xc_config '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shmmax": "123456789", "net.ipv4.ping_group_range": "0 0"}'
   xc_run sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ping_group_range'
   xc_compare

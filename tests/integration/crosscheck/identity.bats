@@ -100,14 +100,12 @@ teardown() { xc_teardown; }
 @test "crosscheck: env | sort" {
   # runc sets HOME from the rootfs's /etc/passwd entry of process.user.uid ("/" when there is
   # none) when process.env has no HOME; berth passes process.env through unchanged.
-  xc_known_bug "HOME is not set from /etc/passwd when process.env lacks it (runc sets HOME=/root)"
   xc_run sh -c 'env | sort'
   xc_compare
   xc_expect_exit 0
 }
 
 @test "crosscheck: env | sort for a non-root user" {
-  xc_known_bug "HOME is not set from /etc/passwd when process.env lacks it (runc sets HOME=/nonexistent for nobody)"
   xc_config '.process.user = {"uid": 65534, "gid": 65534}'
   xc_run sh -c 'env | sort'
   xc_compare

@@ -90,9 +90,8 @@ xc_run_signalled() {
 }
 
 @test "crosscheck: exit code when the executable is missing" {
-  # runc exits 1 for every failure to start; berth-runtime exits 127 (not found) or 126 (not
-  # executable), the codes Docker gives. The error text itself may differ.
-  xc_known_bug "run exits 127 when process.args[0] is not found (runc: 1)"
+  # Both exit 1 for a failure to start (Docker's 127/126 are the engine's mapping).
+  # The error text itself may differ.
   xc_run no-such-command
   xc_compare grep -E '^exit: '
 }
