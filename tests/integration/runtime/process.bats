@@ -5,16 +5,18 @@ load helpers
 setup() { setup_bundle; }
 teardown() { teardown_bundle; }
 
-@test "process: env is exactly the config's env" {
+@test "process: env is the config's env, plus HOME from the container's passwd (as runc)" {
   update_config '.process.env = ["PATH=/bin", "FOO=bar baz", "EMPTY="]'
   set_args env
   run rt run --bundle "$BUNDLE" "$CID"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"FOO=bar baz"* ]]
-  [[ "$output" == *"EMPTY="* ]]
-  # Nothing of the runtime's own environment crosses over.
-  [[ "$output" != *"BATS_"* ]]
-  [ "$(echo "$output" | wc -l)" -eq 3 ]
+  [ "$(echo "$output" | sort | tr '\n' '|')" = "EMPTY=|FOO=bar baz|HOME=/root|PATH=/bin|" ]
+  # Nothing of the runtime's own environment crosses over; a HOME in the config wins.
+  update_config '.process.env += ["HOME=/elsewhere"]'
+  run rt run --bundle "$BUNDLE" "$CID"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | grep -c ^HOME=)" -eq 1 ]
+  [[ "$output" == *"HOME=/elsewhere"* ]]
 }
 
 @test "process: cwd is created (even under a read-only root) and used" {
