@@ -17,6 +17,12 @@ struct CreateOptions {
     std::string pid_file;
     std::string console_socket;
     bool no_pivot = false;
+    // For an embedding caller (berth-shim): descriptors the init gets as its stdin, stdout and
+    // stderr (dup2'd in the child; -1 inherits the caller's own), and an already connected
+    // console socket to use instead of connecting to `console_socket` (terminal mode: the pty
+    // master is sent over it). All must be > 2; the caller keeps ownership.
+    int stdio[3] = {-1, -1, -1};
+    int console_fd = -1;
 };
 
 struct ExecOptions {

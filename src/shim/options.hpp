@@ -1,0 +1,35 @@
+#pragma once
+// berth-shim's command line, as the engine writes it:
+//   berth-shim --id ID --bundle DIR --root RUNTIME_ROOT --shim-dir DIR --log PATH
+//              [--log-max-size 10m] [--log-max-file 3] [--stdin] [--stdin-once] [--tty]
+//              [--height H --width W] [--notify SOCKET] [--ready-fd N]
+// --ready-fd: a pipe the shim writes one JSON line to once the container is created
+// ({"pid": N}) or failed ({"error": "...", "exit_code": 127}), then closes.
+#include <string>
+#include <vector>
+
+#include "shim/json_log.hpp"
+
+namespace berth::shim {
+
+struct Options {
+    std::string id;
+    std::string bundle;
+    std::string runtime_root;
+    std::string shim_dir;
+    std::string log_path;
+    LogOptions log;
+    bool stdin_open = false;
+    bool stdin_once = false;
+    bool tty = false;
+    unsigned height = 0, width = 0;
+    std::string notify_socket;
+    int ready_fd = -1;
+
+    std::vector<std::string> to_args() const;  // without argv[0]
+};
+
+// Throws invalid_argument naming the bad flag.
+Options parse_options(const std::vector<std::string>& args);
+
+}  // namespace berth::shim

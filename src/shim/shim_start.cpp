@@ -1,0 +1,158 @@
+// Creating and starting the container: stdio plumbing, Runtime::create, the ready report.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "common/error.hpp"
+#include "common/file_util.hpp"
+#include "shim/fd_passing.hpp"
+#include "shim/memory_trim.hpp"
+#include "shim/protocol.hpp"
+#include "shim/shim.hpp"
+#include "shim/time_format.hpp"
+
+namespace berth::shim {
+
+namespace {
+
+// Docker's exit codes for a process that could not be started.
+int start_failure_code(const std::string& message) {
+    if (message.find("executable file not found") != std::string::npos ||
+        message.find("No such file") != std::string::npos || message.find("no such file") != std::string::npos) {
+        return 127;
+    }
+    if (message.find("ermission denied") != std::string::npos) return 126;
+    return 128;
+}
+
+std::string clean_message(std::string m) {
+    const std::string prefix = "container init: ";
+    if (m.rfind(prefix, 0) == 0) m.erase(0, prefix.size());
+    return m;
+}
+
+UniqueFd listen_unix(const std::string& path) {
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) throw_errno("socket");
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) throw Error(Errc::invalid_argument, "socket path too long: " + path);
+    std::memcpy(addr.sun_path, path.c_str(), path.size());
+    ::unlink(path.c_str());
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) throw_errno("bind " + path);
+    ::chmod(path.c_str(), 0600);
+    if (::listen(fd.get(), 64) < 0) throw_errno("listen " + path);
+    return fd;
+}
+
+void pipe_pair(UniqueFd& read_end, UniqueFd& write_end) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) < 0) throw_errno("pipe");
+    read_end.reset(p[0]);
+    write_end.reset(p[1]);
+}
+
+}  // namespace
+
+Shim::Shim(Options options) : opt_(std::move(options)), runtime_(opt_.runtime_root) {}
+
+void Shim::report_ready(const Json& message) {
+    if (opt_.ready_fd < 0) return;
+    std::string line = message.dump() + "\n";
+    ssize_t ignored = ::write(opt_.ready_fd, line.data(), line.size());
+    (void)ignored;
+    ::close(opt_.ready_fd);
+    opt_.ready_fd = -1;
+}
+
+void Shim::create_container() {
+    runtime::CreateOptions co;
+    co.bundle = opt_.bundle;
+    UniqueFd console_ours, console_theirs, in_theirs, out_theirs, err_theirs;
+    if (opt_.tty) {
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
+        console_ours.reset(sv[0]);
+        console_theirs.reset(sv[1]);
+        co.console_fd = sv[1];
+    } else {
+        pipe_pair(out_, out_theirs);
+        pipe_pair(err_, err_theirs);
+        if (opt_.stdin_open) pipe_pair(in_theirs, in_);
+        co.stdio[0] = opt_.stdin_open ? in_theirs.get() : devnull_.get();
+        co.stdio[1] = out_theirs.get();
+        co.stdio[2] = err_theirs.get();
+    }
+    pid_ = runtime_.create(opt_.id, co);
+    if (opt_.tty) {
+        console_theirs.reset();
+        out_ = receive_fd(console_ours.get());
+        if (opt_.height || opt_.width) {
+            winsize ws{static_cast<unsigned short>(opt_.height), static_cast<unsigned short>(opt_.width), 0, 0};
+            ::ioctl(out_.get(), TIOCSWINSZ, &ws);
+        }
+        if (opt_.stdin_open) in_.reset(::fcntl(out_.get(), F_DUPFD_CLOEXEC, 3));
+    }
+    for (UniqueFd* fd : {&out_, &err_, &in_}) {
+        if (*fd) ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
+    }
+}
+
+void Shim::start_container() {
+    if (started_) return;
+    runtime_.start(opt_.id);
+    started_ = true;
+    release_unused_memory();
+}
+
+int Shim::run() {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    mkdir_all(opt_.shim_dir, 0711);
+    write_file_atomic(opt_.shim_dir + "/" + kPidFile, std::to_string(::getpid()), 0644, Durability::none);
+    devnull_.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    log_ = std::make_unique<JsonFileLog>(opt_.log_path, opt_.log);
+    listen_fd_ = listen_unix(opt_.shim_dir + "/" + kControlSocket);
+    try {
+        create_container();
+    } catch (const std::exception& e) {
+        std::string message = clean_message(e.what());
+        ExitStatus status;
+        status.exit_code = start_failure_code(message);
+        status.error = message;
+        status.finished_at = rfc3339_nano_now();
+        listen_fd_.reset();
+        ::unlink((opt_.shim_dir + "/" + kControlSocket).c_str());
+        report_ready({{"error", message}, {"exit_code", status.exit_code}});
+        try {
+            write_exit_status(opt_.shim_dir, status);
+        } catch (...) {
+        }
+        return 1;
+    }
+    // Only now: the init must not inherit a blocked SIGCHLD or SIGPIPE (a mask survives
+    // execve). Children that exited meanwhile are still zombies; the loop's first sweep reaps them.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGPIPE);
+    ::sigprocmask(SIG_BLOCK, &set, nullptr);
+    sigdelset(&set, SIGPIPE);
+    signal_fd_.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!signal_fd_) throw_errno("signalfd");
+    report_ready({{"pid", pid_}});
+    loop();
+    finish();
+    return 0;
+}
+
+}  // namespace berth::shim
