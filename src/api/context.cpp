@@ -1,0 +1,109 @@
+#include "api/context.hpp"
+
+#include <strings.h>
+
+#include "api/response.hpp"
+#include "common/error.hpp"
+#include "common/json_reader.hpp"
+
+namespace berth::api {
+
+Context::Context(std::string method, std::string target, HeaderList headers, Connection* conn,
+                 std::string body)
+    : method_(std::move(method)),
+      target_(std::move(target)),
+      headers_(std::move(headers)),
+      conn_(conn),
+      body_(std::move(body)),
+      body_read_(conn == nullptr) {}
+
+void Context::set_route(std::string path, ApiVersion version,
+                        std::map<std::string, std::string> params) {
+    path_ = std::move(path);
+    version_ = version;
+    params_.clear();
+    for (auto& [k, v] : params) params_.emplace(k, std::move(v));
+}
+
+const std::string& Context::param(std::string_view name) const {
+    auto it = params_.find(name);
+    if (it == params_.end())
+        throw Error(Errc::internal, "route has no path parameter {" + std::string(name) + "}");
+    return it->second;
+}
+
+std::optional<std::string> Context::header(std::string_view name) const {
+    for (const auto& [k, v] : headers_) {
+        if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
+    }
+    return std::nullopt;
+}
+
+const std::string& Context::body() {
+    if (body_read_) return body_;
+    body_read_ = true;
+    char buf[16384];
+    while (size_t n = conn_->read_body(buf, sizeof buf)) {
+        if (body_.size() + n > kMaxBufferedBody)
+            throw Error(Errc::invalid_argument, "request body is larger than " +
+                                                    std::to_string(kMaxBufferedBody >> 20) +
+                                                    " MiB");
+        body_.append(buf, n);
+    }
+    return body_;
+}
+
+nlohmann::json Context::json_body() {
+    // dockerd's httputils.CheckForJSON: an explicit Content-Type must be JSON.
+    if (auto ct = header("Content-Type"); ct && !ct->empty()) {
+        std::string_view media(*ct);
+        media = media.substr(0, media.find(';'));
+        while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+        if (strncasecmp(media.data(), "application/json", media.size()) != 0 ||
+            media.size() != 16) {
+            throw Error(Errc::invalid_argument, "unsupported Content-Type header (" + *ct +
+                                                    "): must be 'application/json'");
+        }
+    }
+    const std::string& text = body();
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return nullptr;
+    return parse_json(text, "invalid JSON in request body");
+}
+
+size_t Context::read_body(char* buf, size_t n) {
+    if (body_read_) {
+        // Already buffered (or a test context): serve from body_.
+        size_t take = std::min(n, body_.size());
+        std::copy_n(body_.data(), take, buf);
+        body_.erase(0, take);
+        return take;
+    }
+    return conn_->read_body(buf, n);
+}
+
+ResponseStream& Context::stream(std::string content_type, int status, HeaderList extra) {
+    if (!conn_) throw Error(Errc::internal, "streaming needs a connection");
+    if (streamed_ || hijacked_) throw Error(Errc::internal, "response already started");
+    HeaderList headers;
+    if (!content_type.empty()) headers.emplace_back("Content-Type", std::move(content_type));
+    for (auto& h : extra) headers.push_back(std::move(h));
+    streamed_ = true;
+    return conn_->start_stream(status, headers);
+}
+
+std::unique_ptr<RawStream> Context::hijack(std::string content_type, HeaderList extra) {
+    if (!conn_) throw Error(Errc::internal, "hijack needs a connection");
+    if (streamed_ || hijacked_) throw Error(Errc::internal, "response already started");
+    // dockerd upgrades when the client sent an Upgrade header (docker CLI sends "tcp").
+    bool upgrade = header("Upgrade").has_value();
+    std::string head = upgrade ? "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + content_type +
+                                     "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                               : "HTTP/1.1 200 OK\r\nContent-Type: " + content_type + "\r\n";
+    for (const auto& [k, v] : server_headers()) head += k + ": " + v + "\r\n";
+    for (const auto& [k, v] : extra) head += k + ": " + v + "\r\n";
+    head += "\r\n";
+    hijacked_ = true;
+    return conn_->hijack(head);
+}
+
+}  // namespace berth::api

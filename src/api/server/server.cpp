@@ -1,0 +1,177 @@
+#include "api/server/server.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <future>
+
+#include "api/server/unix_socket.hpp"
+#include "common/error.hpp"
+
+namespace berth::api {
+
+namespace asio = boost::asio;
+
+class Server::Listener {
+public:
+    virtual ~Listener() = default;
+    virtual void accept() = 0;
+    virtual void close() = 0;
+    virtual asio::any_io_executor executor() = 0;
+};
+
+namespace {
+// The acceptor lives on a strand (accept completions and close() never overlap); accepted
+// sockets get the plain io_context executor, so sessions do not serialize on that strand.
+template <class Acceptor, class Socket>
+void accept_loop(Acceptor& acceptor, asio::io_context& io, SessionHost host) {
+    acceptor.async_accept(io.get_executor(), [&acceptor, &io, host](boost::system::error_code ec,
+                                                                     Socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+        if (ec) {
+            // EMFILE and friends: log and keep accepting rather than go deaf.
+            spdlog::warn("accept: {}", ec.message());
+        } else {
+            start_session(host, std::move(socket));
+        }
+        accept_loop<Acceptor, Socket>(acceptor, io, host);
+    });
+}
+}  // namespace
+
+class Server::UnixListener final : public Server::Listener {
+public:
+    UnixListener(asio::io_context& io, std::string path, SessionHost host)
+        : io_(io), acceptor_(asio::make_strand(io)), path_(std::move(path)), host_(host) {
+        prepare_unix_socket_path(path_);
+        using proto = asio::local::stream_protocol;
+        acceptor_.open(proto());
+        acceptor_.bind(proto::endpoint(path_));
+        // Mode before listen(): until then connects are refused, so nobody slips in through
+        // the umask's wider mode.
+        if (::chmod(path_.c_str(), 0660) != 0) throw_errno("chmod " + path_);
+        acceptor_.listen(asio::socket_base::max_listen_connections);
+        st_ino_ = inode();
+    }
+    void accept() override {
+        accept_loop<decltype(acceptor_), asio::local::stream_protocol::socket>(acceptor_, io_,
+                                                                              host_);
+    }
+    asio::any_io_executor executor() override { return acceptor_.get_executor(); }
+    void close() override {
+        boost::system::error_code ec;
+        acceptor_.close(ec);
+        // Remove the file only if it is still ours (not replaced by a newer daemon).
+        if (st_ino_ != 0 && inode() == st_ino_) ::unlink(path_.c_str());
+    }
+
+private:
+    ino_t inode() const {
+        struct stat st {};
+        return ::lstat(path_.c_str(), &st) == 0 ? st.st_ino : 0;
+    }
+    asio::io_context& io_;
+    asio::local::stream_protocol::acceptor acceptor_;
+    std::string path_;
+    SessionHost host_;
+    ino_t st_ino_ = 0;
+};
+
+class Server::TcpListener final : public Server::Listener {
+public:
+    TcpListener(asio::io_context& io, const ListenAddress& a, SessionHost host)
+        : io_(io), acceptor_(asio::make_strand(io)), host_(host) {
+        boost::system::error_code ec;
+        auto addr = asio::ip::make_address(a.host, ec);
+        if (ec) throw Error(Errc::invalid_argument, "invalid host \"" + a.text + "\": " + ec.message());
+        asio::ip::tcp::endpoint ep(addr, a.port);
+        acceptor_.open(ep.protocol());
+        acceptor_.set_option(asio::socket_base::reuse_address(true));
+        acceptor_.bind(ep, ec);
+        if (ec) throw Error(Errc::conflict, "cannot listen on " + a.text + ": " + ec.message());
+        acceptor_.listen(asio::socket_base::max_listen_connections);
+    }
+    void accept() override {
+        accept_loop<decltype(acceptor_), asio::ip::tcp::socket>(acceptor_, io_, host_);
+    }
+    asio::any_io_executor executor() override { return acceptor_.get_executor(); }
+    void close() override {
+        boost::system::error_code ec;
+        acceptor_.close(ec);
+    }
+
+private:
+    asio::io_context& io_;
+    asio::ip::tcp::acceptor acceptor_;
+    SessionHost host_;
+};
+
+Server::Server(const Mux& mux, ServerOptions options) : mux_(mux), options_(options) {}
+
+Server::~Server() { stop(); }
+
+void Server::listen(const ListenAddress& address) {
+    SessionHost host{&mux_, &workers_, &live_};
+    try {
+        if (address.kind == ListenAddress::Kind::unix_socket) {
+            listeners_.push_back(std::make_unique<UnixListener>(io_, address.path, host));
+        } else {
+            if (!options_.allow_insecure_tcp) {
+                throw Error(Errc::invalid_argument,
+                            "refusing to listen on " + address.text +
+                                " without TLS: anyone reaching the port gets root on this host. "
+                                "TLS client certificates are not supported yet; pass --tls=false "
+                                "to listen without them anyway");
+            }
+            spdlog::warn("listening on {} WITHOUT TLS: anyone who can reach it controls this host",
+                         address.text);
+            listeners_.push_back(std::make_unique<TcpListener>(io_, address, host));
+        }
+    } catch (const boost::system::system_error& e) {
+        throw Error(Errc::unavailable, "cannot listen on " + address.text + ": " + e.code().message());
+    }
+    spdlog::info("API listening on {}", address.text);
+}
+
+void Server::start() {
+    for (auto& l : listeners_) l->accept();
+    for (size_t i = 0; i < std::max<size_t>(1, options_.io_threads); ++i) {
+        threads_.emplace_back([this] {
+            auto guard = asio::make_work_guard(io_);
+            io_.run();
+        });
+    }
+}
+
+bool Server::stop(std::chrono::milliseconds drain_timeout) {
+    if (stopped_) return true;
+    stopped_ = true;
+    // An acceptor is not thread-safe: close it on its strand while the io threads run.
+    for (auto& l : listeners_) {
+        if (threads_.empty()) {
+            l->close();
+            continue;
+        }
+        std::promise<void> closed;
+        asio::post(l->executor(), [&] {
+            l->close();
+            closed.set_value();
+        });
+        closed.get_future().wait();
+    }
+    live_.shutdown_all();
+    bool drained = workers_.drain(drain_timeout);
+    if (!drained) spdlog::warn("some API handlers did not finish within {} ms", drain_timeout.count());
+    io_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    return drained;
+}
+
+}  // namespace berth::api

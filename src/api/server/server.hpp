@@ -1,0 +1,58 @@
+#pragma once
+// berthd's API server: listeners on unix and tcp sockets, one io_context driven by a couple of
+// threads for accepting and reading request heads, and a worker pool for handlers.
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/mux.hpp"
+#include "api/server/listen_address.hpp"
+#include "api/server/session.hpp"
+#include "api/server/worker_pool.hpp"
+
+namespace berth::api {
+
+struct ServerOptions {
+    size_t io_threads = 2;
+    // A tcp listener without TLS serves anyone who can reach the port as root: allowed only
+    // when the operator said so explicitly (--tls=false).
+    bool allow_insecure_tcp = false;
+};
+
+class Server {
+public:
+    Server(const Mux& mux, ServerOptions options = {});
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds now, so a busy socket or port fails startup with a clear error. A unix socket gets
+    // mode 0660 before it accepts anything.
+    void listen(const ListenAddress& address);
+    void start();
+    // Stops accepting, closes listeners and removes their socket files, shuts down open
+    // connections and waits up to drain_timeout for running handlers. Returns false if some
+    // handler did not finish in time.
+    bool stop(std::chrono::milliseconds drain_timeout = std::chrono::seconds(5));
+
+    size_t open_connections() const { return live_.size(); }
+    size_t worker_threads() const { return workers_.thread_count(); }
+
+private:
+    class Listener;
+    class UnixListener;
+    class TcpListener;
+
+    const Mux& mux_;
+    ServerOptions options_;
+    boost::asio::io_context io_;
+    WorkerPool workers_;
+    LiveSockets live_;
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    std::vector<std::thread> threads_;
+    bool stopped_ = false;
+};
+
+}  // namespace berth::api

@@ -1,0 +1,195 @@
+#include "api/server/session.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <optional>
+
+#include "api/server/response_writer.hpp"
+#include "api/server/socket_io.hpp"
+
+namespace berth::api {
+
+namespace http = boost::beast::http;
+
+void LiveSockets::add(int fd) {
+    std::lock_guard lock(mu_);
+    fds_.insert(fd);
+}
+void LiveSockets::remove(int fd) {
+    std::lock_guard lock(mu_);
+    fds_.erase(fd);
+}
+void LiveSockets::shutdown_all() {
+    std::lock_guard lock(mu_);
+    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
+}
+size_t LiveSockets::size() const {
+    std::lock_guard lock(mu_);
+    return fds_.size();
+}
+
+namespace {
+
+// Request heads carry filters and labels in the query; 1 MiB is generous and still bounded.
+constexpr uint32_t kHeaderLimit = 1u << 20;
+// An unread request body up to this size is discarded to keep the connection; a larger one
+// closes it instead.
+constexpr size_t kDrainLimit = 1u << 20;
+
+template <class Socket>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Socket>> {
+public:
+    Session(SessionHost host, Socket socket)
+        : host_(host), socket_(std::move(socket)), fd_(socket_.native_handle()) {
+        host_.live->add(fd_);
+    }
+    ~Session() override {
+        // Unregister before the socket closes so shutdown_all never touches a reused fd.
+        host_.live->remove(fd_);
+    }
+
+    void read_next() {
+        parser_.emplace();
+        parser_->header_limit(kHeaderLimit);
+        parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+        continue_sent_ = false;
+        http::async_read_header(socket_, buffer_, *parser_,
+                                [self = this->shared_from_this()](boost::beast::error_code ec,
+                                                                  size_t) {
+                                    if (ec) return self->close(ec);
+                                    self->host_.workers->submit([self] { self->handle(); });
+                                });
+    }
+
+    size_t read_body(char* buf, size_t n) override {
+        if (parser_->is_done()) return 0;
+        send_continue();
+        while (!parser_->is_done()) {
+            auto& body = parser_->get().body();
+            body.data = buf;
+            body.size = n;
+            boost::beast::error_code ec;
+            http::read_some(socket_, buffer_, *parser_, ec);
+            if (ec == http::error::need_buffer) ec = {};
+            if (ec)
+                throw Error(Errc::invalid_argument, "reading the request body: " + ec.message());
+            if (size_t got = n - body.size) return got;
+        }
+        return 0;
+    }
+
+    ResponseStream& start_stream(int status, const HeaderList& headers) override {
+        stream_ = std::make_unique<ChunkedWriter>(fd_, parser_->get().version() >= 11);
+        stream_->start(status, headers);
+        return *stream_;
+    }
+
+    std::unique_ptr<RawStream> hijack(std::string_view head) override {
+        drain_body(std::numeric_limits<size_t>::max());
+        write_all_fd(fd_, head);
+        auto leftover = boost::beast::buffers_to_string(buffer_.data());
+        buffer_.consume(buffer_.size());
+        return std::make_unique<HijackedSocket>(fd_, std::move(leftover), this->shared_from_this());
+    }
+
+private:
+    void close(boost::beast::error_code ec) {
+        if (ec && ec != http::error::end_of_stream && ec != boost::asio::error::eof &&
+            ec != boost::asio::error::operation_aborted && ec != boost::asio::error::connection_reset) {
+            spdlog::debug("connection closed: {}", ec.message());
+        }
+        boost::system::error_code ignored;
+        socket_.shutdown(Socket::shutdown_both, ignored);
+    }
+
+    void send_continue() {
+        if (continue_sent_) return;
+        continue_sent_ = true;
+        auto& req = parser_->get();
+        auto expect = req[http::field::expect];
+        if (expect.size() == 12 && strncasecmp(expect.data(), "100-continue", 12) == 0)
+            write_all_fd(fd_, "HTTP/1.1 100 Continue\r\n\r\n");
+    }
+
+    // Reads and discards the rest of the body; false if it was longer than limit or broken.
+    bool drain_body(size_t limit) {
+        char buf[8192];
+        size_t total = 0;
+        try {
+            if (parser_->is_done()) return true;
+            // A client waiting for "100 Continue" has not sent the body: nothing to drain.
+            if (!continue_sent_ && parser_->get()[http::field::expect].size() > 0) return false;
+            while (size_t n = read_body(buf, sizeof buf)) {
+                total += n;
+                if (total > limit) return false;
+            }
+            return true;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+
+    void handle() {
+        auto start = std::chrono::steady_clock::now();
+        auto& req = parser_->get();
+        HeaderList headers;
+        for (const auto& field : req)
+            headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+        bool keep_alive = req.keep_alive();
+        bool head_request = req.method() == http::verb::head;
+        Context ctx(std::string(req.method_string()), std::string(req.target()),
+                    std::move(headers), this);
+        Response res = host_.mux->dispatch(ctx);
+        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+        if (ctx.hijacked()) {
+            spdlog::debug("{} {} hijacked ({:.1f} ms)", ctx.method(), ctx.target(), ms.count());
+            return;  // the RawStream owns the connection now
+        }
+        bool ok = true;
+        if (ctx.streamed()) {
+            if (res.status >= 400) spdlog::warn("{} {}: stream ended: {}", ctx.method(), ctx.target(), res.body);
+            ok = stream_->finish_if_open() && stream_->chunked();
+            stream_.reset();
+        } else {
+            if (!drain_body(kDrainLimit)) keep_alive = false;
+            try {
+                write_all_fd(fd_, serialize(res, keep_alive, head_request));
+            } catch (const std::exception&) {
+                ok = false;
+            }
+        }
+        spdlog::debug("{} {} {} ({:.1f} ms)", ctx.method(), ctx.target(), res.status, ms.count());
+        if (ok && keep_alive) {
+            boost::asio::post(socket_.get_executor(),
+                              [self = this->shared_from_this()] { self->read_next(); });
+        } else {
+            close({});
+        }
+    }
+
+    SessionHost host_;
+    Socket socket_;
+    int fd_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::buffer_body>> parser_;
+    std::unique_ptr<ChunkedWriter> stream_;
+    bool continue_sent_ = false;
+};
+
+}  // namespace
+
+template <class Socket>
+void start_session(SessionHost host, Socket socket) {
+    std::make_shared<Session<Socket>>(host, std::move(socket))->read_next();
+}
+
+template void start_session(SessionHost, boost::asio::local::stream_protocol::socket);
+template void start_session(SessionHost, boost::asio::ip::tcp::socket);
+
+}  // namespace berth::api

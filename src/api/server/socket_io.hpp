@@ -1,0 +1,16 @@
+#pragma once
+// Blocking I/O on a connected socket whose descriptor asio keeps in non-blocking mode: the
+// worker thread that owns a request writes its response with these, polling on EAGAIN.
+#include <string_view>
+
+namespace berth::api {
+
+// Throws unavailable ("client closed the connection") when the peer is gone.
+void write_all_fd(int fd, std::string_view data);
+// 0 at end of stream; throws unavailable on a reset.
+size_t read_some_fd(int fd, char* buf, size_t n);
+// Waits up to timeout_ms (0: just checks, -1: forever) for the peer to close or reset the
+// connection; true if it did. Data the peer sends does not count as closing.
+bool wait_peer_closed(int fd, int timeout_ms);
+
+}  // namespace berth::api

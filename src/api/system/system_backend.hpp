@@ -1,0 +1,45 @@
+#pragma once
+// What the system router needs from the engine, kept narrow so the router builds and is
+// tested before the engine exists. The engine implements it; NullSystemBackend reports an
+// empty host.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace berth::api {
+
+struct ContainerCounts {
+    int64_t total = 0;
+    int64_t running = 0;
+    int64_t paused = 0;
+    int64_t stopped = 0;
+};
+
+class SystemBackend {
+public:
+    virtual ~SystemBackend() = default;
+    virtual ContainerCounts container_counts() = 0;
+    virtual int64_t image_count() = 0;
+};
+
+class NullSystemBackend final : public SystemBackend {
+public:
+    ContainerCounts container_counts() override { return {}; }
+    int64_t image_count() override { return 0; }
+};
+
+// The daemon's configuration as /info reports it.
+struct SystemConfig {
+    std::string id;         // persistent engine id
+    std::string data_root;  // DockerRootDir
+    std::string exec_root;
+    bool debug = false;
+    std::string default_runtime = "berth";
+    std::map<std::string, std::string> runtimes;  // name -> path, besides the built-in "berth"
+    std::vector<std::string> labels;
+    std::vector<std::string> warnings;
+    bool live_restore = true;  // containers are parented by shims and outlive the daemon
+};
+
+}  // namespace berth::api

@@ -1,0 +1,164 @@
+// The bodies of GET /version and GET /info, in the shapes of the Engine API's SystemVersion
+// and SystemInfo (engine-api/v1.47.yaml).
+#include <dirent.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "api/api_version.hpp"
+#include "api/system/system_router.hpp"
+
+#ifndef BERTH_GIT_COMMIT
+#define BERTH_GIT_COMMIT "unknown"
+#endif
+#ifndef BERTH_BUILD_TIME
+#define BERTH_BUILD_TIME ""
+#endif
+
+namespace berth::api {
+
+namespace {
+using nlohmann::json;
+
+int64_t count_dir_entries(const char* path) {
+    DIR* d = ::opendir(path);
+    if (!d) return 0;
+    int64_t n = 0;
+    while (dirent* e = ::readdir(d))
+        if (e->d_name[0] != '.') ++n;
+    ::closedir(d);
+    return n - 1;  // the descriptor opendir itself holds
+}
+
+std::string rfc3339_nano_now() {
+    auto now = std::chrono::system_clock::now();
+    auto secs = std::chrono::system_clock::to_time_t(now);
+    auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() %
+                 1000000000;
+    std::tm tm{};
+    ::gmtime_r(&secs, &tm);
+    char buf[64];
+    size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%09lldZ", static_cast<long long>(nanos));
+    return buf;
+}
+}  // namespace
+
+json SystemRouter::version_json() const {
+    const std::string version = BERTH_VERSION;
+    json details = {
+        {"ApiVersion", std::string(kMaxApiVersionText)},
+        {"Arch", host_.go_arch},
+        {"BuildTime", BERTH_BUILD_TIME},
+        {"Experimental", "false"},
+        {"GitCommit", BERTH_GIT_COMMIT},
+        {"GoVersion", "n/a"},
+        {"KernelVersion", host_.kernel_version},
+        {"MinAPIVersion", std::string(kMinApiVersionText)},
+        {"Os", "linux"},
+    };
+    return {
+        {"Platform", {{"Name", "berth " + version}}},
+        {"Components", json::array({{{"Name", "Engine"}, {"Version", version}, {"Details", details}}})},
+        {"Version", version},
+        {"ApiVersion", std::string(kMaxApiVersionText)},
+        {"MinAPIVersion", std::string(kMinApiVersionText)},
+        {"GitCommit", BERTH_GIT_COMMIT},
+        {"GoVersion", "n/a"},
+        {"Os", "linux"},
+        {"Arch", host_.go_arch},
+        {"KernelVersion", host_.kernel_version},
+        {"BuildTime", BERTH_BUILD_TIME},
+    };
+}
+
+json SystemRouter::info_json() const {
+    ContainerCounts c = backend_.container_counts();
+    json runtimes = {{"berth", {{"path", "berth-runtime"}}}};
+    for (const auto& [name, path] : config_.runtimes) runtimes[name] = {{"path", path}};
+    json warnings = json::array();
+    for (const auto& w : config_.warnings) warnings.push_back(w);
+    if (!host_.memory_limit) warnings.push_back("WARNING: No memory limit support");
+    if (!host_.swap_limit) warnings.push_back("WARNING: No swap limit support");
+    return {
+        {"ID", config_.id},
+        {"Containers", c.total},
+        {"ContainersRunning", c.running},
+        {"ContainersPaused", c.paused},
+        {"ContainersStopped", c.stopped},
+        {"Images", backend_.image_count()},
+        {"Driver", "overlay2"},
+        {"DriverStatus", json::array({json::array({"Backing Filesystem", "overlayfs upper dirs"}),
+                                      json::array({"Supports d_type", "true"})})},
+        {"DockerRootDir", config_.data_root},
+        {"Plugins",
+         {{"Volume", {"local"}},
+          {"Network", {"bridge", "host", "none"}},
+          {"Authorization", nullptr},
+          {"Log", {"json-file"}}}},
+        {"MemoryLimit", host_.memory_limit},
+        {"SwapLimit", host_.swap_limit},
+        {"KernelMemoryTCP", false},
+        {"CpuCfsPeriod", host_.cpu_cfs},
+        {"CpuCfsQuota", host_.cpu_cfs},
+        {"CPUShares", host_.cpu_shares},
+        {"CPUSet", host_.cpuset},
+        {"PidsLimit", host_.pids_limit},
+        {"OomKillDisable", false},
+        {"IPv4Forwarding", host_.ipv4_forwarding},
+        {"BridgeNfIptables", false},
+        {"BridgeNfIp6tables", false},
+        {"Debug", config_.debug},
+        {"NFd", count_dir_entries("/proc/self/fd")},
+        {"NGoroutines", count_dir_entries("/proc/self/task") + 1},
+        {"SystemTime", rfc3339_nano_now()},
+        {"LoggingDriver", "json-file"},
+        {"CgroupDriver", "cgroupfs"},
+        {"CgroupVersion", host_.cgroup_version},
+        {"NEventsListener", events_.subscriber_count()},
+        {"KernelVersion", host_.kernel_version},
+        {"OperatingSystem", host_.operating_system},
+        {"OSVersion", host_.os_version},
+        {"OSType", "linux"},
+        {"Architecture", host_.architecture},
+        {"NCPU", host_.ncpu},
+        {"MemTotal", host_.mem_total},
+        {"IndexServerAddress", "https://index.docker.io/v1/"},
+        {"RegistryConfig",
+         {{"AllowNondistributableArtifactsCIDRs", json::array()},
+          {"AllowNondistributableArtifactsHostnames", json::array()},
+          {"InsecureRegistryCIDRs", {"127.0.0.0/8", "::1/128"}},
+          {"IndexConfigs",
+           {{"docker.io",
+             {{"Name", "docker.io"}, {"Mirrors", json::array()}, {"Secure", true}, {"Official", true}}}}},
+          {"Mirrors", json::array()}}},
+        {"GenericResources", nullptr},
+        {"HttpProxy", ""},
+        {"HttpsProxy", ""},
+        {"NoProxy", ""},
+        {"Name", host_.hostname},
+        {"Labels", config_.labels},
+        {"ExperimentalBuild", false},
+        {"ServerVersion", BERTH_VERSION},
+        {"Runtimes", runtimes},
+        {"DefaultRuntime", config_.default_runtime},
+        {"Swarm",
+         {{"NodeID", ""},
+          {"NodeAddr", ""},
+          {"LocalNodeState", "inactive"},
+          {"ControlAvailable", false},
+          {"Error", ""},
+          {"RemoteManagers", nullptr}}},
+        {"LiveRestoreEnabled", config_.live_restore},
+        {"Isolation", ""},
+        {"InitBinary", ""},
+        {"ContainerdCommit", {{"ID", ""}}},
+        {"RuncCommit", {{"ID", ""}}},
+        {"InitCommit", {{"ID", ""}}},
+        {"SecurityOptions", {"name=seccomp,profile=builtin", "name=cgroupns"}},
+        {"CDISpecDirs", json::array()},
+        {"Warnings", warnings},
+    };
+}
+
+}  // namespace berth::api

@@ -1,0 +1,176 @@
+#include "daemon/config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+
+#include "common/error.hpp"
+#include "common/file_util.hpp"
+#include "common/json_reader.hpp"
+
+namespace berth::daemon {
+
+namespace {
+
+const std::vector<std::string> kLogLevels = {"debug", "info", "warn", "error", "fatal"};
+
+void check_log_level(const std::string& level) {
+    if (std::find(kLogLevels.begin(), kLogLevels.end(), level) == kLogLevels.end())
+        throw Error(Errc::invalid_argument,
+                    "invalid log level \"" + level + "\": use debug, info, warn, error or fatal");
+}
+
+std::pair<std::string, std::string> split_runtime(const std::string& spec) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+        throw Error(Errc::invalid_argument,
+                    "invalid --add-runtime \"" + spec + "\": expected name=path");
+    return {spec.substr(0, eq), spec.substr(eq + 1)};
+}
+
+bool given(const std::vector<std::string>& flags, const char* key) {
+    return std::find(flags.begin(), flags.end(), key) != flags.end();
+}
+
+}  // namespace
+
+void apply_config_file(Config& c, const std::string& text, const std::vector<std::string>& flags) {
+    const std::string doc = c.config_file;
+    Json root = parse_json(text, doc);
+    JsonReader r(root, doc);
+    r.require_object();
+    for (const auto& [key, value] : r.entries()) {
+        auto set_string = [&](std::string& field) {
+            if (!given(flags, key.c_str())) field = value.as_string();
+            else value.as_string();  // still type-checked
+        };
+        if (key == "data-root") set_string(c.data_root);
+        else if (key == "exec-root") set_string(c.exec_root);
+        else if (key == "pidfile") set_string(c.pidfile);
+        else if (key == "log-level") set_string(c.log_level);
+        else if (key == "default-runtime") set_string(c.default_runtime);
+        else if (key == "tlscacert") set_string(c.tlscacert);
+        else if (key == "tlscert") set_string(c.tlscert);
+        else if (key == "tlskey") set_string(c.tlskey);
+        else if (key == "debug") {
+            if (value.as_bool() && !given(flags, "log-level")) c.log_level = "debug";
+        } else if (key == "hosts") {
+            auto hosts = r.string_list("hosts");
+            if (!given(flags, "hosts")) c.hosts = hosts;
+        } else if (key == "labels") {
+            auto labels = r.string_list("labels");
+            if (!given(flags, "labels")) c.labels = labels;
+        } else if (key == "tls") {
+            bool on = value.as_bool();
+            if (!given(flags, "tls")) c.tls_explicitly_off = !on;
+        } else if (key == "tlsverify") {
+            bool on = value.as_bool();
+            if (!given(flags, "tlsverify")) c.tlsverify = on;
+        } else if (key == "runtimes") {
+            // dockerd's shape: {"runc": {"path": "/usr/bin/runc"}}; flags add to it.
+            for (const auto& [name, rt] : value.entries()) {
+                rt.require_object();
+                for (const auto& [k, _] : rt.entries())
+                    if (k != "path" && k != "runtimeArgs")
+                        rt.fail("unknown key \"" + k + "\" (runtimes take \"path\")");
+                c.runtimes.emplace(name, rt.at("path").as_string());
+            }
+        } else {
+            throw Error(Errc::invalid_argument,
+                        doc + ": unknown configuration key \"" + key + "\"");
+        }
+    }
+}
+
+ParsedArgs parse_args(int argc, char** argv) {
+    ParsedArgs out;
+    Config& c = out.config;
+    CLI::App app{"berthd: the berth container engine daemon (Docker Engine API v1.47)", "berthd"};
+    app.set_version_flag("-v,--version", std::string("berthd version ") + BERTH_VERSION);
+    std::vector<std::string> runtime_specs;
+    bool debug = false;
+    bool tls = false;
+    auto* o_data = app.add_option("--data-root", c.data_root, "Root of persistent state")
+                       ->capture_default_str();
+    auto* o_exec = app.add_option("--exec-root", c.exec_root, "Root of runtime state")
+                       ->capture_default_str();
+    auto* o_host = app.add_option("-H,--host", c.hosts,
+                                  "Socket to listen on: unix:///path or tcp://host:port (repeatable)")
+                       ->allow_extra_args(false);
+    auto* o_log = app.add_option("-l,--log-level", c.log_level, "debug, info, warn or error")
+                      ->capture_default_str();
+    auto* o_debug = app.add_flag("-D,--debug", debug, "Same as --log-level=debug");
+    auto* o_pid = app.add_option("-p,--pidfile", c.pidfile, "Path of the pid file")
+                      ->capture_default_str();
+    auto* o_defrt = app.add_option("--default-runtime", c.default_runtime,
+                                   "Runtime for containers that name none")
+                        ->capture_default_str();
+    auto* o_addrt = app.add_option("--add-runtime", runtime_specs,
+                                   "An external OCI runtime, name=path (repeatable)")
+                        ->allow_extra_args(false);
+    auto* o_label = app.add_option("--label", c.labels, "Daemon label key=value (repeatable)")
+                        ->allow_extra_args(false);
+    auto* o_cfg = app.add_option("--config-file", c.config_file, "daemon.json to read")
+                      ->capture_default_str();
+    auto* o_tls = app.add_flag("--tls", tls,
+                               "Use TLS on tcp sockets; --tls=false allows plain tcp (insecure)");
+    auto* o_tlsverify = app.add_flag("--tlsverify", c.tlsverify, "Require TLS client certificates");
+    app.add_option("--tlscacert", c.tlscacert, "CA certificate for client certificates");
+    app.add_option("--tlscert", c.tlscert, "Server certificate");
+    app.add_option("--tlskey", c.tlskey, "Server key");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        out.exit_code = app.exit(e);
+        return out;
+    }
+    if (o_debug->count() > 0 && debug) c.log_level = "debug";
+    if (o_tls->count() > 0) c.tls_explicitly_off = !tls;
+
+    std::vector<std::string> flags;
+    auto note = [&](CLI::Option* o, const char* key) {
+        if (o->count() > 0) flags.push_back(key);
+    };
+    note(o_data, "data-root");
+    note(o_exec, "exec-root");
+    note(o_host, "hosts");
+    note(o_log, "log-level");
+    note(o_debug, "log-level");
+    note(o_pid, "pidfile");
+    note(o_defrt, "default-runtime");
+    note(o_label, "labels");
+    note(o_tls, "tls");
+    note(o_tlsverify, "tlsverify");
+    c.config_file_given = o_cfg->count() > 0;
+
+    // The default file may be absent; a file named on the command line must exist.
+    auto text = c.config_file_given ? std::optional<std::string>(read_file(c.config_file))
+                                    : read_file_if_exists(c.config_file);
+    if (text) apply_config_file(c, *text, flags);
+    (void)o_addrt;
+    for (const auto& spec : runtime_specs) {
+        auto [name, path] = split_runtime(spec);
+        c.runtimes[name] = path;  // a flag wins over the file's entry of the same name
+    }
+    check_log_level(c.log_level);
+    if (c.runtimes.count("berth"))
+        throw Error(Errc::invalid_argument, "runtime name \"berth\" is reserved for the built-in runtime");
+    if (c.default_runtime != "berth" && !c.runtimes.count(c.default_runtime))
+        throw Error(Errc::invalid_argument, "default runtime \"" + c.default_runtime +
+                                                "\" is not berth nor one added with --add-runtime");
+    for (const auto* dir : {&c.data_root, &c.exec_root})
+        if (dir->empty() || dir->front() != '/')
+            throw Error(Errc::invalid_argument, "\"" + *dir + "\" must be an absolute path");
+    return out;
+}
+
+std::optional<std::string> reload_log_level(const Config& config) {
+    auto text = read_file_if_exists(config.config_file);
+    if (!text) return std::nullopt;
+    Config fresh = config;
+    apply_config_file(fresh, *text, {});
+    check_log_level(fresh.log_level);
+    return fresh.log_level;
+}
+
+}  // namespace berth::daemon

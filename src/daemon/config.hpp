@@ -1,0 +1,49 @@
+#pragma once
+// berthd's configuration: command-line flags over /etc/berth/daemon.json over defaults.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace berth::daemon {
+
+inline constexpr const char* kDefaultConfigFile = "/etc/berth/daemon.json";
+
+struct Config {
+    std::string data_root = "/var/lib/berth";
+    std::string exec_root = "/run/berth";
+    std::vector<std::string> hosts;  // empty: unix:///run/berth/berthd.sock
+    std::string log_level = "info";  // debug, info, warn, error
+    std::string pidfile = "/run/berth/berthd.pid";
+    std::string default_runtime = "berth";
+    std::map<std::string, std::string> runtimes;  // --add-runtime name=path
+    std::vector<std::string> labels;
+    std::string config_file = kDefaultConfigFile;
+    bool config_file_given = false;
+    // TLS for tcp listeners: tls_explicitly_off is `--tls=false` (or "tls": false in the
+    // file), the operator's consent to an insecure tcp socket.
+    bool tls_explicitly_off = false;
+    bool tlsverify = false;
+    std::string tlscacert, tlscert, tlskey;
+};
+
+// Result of parsing the command line: either run with config, or exit with code (after --help
+// or --version, or a bad flag; the message is already printed).
+struct ParsedArgs {
+    Config config;
+    std::optional<int> exit_code;
+};
+
+// Throws berth::Error (invalid_argument) for a bad daemon.json or inconsistent settings.
+ParsedArgs parse_args(int argc, char** argv);
+
+// Applies the file's settings to every field the command line did not set. Unknown keys and
+// wrong types are invalid_argument naming the key. `given` lists the flags given on the
+// command line by their daemon.json names.
+void apply_config_file(Config& config, const std::string& text,
+                       const std::vector<std::string>& given);
+
+// Re-reads the file for SIGHUP; only settings safe to change live (log-level) take effect.
+std::optional<std::string> reload_log_level(const Config& config);
+
+}  // namespace berth::daemon

@@ -1,0 +1,125 @@
+#include "daemon/daemon.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "api/events/event_bus.hpp"
+#include "api/mux.hpp"
+#include "api/server/listen_address.hpp"
+#include "api/server/server.hpp"
+#include "api/system/system_router.hpp"
+#include "common/error.hpp"
+#include "common/file_util.hpp"
+#include "daemon/engine_id.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/pidfile.hpp"
+
+namespace berth::daemon {
+
+void block_daemon_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    // A client that hangs up mid-response must not kill the daemon.
+    signal(SIGPIPE, SIG_IGN);
+}
+
+namespace {
+
+std::vector<api::ListenAddress> listen_addresses(const Config& c) {
+    std::vector<api::ListenAddress> out;
+    if (c.hosts.empty()) out.push_back(api::parse_listen_address("unix://"));
+    for (const auto& h : c.hosts) out.push_back(api::parse_listen_address(h));
+    for (const auto& a : out) {
+        if (a.kind == api::ListenAddress::Kind::tcp && (c.tlsverify || !c.tlscert.empty()))
+            throw Error(Errc::invalid_argument,
+                        "TLS on tcp sockets is not supported yet (" + a.text +
+                            "): use a unix socket, or --tls=false for plain tcp");
+    }
+    return out;
+}
+
+void publish_reload(api::EventBus& bus, const std::string& id, const api::HostInfo& host,
+                    const Config& c) {
+    std::string runtimes;
+    for (const auto& [name, path] : c.runtimes) runtimes += (runtimes.empty() ? "" : " ") + name + ":" + path;
+    bus.publish("daemon", "reload", id,
+                {{"name", host.hostname},
+                 {"log-level", c.log_level},
+                 {"default-runtime", c.default_runtime},
+                 {"runtimes", runtimes}});
+}
+
+}  // namespace
+
+int run_daemon(const Config& config) {
+    Config cfg = config;
+    mkdir_all(cfg.data_root, 0711);
+    mkdir_all(cfg.exec_root, 0711);
+    PidFile pidfile(cfg.pidfile);
+
+    api::SystemConfig sys;
+    sys.id = load_or_create_engine_id(cfg.data_root);
+    sys.data_root = cfg.data_root;
+    sys.exec_root = cfg.exec_root;
+    sys.debug = cfg.log_level == "debug";
+    sys.default_runtime = cfg.default_runtime;
+    sys.runtimes = cfg.runtimes;
+    sys.labels = cfg.labels;
+
+    api::HostInfo host = api::HostInfo::detect();
+    api::EventBus events;
+    api::NullSystemBackend backend;  // replaced by the engine once it exists
+    api::SystemRouter system_router(sys, host, backend, events);
+    api::Mux mux;
+    mux.add(system_router);
+
+    bool insecure_tcp = cfg.tls_explicitly_off;
+    api::Server server(mux, {.io_threads = 2, .allow_insecure_tcp = insecure_tcp});
+    for (const auto& address : listen_addresses(cfg)) server.listen(address);
+    server.start();
+    spdlog::info("berthd {} started: pid {}, data-root {}, exec-root {}, API {}", BERTH_VERSION,
+                 ::getpid(), cfg.data_root, cfg.exec_root, api::kMaxApiVersionText);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0) continue;
+        if (sig == SIGHUP) {
+            // Like dockerd: re-read daemon.json, apply what can change live, announce it.
+            try {
+                if (auto level = reload_log_level(cfg)) {
+                    cfg.log_level = *level;
+                    set_log_level(*level);
+                }
+                spdlog::info("configuration reloaded (log-level {})", cfg.log_level);
+                publish_reload(events, sys.id, host, cfg);
+            } catch (const std::exception& e) {
+                spdlog::error("reload failed, keeping the old configuration: {}", e.what());
+            }
+            continue;
+        }
+        spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        break;
+    }
+    events.close();  // ends /events streams
+    bool clean = server.stop(std::chrono::seconds(5));
+    pidfile.remove();
+    spdlog::info("berthd stopped");
+    if (!clean) {
+        // A handler is stuck; everything durable is already done, so leave without
+        // waiting for it (destructors would).
+        std::_Exit(0);
+    }
+    return 0;
+}
+
+}  // namespace berth::daemon

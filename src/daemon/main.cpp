@@ -1,0 +1,32 @@
+// berthd: the berth daemon. Serves the Docker Engine API on a unix socket.
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "common/error.hpp"
+#include "daemon/config.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/logging.hpp"
+
+int main(int argc, char** argv) {
+    using namespace berth::daemon;
+    ParsedArgs args;
+    try {
+        args = parse_args(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "berthd: " << e.what() << "\n";
+        return 1;
+    }
+    if (args.exit_code) return *args.exit_code;
+    if (::geteuid() != 0) std::cerr << "berthd: warning: not running as root; containers will not start\n";
+    block_daemon_signals();
+    setup_logging(args.config.log_level);
+    try {
+        return run_daemon(args.config);
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        return 1;
+    }
+}
