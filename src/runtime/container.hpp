@@ -12,6 +12,10 @@
 
 namespace berth::runtime {
 
+namespace cgroups {
+class Cgroup;
+}
+
 struct CreateOptions {
     std::string bundle = ".";
     std::string pid_file;
@@ -69,7 +73,11 @@ public:
 
 private:
     ContainerRecord load_running(const std::string& id, const char* action);
-    void destroy(const ContainerRecord& record);
+    // Removes everything of a container: processes left in its cgroup (unless `emptied`), the
+    // cgroup, then poststop hooks and the state. `spec` and `cgroup` may be given to spare
+    // reading them again.
+    void destroy(const ContainerRecord& record, const Spec* spec = nullptr, cgroups::Cgroup* cgroup = nullptr,
+                 bool emptied = false);
     StateStore store_;
 };
 

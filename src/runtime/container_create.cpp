@@ -153,8 +153,7 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
     std::string config_text = read_file(bundle + "/config.json");
     l.spec = parse_spec(config_text, "config.json");
     if (!l.spec.process) throw Error(Errc::invalid_argument, "config.json: process: required but missing");
-    auto host = cgroups::detect();
-    l.cgroup = cgroups::open(host, l.spec.linux.cgroups_path, id);
+    l.cgroup = cgroups::open(l.spec.linux.cgroups_path, id);
 
     UniqueFd console;
     if (options.console_fd < 0 && !options.console_socket.empty()) {
@@ -167,7 +166,7 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
     LaunchPlan plan;
     int console_fd = options.console_fd >= 0 ? options.console_fd : console.get();
     if (console_fd < 0 && proxy && l.spec.process->terminal) console_fd = proxy->init_end();
-    PlanOptions popts{bundle, options.no_pivot, console_fd, l.cgroup->path()};
+    PlanOptions popts{bundle, options.no_pivot, console_fd, l.cgroup.get()};
     build_launch_plan(l.spec, popts, plan);
 
     store.create_dir(id);
@@ -301,11 +300,13 @@ int Runtime::run(const std::string& id, const CreateOptions& options, bool detac
     } catch (...) {
         ::kill(pid, SIGKILL);
         ::waitpid(pid, nullptr, 0);
-        destroy(l.record);
+        destroy(l.record, &l.spec, l.cgroup.get(), false);
         throw;
     }
     int code = proxied ? proxy.run(pid, signals) : signals.wait(pid);
-    destroy(l.record);
+    // With its own pid namespace, the container died with its init: nothing left to kill.
+    bool emptied = l.spec.linux.find_namespace("pid") && l.spec.linux.find_namespace("pid")->path.empty();
+    destroy(l.record, &l.spec, l.cgroup.get(), emptied);
     return code;
 }
 

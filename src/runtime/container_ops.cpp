@@ -20,9 +20,8 @@ namespace berth::runtime {
 namespace {
 
 std::unique_ptr<cgroups::Cgroup> cgroup_of(const ContainerRecord& rec) {
-    auto host = cgroups::detect();
     // The record holds the resolved path: open it as an absolute cgroupsPath.
-    return cgroups::open(host, rec.cgroup_path.empty() ? "" : rec.cgroup_path, rec.id);
+    return cgroups::open(rec.cgroup_path, rec.id);
 }
 
 std::optional<Spec> load_spec(const StateStore& store, const std::string& id) {
@@ -146,12 +145,23 @@ void Runtime::kill(const std::string& id, int signal, bool all) {
     if (::kill(rec.pid, signal) < 0) throw_errno("kill container \"" + id + "\"");
 }
 
-void Runtime::destroy(const ContainerRecord& rec) {
-    auto spec = load_spec(store_, rec.id);
+void Runtime::destroy(const ContainerRecord& rec, const Spec* given_spec, cgroups::Cgroup* given_cgroup,
+                      bool emptied) {
+    std::optional<Spec> loaded;
+    const Spec* spec = given_spec;
+    if (!spec) {
+        loaded = load_spec(store_, rec.id);
+        if (loaded) spec = &*loaded;
+    }
     try {
-        auto cg = cgroup_of(rec);
+        std::unique_ptr<cgroups::Cgroup> opened;
+        cgroups::Cgroup* cg = given_cgroup;
+        if (!cg) {
+            opened = cgroup_of(rec);
+            cg = opened.get();
+        }
         // Nothing of the container may survive it: kill whatever is left in its cgroup.
-        for (int round = 0; round < 50; ++round) {
+        for (int round = 0; !emptied && round < 50; ++round) {
             auto pids = cg->pids();
             if (pids.empty()) break;
             if (round == 0 && cg->frozen()) cg->thaw();

@@ -9,8 +9,6 @@
 #include <sys/sysmacros.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "runtime/passwd.hpp"
@@ -28,47 +26,6 @@ constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/
 std::string absolute_in_bundle(const std::string& bundle, const std::string& path) {
     if (!path.empty() && path[0] == '/') return path;
     return bundle + "/" + path;
-}
-
-// v1 hierarchies from /proc/self/mountinfo: mount point and the super options naming controllers.
-std::vector<CgroupHierarchy> v1_hierarchies(const std::string& cgroup_path) {
-    std::vector<CgroupHierarchy> out;
-    std::ifstream in("/proc/self/mountinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        auto sep = line.find(" - ");
-        if (sep == std::string::npos) continue;
-        std::istringstream pre(line.substr(0, sep)), post(line.substr(sep + 3));
-        std::string id, parent, devno, root, mount_point, fstype, source, super;
-        pre >> id >> parent >> devno >> root >> mount_point;
-        post >> fstype >> source >> super;
-        if (fstype != "cgroup") continue;
-        std::string controllers;
-        std::istringstream opts(super);
-        std::string opt;
-        while (std::getline(opts, opt, ',')) {
-            if (opt == "rw" || opt == "ro" || opt.empty()) continue;
-            if (!controllers.empty()) controllers += ',';
-            controllers += opt;
-        }
-        CgroupHierarchy h;
-        h.name = mount_point.substr(mount_point.rfind('/') + 1);
-        h.options = controllers.rfind("name=", 0) == 0 ? "none," + controllers : controllers;
-        h.host_path = mount_point + cgroup_path;
-        out.push_back(std::move(h));
-    }
-    return out;
-}
-
-bool host_is_cgroup2() {
-    std::ifstream in("/proc/self/mountinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.find(" /sys/fs/cgroup ") != std::string::npos && line.find(" - cgroup2 ") != std::string::npos) {
-            return true;
-        }
-    }
-    return false;
 }
 
 // Which namespace a sysctl needs (runc's validation): nullptr when any host value is fine to set.
@@ -190,7 +147,8 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
         plan.set_domainname = true;
     }
 
-    bool cgroup2 = host_is_cgroup2();
+    // No v1 hierarchies: a cgroup2 host, whose "cgroup" mount is the container's cgroup2 dir.
+    bool cgroup2 = options.cgroup && options.cgroup->hierarchy_dirs().empty();
     bool dev_is_tmpfs = false;
     for (size_t i = 0; i < spec.mounts.size(); ++i) {
         const Mount& m = spec.mounts[i];
@@ -214,12 +172,13 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
             }
             pm.source_is_dir = S_ISDIR(sst.st_mode);
         } else if (m.type == "cgroup" || m.type == "cgroup2") {
+            if (!options.cgroup) fail(where, "a cgroup mount needs the container's cgroup");
             if (cgroup2) {
                 pm.kind = PlannedMount::Kind::cgroup2;
-                pm.source = "/sys/fs/cgroup" + options.cgroup_path;
+                pm.source = options.cgroup->clone_into_dir();
             } else {
                 pm.kind = PlannedMount::Kind::cgroup_v1_tree;
-                if (plan.cgroup_hierarchies.empty()) plan.cgroup_hierarchies = v1_hierarchies(options.cgroup_path);
+                if (plan.cgroup_hierarchies.empty()) plan.cgroup_hierarchies = options.cgroup->hierarchy_dirs();
             }
         } else {
             pm.source = m.source.empty() ? m.type : m.source;
@@ -280,7 +239,6 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
         fail("process.terminal", "a terminal needs --console-socket (or run it without a terminal)");
     }
     if (plan.new_user_ns) {
-        for (const auto& m : linux.uid_mappings) (void)m;
         if (linux.uid_mappings.empty() || linux.gid_mappings.empty()) {
             fail("linux.uidMappings", "a new user namespace needs uidMappings and gidMappings");
         }

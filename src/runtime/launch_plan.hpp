@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/capabilities.hpp"
+#include "runtime/cgroups/cgroup.hpp"
 #include "runtime/seccomp/seccomp.hpp"
 #include "runtime/spec.hpp"
 
@@ -32,13 +33,6 @@ struct PlannedMount {
     unsigned long propagation = 0;
     bool recursive = false;
     bool source_is_dir = true;  // binds: create a dir or an empty file at the destination
-};
-
-// One v1 hierarchy for mounts of type "cgroup" on v1/hybrid hosts.
-struct CgroupHierarchy {
-    std::string name;       // "memory", "cpu,cpuacct", "systemd"
-    std::string options;    // mount data: "memory", "none,name=systemd"
-    std::string host_path;  // host dir of the container's cgroup in this hierarchy (bind source)
 };
 
 struct PlannedDevice {
@@ -101,7 +95,7 @@ struct LaunchPlan {
     bool set_hostname = false, set_domainname = false;
 
     std::vector<PlannedMount> mounts;
-    std::vector<CgroupHierarchy> cgroup_hierarchies;
+    std::vector<cgroups::HierarchyDir> cgroup_hierarchies;  // v1: what a "cgroup" mount shows
     std::vector<PlannedDevice> devices;
     bool default_dev_symlinks = false;
     std::vector<std::string> masked_paths;
@@ -120,13 +114,11 @@ struct LaunchPlan {
     int sync_fd = -1;
 };
 
-class CgroupHost;
-
 struct PlanOptions {
     std::string bundle;
     bool no_pivot = false;
     int console_fd = -1;
-    std::string cgroup_path;  // the container's cgroup, relative to the hierarchy roots
+    const cgroups::Cgroup* cgroup = nullptr;  // the container's cgroup (for "cgroup" mounts)
 };
 
 // Builds the plan; throws invalid_argument naming the config.json path of what is wrong.

@@ -104,9 +104,9 @@ void mount_cgroup_v1_tree(const LaunchPlan& plan, int root_fd, const PlannedMoun
             if (mount("cgroup", starget, "cgroup", flags, h.options.c_str()) < 0) {
                 fail(plan.sync_fd, errno, "mount cgroup hierarchy", h.name.c_str());
             }
-        } else if (access(h.host_path.c_str(), F_OK) == 0) {
-            if (mount(h.host_path.c_str(), starget, nullptr, MS_BIND, nullptr) < 0) {
-                fail(plan.sync_fd, errno, "bind cgroup", h.host_path.c_str());
+        } else if (access(h.dir.c_str(), F_OK) == 0) {
+            if (mount(h.dir.c_str(), starget, nullptr, MS_BIND, nullptr) < 0) {
+                fail(plan.sync_fd, errno, "bind cgroup", h.dir.c_str());
             }
             close(sfd);
             sfd = -1;

@@ -22,6 +22,13 @@ struct Host {
 // Reads /proc/self/mountinfo (or looks at `root` for a fake tree) to tell v1, v2, hybrid.
 Host detect(const std::string& root = "/sys/fs/cgroup");
 
+// A v1 hierarchy as the container's own "cgroup" mount shows it.
+struct HierarchyDir {
+    std::string name;     // its directory under /sys/fs/cgroup: "memory", "cpu,cpuacct", "systemd"
+    std::string options;  // cgroup mount data: "memory", "cpu,cpuacct", "none,name=systemd"
+    std::string dir;      // the container's cgroup in it, on the host
+};
+
 class Cgroup {
 public:
     virtual ~Cgroup() = default;
@@ -53,10 +60,14 @@ public:
     virtual std::vector<std::string> self_join_files() const = 0;
     // The cgroup2 directory to clone into; "" when there is none.
     virtual std::string clone_into_dir() const = 0;
+    // v1 and hybrid: one entry per v1 hierarchy; v2: none.
+    virtual std::vector<HierarchyDir> hierarchy_dirs() const = 0;
 };
 
 // `cgroups_path` is linux.cgroupsPath: absolute paths are taken from the hierarchy roots,
 // relative ones below the caller's own cgroup; empty means "/berth/<id>".
 std::unique_ptr<Cgroup> open(const Host& host, const std::string& cgroups_path, const std::string& id);
+// The same with the host detected in the same pass over /proc/self/mountinfo.
+std::unique_ptr<Cgroup> open(const std::string& cgroups_path, const std::string& id);
 
 }  // namespace berth::runtime::cgroups

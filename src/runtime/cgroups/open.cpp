@@ -138,4 +138,8 @@ std::unique_ptr<Cgroup> open(const Host& host, const std::string& cgroups_path,
     return open_layout(layout, cgroups_path, id, self);
 }
 
+std::unique_ptr<Cgroup> open(const std::string& cgroups_path, const std::string& id) {
+    return open(Host{}, cgroups_path, id);
+}
+
 }  // namespace berth::runtime::cgroups

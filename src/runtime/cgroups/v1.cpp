@@ -149,4 +149,16 @@ std::vector<std::string> V1Cgroup::self_join_files() const {
     return out;
 }
 
+std::vector<HierarchyDir> V1Cgroup::hierarchy_dirs() const {
+    std::vector<HierarchyDir> out;
+    for (const auto& d : dirs_) {
+        std::string controllers;
+        for (const auto& c : d.hierarchy.controllers) controllers += (controllers.empty() ? "" : ",") + c;
+        std::string name = d.hierarchy.mount.substr(d.hierarchy.mount.rfind('/') + 1);
+        std::string options = controllers.rfind("name=", 0) == 0 ? "none," + controllers : controllers;
+        out.push_back({name, options, d.dir});
+    }
+    return out;
+}
+
 }  // namespace berth::runtime::cgroups

@@ -36,6 +36,7 @@ class V1Cgroup : public Cgroup {
     void destroy() override;
     const std::string& path() const override { return path_; }
     std::vector<std::string> self_join_files() const override;
+    std::vector<HierarchyDir> hierarchy_dirs() const override;
     std::string clone_into_dir() const override { return unified_ ? unified_->dir : ""; }
 
     // The directory for a controller; nullptr when it is not mounted.

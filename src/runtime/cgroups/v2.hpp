@@ -25,6 +25,7 @@ class V2Cgroup : public Cgroup {
     const std::string& path() const override { return rel_; }
     std::vector<std::string> self_join_files() const override { return {}; }
     std::string clone_into_dir() const override { return dir_; }
+    std::vector<HierarchyDir> hierarchy_dirs() const override { return {}; }
 
     const std::string& dir() const { return dir_; }
 
