@@ -15,6 +15,7 @@
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "common/unique_fd.hpp"
+#include "image/apply_journal.hpp"
 #include "image/tar_path.hpp"
 #include "image/tar_stream.hpp"
 
@@ -38,31 +39,71 @@ std::string entry_msg(const std::string& entry, const std::string& problem) {
 }
 
 class Applier {
-public:
-    Applier(int root, const ApplyOptions& options) : root_(root), options_(options) {}
+  public:
+    // With a journal every change is recorded first, so the caller can roll the layer back.
+    Applier(int root, const ApplyOptions& options, ApplyJournal* journal)
+        : root_(root), options_(options), journal_(journal) {
+        if (journal_) {
+            mkdir_hook_ = [this](int parent, const std::string& parent_rel, const std::string& name,
+                                 bool made) {
+                if (made) {
+                    journal_->created(parent, parent_rel, name);
+                } else {
+                    journal_->touch_dir(parent, parent_rel);
+                }
+            };
+        }
+    }
 
     void entry(TarReader& tar, archive_entry* e);
     void finish();
     uint64_t unpacked() const { return unpacked_; }
 
-private:
+  private:
     struct DirTime {
         std::string rel;
         timespec times[2];
     };
 
     int parent_fd(const std::vector<std::string>& comps, const std::string& entry);
+    UniqueFd ensure_dir(const std::vector<std::string>& comps, size_t count,
+                        const std::string& entry) {
+        return ensure_dir_beneath(root_, comps, count, entry, journal_ ? &mkdir_hook_ : nullptr);
+    }
+    // Gets `name` in `dir` out of the way (moved aside, when journaled, for a rollback).
+    void displace(int dir, const std::string& dir_rel, const std::string& name) {
+        if (journal_) {
+            journal_->displace(dir, dir_rel, name);
+        } else {
+            remove_tree_at(dir, name);
+        }
+    }
+    void touch(int dir, const std::string& dir_rel) {
+        if (journal_) journal_->touch_dir(dir, dir_rel);
+    }
+    void made(int dir, const std::string& dir_rel, const std::string& name, bool new_inode = true) {
+        if (journal_) journal_->created(dir, dir_rel, name, new_inode);
+    }
+    void keep_meta(int dir, const std::string& rel) {
+        if (journal_) journal_->keep_meta(dir, rel);
+    }
     void invalidate() { cached_parent_.reset(), cached_path_.clear(); }
-    void whiteout(const std::string& entry, const std::vector<std::string>& comps, archive_entry* e);
+    void whiteout(const std::string& entry, const std::vector<std::string>& comps,
+                  archive_entry* e);
     void clear_lower(const std::string& rel);
-    void hard_link(const std::string& entry, const char* target, int parent, const std::string& base);
+    void hard_link(const std::string& entry, const char* target, int parent,
+                   const std::string& base);
     void set_owner(const std::string& entry, int fd, const std::string& name, archive_entry* e);
-    void set_xattrs(const std::string& entry, int fd, const std::string& proc_path, archive_entry* e);
-    void apply_dir_meta(const std::string& entry, int dir_fd, const std::string& rel, archive_entry* e);
+    void set_xattrs(const std::string& entry, int fd, const std::string& proc_path,
+                    archive_entry* e);
+    void apply_dir_meta(const std::string& entry, int dir_fd, const std::string& rel,
+                        archive_entry* e);
     static void entry_times(archive_entry* e, timespec out[2]);
 
     int root_;
     const ApplyOptions& options_;
+    ApplyJournal* journal_;
+    MkdirHook mkdir_hook_;
     std::unordered_set<std::string> created_;
     std::vector<DirTime> dir_times_;
     UniqueFd cached_parent_;
@@ -84,12 +125,13 @@ void Applier::entry_times(archive_entry* e, timespec out[2]) {
 int Applier::parent_fd(const std::vector<std::string>& comps, const std::string& entry) {
     std::string path = join_path(comps, comps.size() - 1);
     if (cached_parent_ && path == cached_path_) return cached_parent_.get();
-    cached_parent_ = ensure_dir_beneath(root_, comps, comps.size() - 1, entry);
+    cached_parent_ = ensure_dir(comps, comps.size() - 1, entry);
     cached_path_ = path;
     return cached_parent_.get();
 }
 
-void Applier::set_owner(const std::string& entry, int fd, const std::string& name, archive_entry* e) {
+void Applier::set_owner(const std::string& entry, int fd, const std::string& name,
+                        archive_entry* e) {
     if (!options_.preserve_owners) return;
     auto uid = static_cast<uid_t>(archive_entry_uid(e));
     auto gid = static_cast<gid_t>(archive_entry_gid(e));
@@ -121,6 +163,7 @@ void Applier::set_xattrs(const std::string& entry, int fd, const std::string& pr
 
 void Applier::apply_dir_meta(const std::string& entry, int dir_fd, const std::string& rel,
                              archive_entry* e) {
+    keep_meta(dir_fd, rel);  // a directory that was there before the layer
     set_owner(entry, dir_fd, "", e);
     if (::fchmod(dir_fd, archive_entry_perm(e) & 07777) < 0) throw_errno(entry_msg(entry, "chmod"));
     set_xattrs(entry, dir_fd, "", e);
@@ -144,6 +187,7 @@ void Applier::clear_lower(const std::string& rel) {
         ::closedir(d);
     }
     for (auto& [name, is_dir] : children) {
+        if (rel == "." && journal_ && name == journal_->aside_name()) continue;
         std::string child = rel == "." ? name : rel + "/" + name;
         if (created_.count(child)) {
             // Put there by this very layer: it stays, but what lower layers left inside a
@@ -151,7 +195,7 @@ void Applier::clear_lower(const std::string& rel) {
             if (is_dir) clear_lower(child);
             continue;
         }
-        remove_tree_at(dir.get(), name);
+        displace(dir.get(), rel, name);
     }
 }
 
@@ -162,13 +206,14 @@ void Applier::whiteout(const std::string& entry, const std::vector<std::string>&
     std::string dir_rel = join_path(comps, n - 1);
     invalidate();
     if (base == kOpaqueMarker) {
-        UniqueFd dir = ensure_dir_beneath(root_, comps, n - 1, entry);
+        UniqueFd dir = ensure_dir(comps, n - 1, entry);
         if (options_.mode == WhiteoutMode::flatten) {
             clear_lower(dir_rel);
             return;
         }
         UniqueFd rd = open_beneath(root_, dir_rel, O_RDONLY | O_DIRECTORY, false);
         if (!rd) throw_errno(entry_msg(entry, "open " + dir_rel));
+        keep_meta(rd.get(), dir_rel);
         if (::fsetxattr(rd.get(), kOverlayOpaque, "y", 1, 0) < 0) {
             throw_errno(entry_msg(entry, "set opaque xattr"));
         }
@@ -176,7 +221,8 @@ void Applier::whiteout(const std::string& entry, const std::vector<std::string>&
     }
     std::string victim = base.substr(kWhiteoutPrefix.size());
     if (victim == "..") throw_escape(entry);
-    if (victim.empty() || victim == ".") throw Error(Errc::invalid_argument, entry_msg(entry, "invalid whiteout"));
+    if (victim.empty() || victim == ".")
+        throw Error(Errc::invalid_argument, entry_msg(entry, "invalid whiteout"));
     std::string victim_rel = dir_rel == "." ? victim : dir_rel + "/" + victim;
     // OCI: a whiteout only hides lower content; this layer's own entries stay.
     if (created_.count(victim_rel)) return;
@@ -187,14 +233,16 @@ void Applier::whiteout(const std::string& entry, const std::vector<std::string>&
             if (errno == ENOENT || errno == ENOTDIR) return;  // nothing there to delete
             throw_errno(entry_msg(entry, "open " + dir_rel));
         }
-        remove_tree_at(dir.get(), victim);
+        displace(dir.get(), dir_rel, victim);
         return;
     }
-    UniqueFd dir = ensure_dir_beneath(root_, comps, n - 1, entry);
-    remove_tree_at(dir.get(), victim);
+    UniqueFd dir = ensure_dir(comps, n - 1, entry);
+    displace(dir.get(), dir_rel, victim);
+    touch(dir.get(), dir_rel);
     if (::mknodat(dir.get(), victim.c_str(), S_IFCHR | 0000, makedev(0, 0)) < 0) {
         throw_errno(entry_msg(entry, "create whiteout device"));
     }
+    made(dir.get(), dir_rel, victim);
     // Keep the whiteout's time, so diffing this layer dir gives back the same tar.
     timespec times[2];
     entry_times(e, times);
@@ -210,14 +258,17 @@ void Applier::hard_link(const std::string& entry, const char* target, int parent
         lc = split_entry_path(target);
     } catch (const Error&) {
         throw Error(Errc::invalid_argument,
-                    entry_msg(entry, "hard link to \"" + std::string(target) + "\" escapes the layer root"));
+                    entry_msg(entry, "hard link to \"" + std::string(target) +
+                                         "\" escapes the layer root"));
     }
-    if (lc.empty()) throw Error(Errc::invalid_argument, entry_msg(entry, "hard link to the layer root"));
+    if (lc.empty())
+        throw Error(Errc::invalid_argument, entry_msg(entry, "hard link to the layer root"));
     UniqueFd tdir = open_beneath(root_, join_path(lc, lc.size() - 1), O_PATH | O_DIRECTORY, true);
     if (!tdir) {
         if (errno == EXDEV || errno == ELOOP) {
             throw Error(Errc::invalid_argument,
-                        entry_msg(entry, "hard link to \"" + std::string(target) + "\" escapes the layer root"));
+                        entry_msg(entry, "hard link to \"" + std::string(target) +
+                                             "\" escapes the layer root"));
         }
         throw_errno(entry_msg(entry, "hard link target \"" + std::string(target) + "\""));
     }
@@ -244,12 +295,17 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
         if (type == AE_IFDIR) apply_dir_meta(name, root_, ".", e);
         return;
     }
+    if (journal_ && comps[0] == journal_->aside_name()) {
+        throw Error(Errc::invalid_argument,
+                    entry_msg(name, "name reserved while the layer is applied"));
+    }
     const std::string& base = comps.back();
     if (std::string_view(base).starts_with(kWhiteoutPrefix)) {
         whiteout(name, comps, e);
         return;
     }
     std::string rel = join_path(comps, comps.size());
+    std::string parent_rel = join_path(comps, comps.size() - 1);
     int parent = parent_fd(comps, name);
 
     struct stat existing {};
@@ -257,19 +313,23 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
     bool keep_dir = exists && type == AE_IFDIR && !link_target && S_ISDIR(existing.st_mode);
     if (exists && !keep_dir) {
         // Something already there is replaced, never written through.
-        remove_tree_at(parent, base);
+        displace(parent, parent_rel, base);
         invalidate();
         parent = parent_fd(comps, name);
     }
+    if (!keep_dir) touch(parent, parent_rel);
     timespec times[2];
     entry_times(e, times);
     mode_t perm = archive_entry_perm(e) & 07777;
 
     if (link_target) {
         hard_link(name, link_target, parent, base);
+        made(parent, parent_rel, base, false);
     } else if (type == AE_IFREG) {
-        UniqueFd fd(::openat(parent, base.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        UniqueFd fd(::openat(parent, base.c_str(),
+                             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!fd) throw_errno(entry_msg(name, "create"));
+        made(parent, parent_rel, base);
         uint64_t end = tar.copy_data_to(fd.get(), name);
         auto size = static_cast<uint64_t>(archive_entry_size(e));
         if (size > end && ::ftruncate(fd.get(), static_cast<off_t>(size)) < 0) {
@@ -281,15 +341,21 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
         set_xattrs(name, fd.get(), "", e);  // after chown, which drops security.capability
         if (::futimens(fd.get(), times) < 0) throw_errno(entry_msg(name, "set times"));
     } else if (type == AE_IFDIR) {
-        if (!keep_dir && ::mkdirat(parent, base.c_str(), 0700) < 0) throw_errno(entry_msg(name, "mkdir"));
-        UniqueFd dir(::openat(parent, base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!keep_dir) {
+            if (::mkdirat(parent, base.c_str(), 0700) < 0) throw_errno(entry_msg(name, "mkdir"));
+            made(parent, parent_rel, base);
+        }
+        UniqueFd dir(
+            ::openat(parent, base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!dir) throw_errno(entry_msg(name, "open"));
         apply_dir_meta(name, dir.get(), rel, e);
     } else if (type == AE_IFLNK) {
         const char* target = archive_entry_symlink(e);
-        if (!target) throw Error(Errc::invalid_argument, entry_msg(name, "symlink without a target"));
+        if (!target)
+            throw Error(Errc::invalid_argument, entry_msg(name, "symlink without a target"));
         // The symlink itself may point anywhere: it is data. Only following it is checked.
         if (::symlinkat(target, parent, base.c_str()) < 0) throw_errno(entry_msg(name, "symlink"));
+        made(parent, parent_rel, base);
         set_owner(name, parent, base, e);
         set_xattrs(name, -1, fd_path(parent, base), e);
         if (::utimensat(parent, base.c_str(), times, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -298,7 +364,9 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
         invalidate();  // a cached parent path may now lead through this symlink
     } else if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO) {
         dev_t dev = type == AE_IFIFO ? 0 : archive_entry_rdev(e);
-        if (::mknodat(parent, base.c_str(), type | 0600, dev) < 0) throw_errno(entry_msg(name, "mknod"));
+        if (::mknodat(parent, base.c_str(), type | 0600, dev) < 0)
+            throw_errno(entry_msg(name, "mknod"));
+        made(parent, parent_rel, base);
         set_owner(name, parent, base, e);
         if (::fchmodat(parent, base.c_str(), perm, 0) < 0) throw_errno(entry_msg(name, "chmod"));
         set_xattrs(name, -1, fd_path(parent, base), e);
@@ -339,18 +407,35 @@ bool is_empty_dir(const std::string& path) {
     return empty;
 }
 
-}  // namespace
-
-ApplyResult apply_layer_at(int fd, int root_fd, const ApplyOptions& options) {
+ApplyResult apply_into(int fd, int root_fd, const ApplyOptions& options, ApplyJournal* journal) {
     TarReader tar(fd, options.what);
-    Applier applier(root_fd, options);
-    while (archive_entry* e = tar.next()) applier.entry(tar, e);
-    applier.finish();
+    Applier applier(root_fd, options, journal);
     ApplyResult result;
-    result.diff_id = tar.finish();
+    try {
+        while (archive_entry* e = tar.next()) applier.entry(tar, e);
+        result.diff_id = tar.finish();
+    } catch (...) {
+        if (!journal) throw;
+        std::string left = journal->rollback();
+        if (left.empty()) throw;
+        try {
+            throw;
+        } catch (const Error& e) {
+            throw Error(e.code(), std::string(e.what()) + " (rollback incomplete: " + left + ")");
+        }
+    }
+    if (journal) journal->commit();
+    applier.finish();
     result.tar_size = tar.uncompressed_size();
     result.unpacked_size = applier.unpacked();
     return result;
+}
+
+}  // namespace
+
+ApplyResult apply_layer_at(int fd, int root_fd, const ApplyOptions& options) {
+    ApplyJournal journal(root_fd);
+    return apply_into(fd, root_fd, options, &journal);
 }
 
 ApplyResult apply_layer(int fd, const std::string& target, const ApplyOptions& options) {
@@ -368,7 +453,8 @@ ApplyResult apply_layer(int fd, const std::string& target, const ApplyOptions& o
     std::string trimmed = target;
     while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
     size_t slash = trimmed.rfind('/');
-    std::string parent = slash == std::string::npos ? "." : (slash == 0 ? "/" : trimmed.substr(0, slash));
+    std::string parent =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : trimmed.substr(0, slash));
     std::string base = slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
     mkdir_all(parent);
     std::string tmpl = parent + "/." + base + ".apply-XXXXXX";
@@ -377,8 +463,10 @@ ApplyResult apply_layer(int fd, const std::string& target, const ApplyOptions& o
         UniqueFd root(::open(tmpl.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (!root) throw_errno("open " + tmpl);
         if (::fchmod(root.get(), 0755) < 0) throw_errno("chmod " + tmpl);  // mkdtemp made it 0700
-        ApplyResult result = apply_layer_at(fd, root.get(), options);
-        if (::rename(tmpl.c_str(), trimmed.c_str()) < 0) throw_errno("rename " + tmpl + " to " + trimmed);
+        ApplyResult result =
+            apply_into(fd, root.get(), options, nullptr);  // the temp dir is the undo
+        if (::rename(tmpl.c_str(), trimmed.c_str()) < 0)
+            throw_errno("rename " + tmpl + " to " + trimmed);
         return result;
     } catch (...) {
         try {

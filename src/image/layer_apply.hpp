@@ -27,8 +27,8 @@ struct ApplyOptions {
 };
 
 struct ApplyResult {
-    Digest diff_id;           // sha256 of the uncompressed tar
-    uint64_t tar_size = 0;    // bytes of the uncompressed tar
+    Digest diff_id;              // sha256 of the uncompressed tar
+    uint64_t tar_size = 0;       // bytes of the uncompressed tar
     uint64_t unpacked_size = 0;  // bytes of regular file data written
 };
 
@@ -36,12 +36,15 @@ struct ApplyResult {
 // When `target` does not exist (or is an empty directory) the layer is extracted into a
 // temp directory next to it and renamed into place on success, so a refused or broken
 // layer leaves nothing behind. When `target` already has content (flatten stacking) the
-// layer is applied in place.
+// layer is applied in place with an undo journal (apply_journal.hpp): a refused or broken
+// layer is rolled back, leaving the directory as it was (entries, owners, modes, xattrs,
+// directory times; only ctimes differ).
 // An unsafe entry is refused with invalid_argument naming it:
 //   layer entry "../etc/passwd": path escapes the layer root
 ApplyResult apply_layer(int fd, const std::string& target, const ApplyOptions& options = {});
 
-// Applies onto an open directory fd in place (no temp dir); used by apply_layer and tests.
+// Applies onto an open directory fd in place (no temp dir), all or nothing through the undo
+// journal; used by apply_layer and tests.
 ApplyResult apply_layer_at(int fd, int root_fd, const ApplyOptions& options);
 
 }  // namespace berth::image

@@ -56,7 +56,7 @@ UniqueFd open_beneath(int root, const std::string& rel, int flags, bool follow_l
 }
 
 UniqueFd ensure_dir_beneath(int root, const std::vector<std::string>& comps, size_t count,
-                            std::string_view entry) {
+                            std::string_view entry, const MkdirHook* hook) {
     UniqueFd cur(::fcntl(root, F_DUPFD_CLOEXEC, 0));
     if (!cur) throw_errno("dup");
     for (size_t i = 0; i < count; ++i) {
@@ -71,14 +71,19 @@ UniqueFd ensure_dir_beneath(int root, const std::vector<std::string>& comps, siz
             if (err == EXDEV || err == ELOOP) throw_escape(entry);
             if (err == ENOTDIR) {
                 throw Error(Errc::invalid_argument, "layer entry \"" + std::string(entry) +
-                                                        "\": \"" + prefix + "\" is not a directory");
+                                                        "\": \"" + prefix +
+                                                        "\" is not a directory");
             }
             if (err != ENOENT || attempt > 0) {
                 throw_sys("layer entry \"" + std::string(entry) + "\": open " + prefix, err);
             }
             // A dangling symlink here would make mkdirat fail with EEXIST, which we report.
-            if (::mkdirat(cur.get(), comps[i].c_str(), 0755) < 0 && errno != EEXIST) {
-                throw_errno("layer entry \"" + std::string(entry) + "\": mkdir " + prefix);
+            if (hook) (*hook)(cur.get(), join_path(comps, i), comps[i], false);
+            if (::mkdirat(cur.get(), comps[i].c_str(), 0755) < 0) {
+                if (errno != EEXIST)
+                    throw_errno("layer entry \"" + std::string(entry) + "\": mkdir " + prefix);
+            } else if (hook) {
+                (*hook)(cur.get(), join_path(comps, i), comps[i], true);
             }
         }
     }
@@ -92,7 +97,8 @@ void remove_tree_at(int dir_fd, const std::string& name) {
         throw_errno("stat " + name);
     }
     if (!S_ISDIR(st.st_mode)) {
-        if (::unlinkat(dir_fd, name.c_str(), 0) < 0 && errno != ENOENT) throw_errno("unlink " + name);
+        if (::unlinkat(dir_fd, name.c_str(), 0) < 0 && errno != ENOENT)
+            throw_errno("unlink " + name);
         return;
     }
     struct stat parent {};

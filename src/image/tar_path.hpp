@@ -5,6 +5,7 @@
 // `lib -> usr/lib`), one that would lead outside (absolute, or too many `..`) makes the
 // lookup fail with EXDEV, which we report as an escape. Names are never concatenated
 // onto the root path and handed to the kernel as one string.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,10 +25,15 @@ std::string join_path(const std::vector<std::string>& comps, size_t count);
 // the path would leave the root.
 UniqueFd open_beneath(int root, const std::string& rel, int flags, bool follow_last);
 
+// Told about each directory ensure_dir_beneath creates, before (made=false) and after
+// (made=true) the mkdir: the parent (an O_PATH fd), the parent's path from the root, the name.
+using MkdirHook = std::function<void(int parent_fd, const std::string& parent_rel,
+                                     const std::string& name, bool made)>;
+
 // Opens the directory `comps[0..count)` under root, creating missing directories (mode
 // 0755, owned by the caller) on the way. Throws naming `entry` on escape or non-directory.
 UniqueFd ensure_dir_beneath(int root, const std::vector<std::string>& comps, size_t count,
-                            std::string_view entry);
+                            std::string_view entry, const MkdirHook* hook = nullptr);
 
 // Removes `name` in `dir_fd` (a whole tree for directories) without following symlinks
 // and without leaving the directory's filesystem. A missing name is fine.

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "common/error.hpp"
@@ -46,8 +48,38 @@ TarHeader hardlink(std::string name, std::string target) {
     return h;
 }
 
+// Everything apply could change about a tree, one line per path (ctimes aside).
+std::map<std::string, std::string> snapshot(const std::string& root) {
+    std::map<std::string, std::string> out;
+    auto describe = [](const std::string& p) {
+        struct stat st {};
+        if (::lstat(p.c_str(), &st) < 0) return std::string("missing");
+        std::string d = std::to_string(st.st_mode) + " " + std::to_string(st.st_uid) + ":" +
+                        std::to_string(st.st_gid) + " ino=" + std::to_string(st.st_ino) +
+                        " nlink=" + std::to_string(st.st_nlink) +
+                        " mtime=" + std::to_string(st.st_mtim.tv_sec) + "." +
+                        std::to_string(st.st_mtim.tv_nsec);
+        if (S_ISREG(st.st_mode)) d += " data=" + read_file(p);
+        if (S_ISLNK(st.st_mode)) d += " -> " + fs::read_symlink(p).string();
+        char names[1024];
+        ssize_t n = ::llistxattr(p.c_str(), names, sizeof names);
+        for (ssize_t i = 0; i < n; i += static_cast<ssize_t>(std::strlen(names + i)) + 1) {
+            char v[256];
+            ssize_t vn = ::lgetxattr(p.c_str(), names + i, v, sizeof v);
+            d += std::string(" ") + (names + i) + "=" +
+                 std::string(v, vn > 0 ? static_cast<size_t>(vn) : 0);
+        }
+        return d;
+    };
+    out["."] = describe(root);
+    for (auto& e : fs::recursive_directory_iterator(root)) {
+        out[e.path().lexically_relative(root).string()] = describe(e.path().string());
+    }
+    return out;
+}
+
 class LayerApplyTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char tmpl[] = "/tmp/berth-apply-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -82,8 +114,11 @@ protected:
             FAIL() << "layer with \"" << entry << "\" was applied";
         } catch (const Error& e) {
             EXPECT_EQ(e.code(), Errc::invalid_argument);
-            EXPECT_NE(std::string(e.what()).find("layer entry \"" + entry + "\""), std::string::npos) << e.what();
-            EXPECT_NE(std::string(e.what()).find("escapes the layer root"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("layer entry \"" + entry + "\""),
+                      std::string::npos)
+                << e.what();
+            EXPECT_NE(std::string(e.what()).find("escapes the layer root"), std::string::npos)
+                << e.what();
         }
         EXPECT_FALSE(path_exists(target_));
         EXPECT_EQ(read_file(sandbox_ + "/outside/secret"), "keep");
@@ -105,8 +140,12 @@ TEST_F(LayerApplyTest, EntryTypesAndMetadata) {
         auto sh = file("bin/sh", 04755);
         sh.uid = 1234;
         sh.gid = 5678;
-        sh.xattrs = {{"security.capability", std::string("\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 20)},
-                     {"user.note", "hello"}};
+        sh.xattrs = {
+            {"security.capability",
+             std::string(
+                 "\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+                 20)},
+            {"user.note", "hello"}};
         w.add(sh, "#!binary");
         w.add(hardlink("bin/ash", "bin/sh"));
         w.add(symlink("bin/ls", "sh"));
@@ -130,7 +169,8 @@ TEST_F(LayerApplyTest, EntryTypesAndMetadata) {
     EXPECT_EQ(st.st_mtime, 1700000000);
     EXPECT_EQ(st.st_nlink, 2u);
     char cap[64];
-    EXPECT_EQ(::lgetxattr((target_ + "/bin/sh").c_str(), "security.capability", cap, sizeof cap), 20);
+    EXPECT_EQ(::lgetxattr((target_ + "/bin/sh").c_str(), "security.capability", cap, sizeof cap),
+              20);
     char note[16] = {};
     EXPECT_EQ(::lgetxattr((target_ + "/bin/sh").c_str(), "user.note", note, sizeof note), 5);
     EXPECT_STREQ(note, "hello");
@@ -274,7 +314,8 @@ TEST_P(LayerEscapeTest, IsRefusedAndLeavesNothing) {
 
 const EscapeCase kEscapes[] = {
     {"dotdot", "../outside/pwn", [](TarWriter& w) { w.add(file("../outside/pwn"), "x"); }},
-    {"dotdot_inside", "etc/../../outside/pwn", [](TarWriter& w) { w.add(file("etc/../../outside/pwn"), "x"); }},
+    {"dotdot_inside", "etc/../../outside/pwn",
+     [](TarWriter& w) { w.add(file("etc/../../outside/pwn"), "x"); }},
     {"absolute", "/tmp/pwn", [](TarWriter& w) { w.add(file("/tmp/pwn"), "x"); }},
     {"dotdot_dir", "../outside/d/", [](TarWriter& w) { w.add(dir("../outside/d")); }},
     {"absolute_symlink_parent", "evil/pwn",
@@ -300,7 +341,8 @@ const EscapeCase kEscapes[] = {
          w.add(hardlink("h", "evil/secret"));
      }},
     {"whiteout_dotdot", ".wh...", [](TarWriter& w) { w.add(file(".wh...")); }},
-    {"whiteout_outside", "../outside/.wh.secret", [](TarWriter& w) { w.add(file("../outside/.wh.secret")); }},
+    {"whiteout_outside", "../outside/.wh.secret",
+     [](TarWriter& w) { w.add(file("../outside/.wh.secret")); }},
     {"whiteout_through_symlink", "evil/.wh.secret",
      [](TarWriter& w) {
          w.add(symlink("evil", "../outside"));
@@ -324,6 +366,110 @@ TEST_F(LayerApplyTest, EscapeOntoExistingRootfsTouchesNothingOutside) {
     });
     EXPECT_THROW(apply(fd.get()), Error);
     EXPECT_EQ(read_file(sandbox_ + "/outside/secret"), "keep");
+}
+
+// An existing rootfs (flatten stacking) with something of every kind a layer can change.
+void make_rootfs(const std::string& t) {
+    mkdir_all(t + "/etc/conf.d");
+    mkdir_all(t + "/usr/lib");
+    mkdir_all(t + "/var/cache/apt");
+    write_file_atomic(t + "/etc/passwd", "root:x:0:0\n");
+    write_file_atomic(t + "/etc/conf.d/a", "a");
+    write_file_atomic(t + "/usr/lib/libc.so", "elf");
+    write_file_atomic(t + "/var/cache/apt/pkg", "deb");
+    ASSERT_EQ(::symlink("usr/lib", (t + "/lib").c_str()), 0);
+    ASSERT_EQ(::link((t + "/etc/passwd").c_str(), (t + "/etc/passwd-").c_str()), 0);
+    ASSERT_EQ(::chmod((t + "/etc").c_str(), 0751), 0);
+    ASSERT_EQ(::setxattr((t + "/etc").c_str(), "user.kept", "1", 1, 0), 0);
+    for (const char* d :
+         {"/etc/conf.d", "/etc", "/usr/lib", "/usr", "/var/cache/apt", "/var/cache", "/var", ""}) {
+        timespec ts[2] = {{1600000000, 5}, {1600000000, 7}};
+        ASSERT_EQ(::utimensat(AT_FDCWD, (t + d).c_str(), ts, AT_SYMLINK_NOFOLLOW), 0);
+    }
+}
+
+// Every kind of change, then a refused entry: the rootfs must be exactly as before.
+TEST_F(LayerApplyTest, RefusedLayerOntoExistingRootfsIsRolledBack) {
+    make_rootfs(target_);
+    auto before = snapshot(target_);
+    auto fd = make_tar([](TarWriter& w) {
+        auto etc = dir("etc", 0700);  // existing directory: mode, xattr and times change
+        etc.xattrs = {{"user.added", "2"}};
+        w.add(etc);
+        w.add(file("etc/passwd"), "evil\n");    // replaced (its hard link stays the old inode)
+        w.add(file("etc/conf.d/.wh.a"));        // whited out
+        w.add(file("var/cache/.wh..wh..opq"));  // opaque: apt/ goes
+        w.add(file("var/cache/new"), "n");
+        w.add(file("new/deep/dir/file"), "x");             // implicit parents
+        w.add(hardlink("etc/shadow", "usr/lib/libc.so"));  // a link to an existing inode
+        w.add(file("lib/libm.so"), "m");                   // through the existing lib -> usr/lib
+        w.add(symlink("l2", "var"));
+        w.add(file("l2/through"), "t");  // through a symlink this layer made
+        w.add(dir("usr"));               // existing dir replaced by a file below
+        w.add(file("usr"), "now a file");
+        w.add(file(".wh.var"));              // all of var, with what this layer put there
+        w.add(file("../outside/pwn"), "x");  // refused
+    });
+    try {
+        apply(fd.get());
+        FAIL() << "applied";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("layer entry \"../outside/pwn\": path escapes"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_EQ(std::string(e.what()).find("rollback incomplete"), std::string::npos) << e.what();
+    }
+    auto after = snapshot(target_);
+    EXPECT_EQ(after, before);
+    for (const auto& [path, what] : after)
+        EXPECT_EQ(path.find(".berth-apply-"), std::string::npos) << path;
+    EXPECT_EQ(read_file(sandbox_ + "/outside/secret"), "keep");
+}
+
+TEST_F(LayerApplyTest, BrokenLayerOntoExistingRootfsIsRolledBack) {
+    make_rootfs(target_);
+    auto before = snapshot(target_);
+    UniqueFd full = make_tar([](TarWriter& w) {
+        w.add(file("etc/passwd"), "replaced\n");
+        w.add(file(".wh.var"));
+        w.add(file("big"), std::string(1 << 16, 'b'));
+    });
+    // Cut in the middle of the last file's data: a truncated download.
+    UniqueFd cut(::memfd_create("cut", MFD_CLOEXEC));
+    std::string bytes(static_cast<size_t>(::lseek(full.get(), 0, SEEK_END)), '\0');
+    ASSERT_EQ(::pread(full.get(), bytes.data(), bytes.size(), 0),
+              static_cast<ssize_t>(bytes.size()));
+    ASSERT_EQ(::write(cut.get(), bytes.data(), 6000), 6000);
+    ::lseek(cut.get(), 0, SEEK_SET);
+    EXPECT_THROW(apply(cut.get()), Error);
+    EXPECT_EQ(snapshot(target_), before);
+}
+
+TEST_F(LayerApplyTest, AcceptedLayerOntoExistingRootfsLeavesNoAsideDir) {
+    make_rootfs(target_);
+    struct stat root_before {};
+    ASSERT_EQ(::stat(target_.c_str(), &root_before), 0);
+    auto fd = make_tar([](TarWriter& w) {
+        w.add(file("etc/conf.d/.wh.a"));
+        w.add(file("etc/passwd"), "new\n");
+        w.add(file("usr/lib/.wh..wh..opq"));
+    });
+    apply(fd.get());
+    EXPECT_FALSE(path_exists(target_ + "/etc/conf.d/a"));
+    EXPECT_EQ(read_file(target_ + "/etc/passwd"), "new\n");
+    EXPECT_EQ(read_file(target_ + "/etc/passwd-"), "root:x:0:0\n");
+    EXPECT_FALSE(path_exists(target_ + "/usr/lib/libc.so"));
+    size_t n = 0;
+    for (auto& e : fs::directory_iterator(target_)) {
+        EXPECT_EQ(e.path().filename().string().find(".berth-apply-"), std::string::npos);
+        ++n;
+    }
+    EXPECT_EQ(n, 4u);  // etc lib usr var
+    struct stat root_after {};
+    ASSERT_EQ(::stat(target_.c_str(), &root_after), 0);
+    EXPECT_EQ(root_after.st_mtim.tv_sec, root_before.st_mtim.tv_sec)
+        << "the root's entries did not change";
+    EXPECT_EQ(root_after.st_mtim.tv_nsec, root_before.st_mtim.tv_nsec);
 }
 
 }  // namespace
