@@ -155,6 +155,28 @@ TEST_F(SnapshotTest, LongChainMountsAndUnmounts) {
     EXPECT_FALSE(path_exists(s.dir));
 }
 
+TEST_F(SnapshotTest, ChainIsUnpackedOnceAndShared) {
+    LayerStore store(root_);
+    Digest base = unpack_chain(store, 1);
+    Digest top = unpack_chain(store, 3);  // a second image on the same base
+    struct stat before {};
+    ASSERT_EQ(::stat(store.get(base).diff_dir.c_str(), &before), 0);
+    // Asked again, the store answers from what is unpacked and never reads the stream.
+    UniqueFd junk(::memfd_create("junk", MFD_CLOEXEC));
+    ASSERT_EQ(::write(junk.get(), "not a tar", 9), 9);
+    ::lseek(junk.get(), 0, SEEK_SET);
+    LayerInfo again = store.unpack(base, base, std::nullopt, junk.get());
+    EXPECT_EQ(::lseek(junk.get(), 0, SEEK_CUR), 0);
+    struct stat after {};
+    ASSERT_EQ(::stat(again.diff_dir.c_str(), &after), 0);
+    EXPECT_EQ(after.st_ino, before.st_ino);
+    EXPECT_EQ(store.list().size(), 3u);
+    // Both images' snapshots stack the one base directory.
+    auto lowers = store.lower_dirs(top);
+    ASSERT_EQ(lowers.size(), 3u);
+    EXPECT_EQ(lowers.back(), store.get(base).diff_dir);
+}
+
 TEST_F(SnapshotTest, LegacyMountWithShortNamesFitsAPage) {
     LayerStore store(root_);
     Digest top = unpack_chain(store, 130);
