@@ -22,6 +22,7 @@
 #include "runtime/hooks.hpp"
 #include "runtime/init.hpp"
 #include "runtime/launch_plan.hpp"
+#include "runtime/self_protect.hpp"
 #include "runtime/signal_forward.hpp"
 #include "runtime/spawn.hpp"
 #include "runtime/sync.hpp"
@@ -60,6 +61,14 @@ std::string id_map_text(const std::vector<IdMapping>& maps) {
         out += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " + std::to_string(m.size) + "\n";
     }
     return out;
+}
+
+// The host id that container id 0 maps to (0 when unmapped).
+uint32_t host_id_of_root(const std::vector<IdMapping>& maps) {
+    for (const auto& m : maps) {
+        if (m.container_id == 0) return m.host_id;
+    }
+    return 0;
 }
 
 // Enters namespaces that only affect children (pid, time) or must come first (user) in this process.
@@ -153,6 +162,10 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
     std::string config_text = read_file(bundle + "/config.json");
     l.spec = parse_spec(config_text, "config.json");
     if (!l.spec.process) throw Error(Errc::invalid_argument, "config.json: process: required but missing");
+    const Namespace* user_ns = l.spec.linux.find_namespace("user");
+    if (container_can_reach_runtime(l.spec.process->capabilities, user_ns && user_ns->path.empty())) {
+        reexec_from_sealed_copy();  // nothing is created yet: the copy starts this command afresh
+    }
     l.cgroup = cgroups::open(l.spec.linux.cgroups_path, id);
 
     UniqueFd console;
@@ -190,6 +203,13 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
         if (via_fifo) {
             std::string fifo_path = store.dir(id) + "/exec.fifo";
             if (::mkfifo(fifo_path.c_str(), 0622) < 0) throw_errno("mkfifo " + fifo_path);
+            // In a new user namespace the init opens the fifo as the container's root, an
+            // unprivileged host uid: the fifo must be its own (the umask took 0622's w bits).
+            if (plan.new_user_ns &&
+                ::chown(fifo_path.c_str(), host_id_of_root(l.spec.linux.uid_mappings),
+                        host_id_of_root(l.spec.linux.gid_mappings)) < 0) {
+                throw_errno("chown " + fifo_path);
+            }
             fifo.reset(::open(fifo_path.c_str(), O_PATH | O_CLOEXEC));
             if (!fifo) throw_errno("open " + fifo_path);
             plan.exec_fifo_fd = fifo.get();

@@ -22,6 +22,7 @@
 #include "runtime/container.hpp"
 #include "runtime/launch_plan.hpp"
 #include "runtime/passwd.hpp"
+#include "runtime/self_protect.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/signal_forward.hpp"
 #include "runtime/spawn.hpp"
@@ -118,6 +119,12 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     auto text = read_file(store_.dir(id) + "/config.json");
     Spec spec = parse_spec(text, store_.dir(id) + "/config.json");
     Process process = process_for_exec(spec, options);
+    const Namespace* user_ns = spec.linux.find_namespace("user");
+    // The container's own processes, as well as the one we start, could reach our image.
+    if (container_can_reach_runtime(spec.process->capabilities, user_ns != nullptr) ||
+        container_can_reach_runtime(process.capabilities, user_ns != nullptr)) {
+        reexec_from_sealed_copy();
+    }
     add_default_home(process.env, rec.rootfs, process.user.uid);
     ProcessPlan plan;
     build_process_plan(process, spec.linux, plan);

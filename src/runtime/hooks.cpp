@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,9 +27,13 @@ void run_hook(const Hook& hook, const std::string& state_json, const std::string
     HookPlan plan = build_hook_plan(hook);
     int in[2];
     if (::pipe2(in, O_CLOEXEC) < 0) throw_errno("pipe");
+    pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) throw_errno("fork " + kind + " hook");
     if (pid == 0) {
+        // A hook must not outlive a runtime killed while waiting for it.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (::getppid() != parent) _exit(127);
         ::dup2(in[0], 0);
         ::execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
         _exit(127);

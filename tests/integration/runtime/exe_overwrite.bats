@@ -76,7 +76,6 @@ SH
 }
 
 @test "exe overwrite: even with CAP_SYS_PTRACE, a process holding the init's exe cannot write it after start" {
-  skip "reproduces CVE-2019-5736: non-dumpable is not enough with CAP_SYS_PTRACE; needs a sealed memfd (or read-only mount) re-exec in cli/main.cpp (reported)"
   write_attack
   update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
   set_args sleep 100

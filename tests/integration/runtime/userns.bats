@@ -60,7 +60,6 @@ teardown() { teardown_bundle; }
 }
 
 @test "userns: create and start (the init opens the exec fifo as the mapped root)" {
-  skip "exec.fifo is 0600 root:root, the mapped root cannot open it (container_create.cpp, reported)"
   set_args sleep 100
   rt create --bundle "$BUNDLE" "$CID"
   rt start "$CID"
