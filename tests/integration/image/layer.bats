@@ -41,3 +41,27 @@ i = tarfile.TarInfo('evil/pwned'); d = b'x'; i.size = len(d); t.addfile(i, io.By
     [ "$output" = "$want" ]
     [ "$(cat "$TMP/target/etc/greeting")" = hello ]
 }
+
+@test "a refused layer applied onto an existing rootfs is rolled back" {
+    make_rootfs_tar "$TMP/base.tar"
+    "$TOOL" apply "$TMP/base.tar" "$TMP/target" >/dev/null
+    listing() { (cd "$TMP/target" && find . -printf '%p %y %m %U:%G %i %n %T@ %l\n' | sort && find . -type f -exec sha256sum {} + | sort); }
+    before="$(listing)"
+    python3 -c "
+import tarfile, io
+t = tarfile.open('$TMP/evil.tar', 'w')
+def f(name, data=b'x'):
+    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+f('etc/greeting', b'changed')
+w = tarfile.TarInfo('etc/.wh.link'); t.addfile(w)
+f('new/dir/file')
+o = tarfile.TarInfo('bin/.wh..wh..opq'); t.addfile(o)
+f('../escape')
+t.close()"
+    run "$TOOL" apply "$TMP/evil.tar" "$TMP/target"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'layer entry "../escape": path escapes the layer root'* ]]
+    [[ "$output" != *'rollback incomplete'* ]]
+    [ "$(listing)" = "$before" ]
+    [ ! -e "$TMP/escape" ]
+}
