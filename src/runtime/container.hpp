@@ -27,6 +27,7 @@ struct CreateOptions {
     // master is sent over it). All must be > 2; the caller keeps ownership.
     int stdio[3] = {-1, -1, -1};
     int console_fd = -1;
+    unsigned preserve_fds = 0;  // the caller's fds 3 .. 3+n-1 go to the container (runc --preserve-fds)
 };
 
 struct ExecOptions {
@@ -42,6 +43,7 @@ struct ExecOptions {
     std::string console_socket;
     std::vector<std::string> cap_add;
     bool no_new_privs = false;
+    unsigned preserve_fds = 0;
 };
 
 enum class Status { creating, created, running, paused, stopped };

@@ -128,6 +128,7 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     add_default_home(process.env, rec.rootfs, process.user.uid);
     ProcessPlan plan;
     build_process_plan(process, spec.linux, plan);
+    plan.preserve_fds = options.preserve_fds;
     UniqueFd console;
     if (plan.terminal) {
         if (options.console_socket.empty()) throw Error(Errc::invalid_argument, "exec -t needs --console-socket");

@@ -7,7 +7,9 @@
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "common/error.hpp"
@@ -57,6 +59,39 @@ void add_default_devices(LaunchPlan& plan) {
     }
 }
 
+bool file_says_yes(const char* path) {
+    char c = 0;
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool yes = ::read(fd, &c, 1) == 1 && (c == 'Y' || c == '1');
+    ::close(fd);
+    return yes;
+}
+
+// AppArmor profiles and SELinux labels apply where the host runs that LSM; elsewhere they are
+// ignored with a warning, as the runtime spec allows.
+void plan_lsm_label(const Process& p, ProcessPlan& plan) {
+    if (!p.apparmor_profile.empty()) {
+        if (file_says_yes("/sys/module/apparmor/parameters/enabled")) {
+            plan.lsm_attr_path = ::access("/proc/self/attr/apparmor/exec", F_OK) == 0 ? "/proc/self/attr/apparmor/exec"
+                                                                                     : "/proc/self/attr/exec";
+            plan.lsm_attr_value = "exec " + p.apparmor_profile;
+        } else {
+            std::fprintf(stderr, "berth-runtime: warning: process.apparmorProfile \"%s\" ignored: AppArmor is not enabled on this host\n",
+                         p.apparmor_profile.c_str());
+        }
+    }
+    if (!p.selinux_label.empty()) {
+        if (::access("/sys/fs/selinux/enforce", F_OK) == 0) {
+            plan.lsm_attr_path = "/proc/self/attr/exec";
+            plan.lsm_attr_value = p.selinux_label;
+        } else {
+            std::fprintf(stderr, "berth-runtime: warning: process.selinuxLabel \"%s\" ignored: SELinux is not enabled on this host\n",
+                         p.selinux_label.c_str());
+        }
+    }
+}
+
 }  // namespace
 
 void CStringArray::assign(const std::vector<std::string>& values) {
@@ -100,6 +135,7 @@ void build_process_plan(const Process& p, const Linux& linux, ProcessPlan& plan)
     if (linux.seccomp) plan.seccomp = seccomp::compile(*linux.seccomp);
     // In a user namespace whose gid map was written without setgroups, setgroups() fails.
     plan.set_groups = true;
+    plan_lsm_label(p, plan);
 }
 
 void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan& plan) {
@@ -235,6 +271,10 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
     add_default_home(process.env, plan.rootfs, process.user.uid);
     build_process_plan(process, linux, plan.process);
     plan.process.console_fd = options.console_fd;
+    plan.process.preserve_fds = options.preserve_fds;
+    if (!linux.mount_label.empty() && ::access("/sys/fs/selinux/enforce", F_OK) != 0) {
+        std::fprintf(stderr, "berth-runtime: warning: linux.mountLabel ignored: SELinux is not enabled on this host\n");
+    }
     if (plan.process.terminal && options.console_fd < 0) {
         fail("process.terminal", "a terminal needs --console-socket (or run it without a terminal)");
     }

@@ -67,6 +67,10 @@ struct ProcessPlan {
     seccomp::Program seccomp;
     int console_fd = -1;  // unix socket to send the pty master over
     std::vector<std::string> cgroup_task_files;  // v1 "tasks" files the process moves itself into
+    unsigned preserve_fds = 0;  // fds 3 .. 3+n-1 of the caller are passed on (runc --preserve-fds)
+    // An LSM label for the program we exec: written to lsm_attr_path just before execve.
+    std::string lsm_attr_path;
+    std::string lsm_attr_value;
 };
 
 struct HookPlan {
@@ -119,6 +123,7 @@ struct PlanOptions {
     bool no_pivot = false;
     int console_fd = -1;
     const cgroups::Cgroup* cgroup = nullptr;  // the container's cgroup (for "cgroup" mounts)
+    unsigned preserve_fds = 0;
 };
 
 // Builds the plan; throws invalid_argument naming the config.json path of what is wrong.

@@ -161,8 +161,11 @@ void drop_privileges_and_exec(const ProcessPlan& plan, const char* executable, i
     umask(plan.umask >= 0 ? static_cast<mode_t>(plan.umask) : 022);
     // Close every inherited descriptor but stdio and the sync socket before resolving cwd:
     // a host fd still open here could be reached as /proc/self/fd/N (CVE-2024-21626).
-    if (sync_fd > 3) close_fds(3, static_cast<unsigned>(sync_fd - 1));
-    close_fds(sync_fd >= 3 ? static_cast<unsigned>(sync_fd + 1) : 3U, ~0U);
+    // fds 3 .. 3+preserve_fds-1 are the caller's to pass on; ours were opened above them.
+    unsigned first = 3 + plan.preserve_fds;
+    if (sync_fd > static_cast<int>(first)) close_fds(first, static_cast<unsigned>(sync_fd - 1));
+    close_fds(sync_fd >= static_cast<int>(first) ? static_cast<unsigned>(sync_fd + 1) : first, ~0U);
+    for (unsigned fd = 3; fd < first; ++fd) fcntl(static_cast<int>(fd), F_SETFD, 0);
     if (chdir(plan.cwd.c_str()) < 0) fail(sync_fd, errno, "chdir to cwd", plan.cwd.c_str());
     // A cwd reached through a leaked host fd would read "(unreachable)" (CVE-2024-21626).
     char cwd[PATH_MAX];
@@ -171,6 +174,10 @@ void drop_privileges_and_exec(const ProcessPlan& plan, const char* executable, i
     if (plan.no_new_privileges && !plan.seccomp.empty()) {
         int rc = seccomp::install(plan.seccomp);
         if (rc < 0) fail(sync_fd, -rc, "load seccomp filter");
+    }
+    if (!plan.lsm_attr_path.empty()) {
+        int rc = write_string(plan.lsm_attr_path.c_str(), plan.lsm_attr_value.c_str());
+        if (rc < 0) fail(sync_fd, -rc, "set LSM label", plan.lsm_attr_value.c_str());
     }
     // Only stdio crosses into the container: sync_fd, the one descriptor left, is close-on-exec.
     execve(executable, plan.argv.data(), plan.envp.data());

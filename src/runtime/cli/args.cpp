@@ -111,6 +111,15 @@ long long parse_size(const std::string& text, const std::string& what) {
     return n * mult;
 }
 
+unsigned parse_count(const std::string& text, const std::string& flag) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(text.c_str(), &end, 10);
+    if (text.empty() || *end || text[0] == '-' || n > 1024) {
+        throw Error(Errc::invalid_argument, flag + ": expected a count from 0 to 1024, got \"" + text + "\"");
+    }
+    return static_cast<unsigned>(n);
+}
+
 int parse_signal(const std::string& text) {
     if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
         int n = std::atoi(text.c_str());

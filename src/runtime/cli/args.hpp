@@ -38,5 +38,7 @@ private:
 // Sizes as runc and docker accept them: "1048576", "100m", "1G", "512k".
 long long parse_size(const std::string& text, const std::string& what);
 int parse_signal(const std::string& text);
+// A non-negative count; errors name the flag.
+unsigned parse_count(const std::string& text, const std::string& flag);
 
 }  // namespace berth::runtime::cli

@@ -22,6 +22,7 @@ CreateOptions create_options(const Args& a) {
     o.pid_file = a.value_or("--pid-file", "");
     o.console_socket = a.value_or("--console-socket", "");
     o.no_pivot = a.flag("--no-pivot");
+    o.preserve_fds = parse_count(a.value_or("--preserve-fds", "0"), "--preserve-fds");
     return o;
 }
 

@@ -51,6 +51,7 @@ int cmd_exec(const Global& g, const Argv& argv) {
     o.console_socket = a.value_or("--console-socket", "");
     o.cap_add = a.values("--cap");
     o.no_new_privs = a.flag("--no-new-privs");
+    o.preserve_fds = parse_count(a.value_or("--preserve-fds", "0"), "--preserve-fds");
     return Runtime(g.root).exec(a.id(), o);
 }
 

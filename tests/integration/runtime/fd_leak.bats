@@ -67,3 +67,24 @@ LIST_FDS='echo $(ls /proc/self/fd); ls -l /proc/self/fd'
     fi
   done
 }
+
+@test "fd leak: --preserve-fds passes exactly the fds asked for, and no more" {
+  echo passed-through > "$TEST_DIR/three"
+  echo not-passed > "$TEST_DIR/four"
+  set_args sh -c 'cat <&3; if cat <&4 2>/dev/null; then echo LEAK; fi'
+  run rt run --preserve-fds 1 --bundle "$BUNDLE" "$CID" 3<"$TEST_DIR/three" 4<"$TEST_DIR/four"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = passed-through ]
+  [[ "$output" != *LEAK* ]]
+  [[ "$output" != *not-passed* ]]
+}
+
+@test "lsm: an AppArmor profile on a host without AppArmor is ignored with a warning" {
+  [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] || skip "this host runs AppArmor"
+  update_config '.process.apparmorProfile = "docker-default"'
+  set_args echo ran
+  run rt run --bundle "$BUNDLE" "$CID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning: process.apparmorProfile \"docker-default\" ignored: AppArmor is not enabled"* ]]
+  [[ "$output" == *ran* ]]
+}
