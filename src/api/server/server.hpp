@@ -47,9 +47,11 @@ private:
 
     const Mux& mux_;
     ServerOptions options_;
-    boost::asio::io_context io_;
-    WorkerPool workers_;
+    // Sessions still queued in io_ unregister from live_ when io_ destroys them: live_ (and
+    // the pool) must outlive io_, so they are declared first.
     LiveSockets live_;
+    WorkerPool workers_;
+    boost::asio::io_context io_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::vector<std::thread> threads_;
     bool stopped_ = false;

@@ -68,6 +68,7 @@ json SystemRouter::version_json() const {
         {"Os", "linux"},
         {"Arch", host_.go_arch},
         {"KernelVersion", host_.kernel_version},
+        {"Experimental", false},
         {"BuildTime", BERTH_BUILD_TIME},
     };
 }
