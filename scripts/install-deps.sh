@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   # tests and their peers
-  bats jq busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace hyperfine
+  bats jq curl busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace hyperfine
   # benchmark peers and measurement: dockerd + containerd (bench/image starts its own, privately), GNU time
   docker.io time
 )

@@ -1,0 +1,81 @@
+#!/usr/bin/env bats
+# Flags and daemon.json.
+load helpers
+
+setup() { setup_dirs; }
+teardown() { teardown_berthd; }
+
+@test "an unknown daemon.json key fails naming it" {
+  echo '{"data-root": "/tmp/x", "no-such-option": true}' > "$CONFIG"
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'unknown configuration key "no-such-option"'* ]]
+  [ ! -e "$SOCK" ]
+}
+
+@test "malformed daemon.json fails naming the file" {
+  echo '{"data-root": ' > "$CONFIG"
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"$CONFIG"* ]]
+}
+
+@test "a wrong type in daemon.json fails naming the key" {
+  echo '{"log-level": 3}' > "$CONFIG"
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"log-level"* ]]
+}
+
+@test "daemon.json settings apply, flags win over them" {
+  cat > "$CONFIG" <<JSON
+{"data-root": "$D/from-file", "log-level": "debug", "labels": ["from=file"],
+ "runtimes": {"runc": {"path": "/usr/sbin/runc"}}}
+JSON
+  # start_berthd passes --data-root "$DATA": the flag must beat the file's data-root.
+  start_berthd
+  run api /info
+  [ "$(jq -r .DockerRootDir <<<"$output")" = "$DATA" ]
+  [ "$(jq -r .Debug <<<"$output")" = true ]
+  [ "$(jq -r '.Labels[0]' <<<"$output")" = from=file ]
+  [ "$(jq -r .Runtimes.runc.path <<<"$output")" = /usr/sbin/runc ]
+  [ ! -e "$D/from-file" ]
+  stop_berthd
+  start_berthd --log-level warn
+  [ "$(api /info | jq -r .Debug)" = false ]
+}
+
+@test "--add-runtime and --default-runtime show in info" {
+  start_berthd --add-runtime runc=/usr/sbin/runc --add-runtime crun=/usr/bin/crun --default-runtime runc
+  run dk info --format '{{.DefaultRuntime}}'
+  [ "$output" = runc ]
+  run api /info
+  [ "$(jq -r '.Runtimes | keys | join(",")' <<<"$output")" = berth,crun,runc ]
+}
+
+@test "a default runtime nobody added is refused" {
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK" --default-runtime nope
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'default runtime "nope"'* ]]
+}
+
+@test "a bad --log-level is refused" {
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK" --log-level chatty
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"invalid log level"* ]]
+}
+
+@test "--help and --version exit 0" {
+  run "$BERTHD" --help
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"--data-root"* ]]
+  run "$BERTHD" --version
+  [ "$status" -eq 0 ]
+  [[ "$output" == "berthd version "* ]]
+}
+
+@test "--log-level debug logs each request" {
+  start_berthd --log-level debug
+  api /_ping >/dev/null
+  grep -q 'level=debug msg="GET /_ping 200' "$LOG"
+}

@@ -1,0 +1,77 @@
+# Shared setup for berthd bats tests: every test gets its own daemon on its own socket, data
+# root, exec root and pid file under a short temp dir (unix socket paths are limited to 107
+# bytes), and teardown stops that daemon by its pid and removes the dir.
+REPO=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)
+if [ -z "${BERTHD:-}" ]; then
+  for b in "$REPO/build/src/daemon/berthd" "$REPO/build-api/src/daemon/berthd"; do
+    if [ -x "$b" ]; then BERTHD=$b; break; fi
+  done
+fi
+DOCKER=${DOCKER:-/usr/local/bin/docker}
+
+setup_dirs() {
+  D=$(mktemp -d /tmp/berthd-bats.XXXXXX)
+  SOCK=$D/run/berthd.sock
+  DATA=$D/data
+  EXEC=$D/exec
+  PIDFILE=$D/berthd.pid
+  LOG=$D/berthd.log
+  # An empty daemon.json of our own, so the host's /etc/berth/daemon.json never leaks in.
+  CONFIG=$D/daemon.json
+  echo '{}' > "$CONFIG"
+}
+
+# start_berthd [FLAG...]: starts berthd in the background and waits until /_ping answers.
+start_berthd() {
+  [ -n "${D:-}" ] || setup_dirs
+  "$BERTHD" --data-root "$DATA" --exec-root "$EXEC" -H "unix://$SOCK" --pidfile "$PIDFILE" \
+    --config-file "$CONFIG" "$@" 2>>"$LOG" &
+  BERTHD_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    if curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$BERTHD_PID" 2>/dev/null; then
+      echo "berthd exited during startup:" >&2; cat "$LOG" >&2; BERTHD_PID=; return 1
+    fi
+    sleep 0.05
+  done
+  echo "berthd did not answer /_ping within 5 s" >&2; cat "$LOG" >&2
+  return 1
+}
+
+# stop_berthd [SIGNAL]: signals our daemon (TERM by default) and waits for it to exit;
+# escalates to KILL after 10 s so a hung daemon cannot outlive the test.
+stop_berthd() {
+  local sig=${1:-TERM} i
+  [ -n "${BERTHD_PID:-}" ] || return 0
+  kill "-$sig" "$BERTHD_PID" 2>/dev/null || true
+  for i in $(seq 1 200); do
+    kill -0 "$BERTHD_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$BERTHD_PID" 2>/dev/null; then
+    echo "berthd (pid $BERTHD_PID) ignored SIG$sig for 10 s; killing it" >&2
+    kill -KILL "$BERTHD_PID" 2>/dev/null || true
+  fi
+  wait "$BERTHD_PID" 2>/dev/null || true
+  BERTHD_PID=
+}
+
+teardown_berthd() {
+  stop_berthd
+  if [ -n "${D:-}" ]; then
+    if [ -n "${BATS_TEST_COMPLETED:-}" ] || [ ! -f "$LOG" ]; then :; else
+      echo "--- berthd log ---" >&2; cat "$LOG" >&2
+    fi
+    rm -rf "$D"
+  fi
+}
+
+# api PATH [CURL-ARG...]: a request to our daemon over the unix socket.
+api() {
+  local path=$1; shift
+  curl -sS --unix-socket "$SOCK" "$@" "http://berth$path"
+}
+
+# dk ARG...: the real docker CLI against our daemon.
+dk() { DOCKER_HOST="unix://$SOCK" "$DOCKER" "$@"; }
