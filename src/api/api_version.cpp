@@ -24,6 +24,8 @@ std::optional<ApiVersion> ApiVersion::parse(std::string_view text) {
     return ApiVersion{*major, *minor};
 }
 
-std::string ApiVersion::str() const { return std::to_string(major) + "." + std::to_string(minor); }
+std::string ApiVersion::str() const {
+    return std::to_string(major) + "." + std::to_string(minor);
+}
 
 }  // namespace berth::api

@@ -17,7 +17,7 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // The socket of a hijacked connection. Blocking calls; one thread may read while another
 // writes (the attach copy loops do exactly that). Closing (or destroying) ends the connection.
 class RawStream {
-public:
+  public:
     virtual ~RawStream() = default;
     // Up to n bytes from the client; 0 at end of stream (client closed or half-closed).
     virtual size_t read_some(char* buf, size_t n) = 0;
@@ -33,7 +33,7 @@ public:
 // A chunked response being written. Each write() goes out at once as one chunk, so a client
 // reading a JSON stream sees every message when it is written.
 class ResponseStream {
-public:
+  public:
     virtual ~ResponseStream() = default;
     // Throws unavailable when the client is gone; the handler should then return.
     virtual void write(std::string_view data) = 0;
@@ -46,7 +46,7 @@ public:
 };
 
 class Connection {
-public:
+  public:
     virtual ~Connection() = default;
     // Up to n bytes of the request body (already de-chunked); 0 at its end.
     virtual size_t read_body(char* buf, size_t n) = 0;

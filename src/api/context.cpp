@@ -45,9 +45,9 @@ const std::string& Context::body() {
     char buf[16384];
     while (size_t n = conn_->read_body(buf, sizeof buf)) {
         if (body_.size() + n > kMaxBufferedBody)
-            throw Error(Errc::invalid_argument, "request body is larger than " +
-                                                    std::to_string(kMaxBufferedBody >> 20) +
-                                                    " MiB");
+            throw Error(
+                Errc::invalid_argument,
+                "request body is larger than " + std::to_string(kMaxBufferedBody >> 20) + " MiB");
         body_.append(buf, n);
     }
     return body_;

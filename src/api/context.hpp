@@ -18,7 +18,7 @@ namespace berth::api {
 inline constexpr size_t kMaxBufferedBody = 64u << 20;
 
 class Context {
-public:
+  public:
     // conn may be null (unit tests): then the body is `body` and streaming/hijack are refused.
     Context(std::string method, std::string target, HeaderList headers, Connection* conn,
             std::string body = {});
@@ -62,7 +62,7 @@ public:
     void set_route(std::string path, ApiVersion version, std::map<std::string, std::string> params);
     void set_query(Query q) { query_ = std::move(q); }
 
-private:
+  private:
     std::string method_;
     std::string target_;
     HeaderList headers_;

@@ -39,7 +39,9 @@ Filters Filters::parse(std::string_view json_text) {
     return f;
 }
 
-bool Filters::contains(std::string_view key) const { return values_.find(key) != values_.end(); }
+bool Filters::contains(std::string_view key) const {
+    return values_.find(key) != values_.end();
+}
 
 std::vector<std::string> Filters::values(std::string_view key) const {
     auto it = values_.find(key);

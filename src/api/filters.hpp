@@ -12,7 +12,7 @@
 namespace berth::api {
 
 class Filters {
-public:
+  public:
     Filters() = default;
     // Empty text is an empty filter set; malformed JSON or a wrong shape is invalid_argument.
     static Filters parse(std::string_view json_text);
@@ -30,9 +30,11 @@ public:
     // Throws invalid_argument "invalid filter 'k'" for a key outside accepted (moby's Validate).
     void validate(std::initializer_list<std::string_view> accepted) const;
 
-    void add(std::string key, std::string value) { values_[std::move(key)].insert(std::move(value)); }
+    void add(std::string key, std::string value) {
+        values_[std::move(key)].insert(std::move(value));
+    }
 
-private:
+  private:
     std::map<std::string, std::set<std::string>, std::less<>> values_;
 };
 

@@ -14,14 +14,14 @@
 namespace berth::api {
 
 class Mux {
-public:
+  public:
     void add(Route route);
     void add(Router& router);
 
     // Never throws: every failure becomes a Response.
     Response dispatch(Context& ctx) const;
 
-private:
+  private:
     struct Segment {
         enum Kind { literal, param, rest } kind;
         std::string text;  // literal text or param name

@@ -107,8 +107,8 @@ std::optional<int64_t> Query::get_int(std::string_view key) const {
     int64_t n = 0;
     auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
     if (ec != std::errc{} || ptr != v->data() + v->size()) {
-        throw Error(Errc::invalid_argument, "invalid value for " + std::string(key) + ": \"" +
-                                                *v + "\" is not an integer");
+        throw Error(Errc::invalid_argument,
+                    "invalid value for " + std::string(key) + ": \"" + *v + "\" is not an integer");
     }
     return n;
 }

@@ -11,7 +11,7 @@
 namespace berth::api {
 
 class Query {
-public:
+  public:
     Query() = default;
     // Throws invalid_argument on a malformed %-escape.
     static Query parse(std::string_view raw);
@@ -33,7 +33,7 @@ public:
 
     const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> entries_;
 };
 

@@ -4,12 +4,18 @@ namespace berth::api {
 
 int http_status(Errc code) {
     switch (code) {
-        case Errc::not_found: return 404;
-        case Errc::conflict: return 409;
-        case Errc::invalid_argument: return 400;
-        case Errc::permission_denied: return 403;
-        case Errc::unavailable: return 503;
-        case Errc::internal: return 500;
+        case Errc::not_found:
+            return 404;
+        case Errc::conflict:
+            return 409;
+        case Errc::invalid_argument:
+            return 400;
+        case Errc::permission_denied:
+            return 403;
+        case Errc::unavailable:
+            return 503;
+        case Errc::internal:
+            return 500;
     }
     return 500;
 }

@@ -21,9 +21,11 @@ struct Response {
         return *this;
     }
 
-    // JSON with a trailing newline, as Go's json.Encoder writes it (clients compare bytes in tests).
+    // JSON with a trailing newline, as Go's json.Encoder writes it (clients compare bytes in
+    // tests).
     static Response json(int status, const nlohmann::json& value);
-    static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+    static Response text(int status, std::string body,
+                         std::string content_type = "text/plain; charset=utf-8");
     static Response no_content(int status = 204);
     // {"message": "..."} with the status for code.
     static Response error(Errc code, std::string_view message);

@@ -17,7 +17,7 @@ namespace berth::api {
 using Handler = std::function<Response(Context&)>;
 
 struct Route {
-    std::string method;   // "GET", "POST", "HEAD", "DELETE", "PUT"
+    std::string method;  // "GET", "POST", "HEAD", "DELETE", "PUT"
     // Segments are literals, "{name}" (one segment) or "{name:.*}" (one or more segments,
     // for image references with slashes: "/images/{name:.*}/json").
     std::string pattern;
@@ -25,7 +25,7 @@ struct Route {
 };
 
 class Router {
-public:
+  public:
     virtual ~Router() = default;
     virtual std::vector<Route> routes() = 0;
 };

@@ -41,17 +41,27 @@ void apply_config_file(Config& c, const std::string& text, const std::vector<std
     r.require_object();
     for (const auto& [key, value] : r.entries()) {
         auto set_string = [&](std::string& field) {
-            if (!given(flags, key.c_str())) field = value.as_string();
-            else value.as_string();  // still type-checked
+            if (!given(flags, key.c_str()))
+                field = value.as_string();
+            else
+                value.as_string();  // still type-checked
         };
-        if (key == "data-root") set_string(c.data_root);
-        else if (key == "exec-root") set_string(c.exec_root);
-        else if (key == "pidfile") set_string(c.pidfile);
-        else if (key == "log-level") set_string(c.log_level);
-        else if (key == "default-runtime") set_string(c.default_runtime);
-        else if (key == "tlscacert") set_string(c.tlscacert);
-        else if (key == "tlscert") set_string(c.tlscert);
-        else if (key == "tlskey") set_string(c.tlskey);
+        if (key == "data-root")
+            set_string(c.data_root);
+        else if (key == "exec-root")
+            set_string(c.exec_root);
+        else if (key == "pidfile")
+            set_string(c.pidfile);
+        else if (key == "log-level")
+            set_string(c.log_level);
+        else if (key == "default-runtime")
+            set_string(c.default_runtime);
+        else if (key == "tlscacert")
+            set_string(c.tlscacert);
+        else if (key == "tlscert")
+            set_string(c.tlscert);
+        else if (key == "tlskey")
+            set_string(c.tlskey);
         else if (key == "debug") {
             if (value.as_bool() && !given(flags, "log-level")) c.log_level = "debug";
         } else if (key == "hosts") {
@@ -92,16 +102,17 @@ ParsedArgs parse_args(int argc, char** argv) {
     bool tls = false;
     auto* o_data = app.add_option("--data-root", c.data_root, "Root of persistent state")
                        ->capture_default_str();
-    auto* o_exec = app.add_option("--exec-root", c.exec_root, "Root of runtime state")
-                       ->capture_default_str();
-    auto* o_host = app.add_option("-H,--host", c.hosts,
-                                  "Socket to listen on: unix:///path or tcp://host:port (repeatable)")
-                       ->allow_extra_args(false);
+    auto* o_exec =
+        app.add_option("--exec-root", c.exec_root, "Root of runtime state")->capture_default_str();
+    auto* o_host =
+        app.add_option("-H,--host", c.hosts,
+                       "Socket to listen on: unix:///path or tcp://host:port (repeatable)")
+            ->allow_extra_args(false);
     auto* o_log = app.add_option("-l,--log-level", c.log_level, "debug, info, warn or error")
                       ->capture_default_str();
     auto* o_debug = app.add_flag("-D,--debug", debug, "Same as --log-level=debug");
-    auto* o_pid = app.add_option("-p,--pidfile", c.pidfile, "Path of the pid file")
-                      ->capture_default_str();
+    auto* o_pid =
+        app.add_option("-p,--pidfile", c.pidfile, "Path of the pid file")->capture_default_str();
     auto* o_defrt = app.add_option("--default-runtime", c.default_runtime,
                                    "Runtime for containers that name none")
                         ->capture_default_str();
@@ -154,7 +165,8 @@ ParsedArgs parse_args(int argc, char** argv) {
     }
     check_log_level(c.log_level);
     if (c.runtimes.count("berth"))
-        throw Error(Errc::invalid_argument, "runtime name \"berth\" is reserved for the built-in runtime");
+        throw Error(Errc::invalid_argument,
+                    "runtime name \"berth\" is reserved for the built-in runtime");
     if (c.default_runtime != "berth" && !c.runtimes.count(c.default_runtime))
         throw Error(Errc::invalid_argument, "default runtime \"" + c.default_runtime +
                                                 "\" is not berth nor one added with --add-runtime");

@@ -46,7 +46,8 @@ std::vector<api::ListenAddress> listen_addresses(const Config& c) {
 void publish_reload(api::EventBus& bus, const std::string& id, const api::HostInfo& host,
                     const Config& c) {
     std::string runtimes;
-    for (const auto& [name, path] : c.runtimes) runtimes += (runtimes.empty() ? "" : " ") + name + ":" + path;
+    for (const auto& [name, path] : c.runtimes)
+        runtimes += (runtimes.empty() ? "" : " ") + name + ":" + path;
     bus.publish("daemon", "reload", id,
                 {{"name", host.hostname},
                  {"log-level", c.log_level},

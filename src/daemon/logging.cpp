@@ -10,7 +10,7 @@ namespace {
 // %Q: the message with " and \ escaped and newlines as \n, so msg="..." stays one logfmt value
 // even when it quotes a path or a client's input.
 class QuotedMessage final : public spdlog::custom_flag_formatter {
-public:
+  public:
     void format(const spdlog::details::log_msg& msg, const std::tm&,
                 spdlog::memory_buf_t& dest) override {
         for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {

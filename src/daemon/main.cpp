@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (args.exit_code) return *args.exit_code;
-    if (::geteuid() != 0) std::cerr << "berthd: warning: not running as root; containers will not start\n";
+    if (::geteuid() != 0)
+        std::cerr << "berthd: warning: not running as root; containers will not start\n";
     block_daemon_signals();
     setup_logging(args.config.log_level);
     try {

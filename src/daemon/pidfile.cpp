@@ -41,7 +41,9 @@ PidFile::PidFile(std::string path) : path_(std::move(path)) {
     owned_ = true;
 }
 
-PidFile::~PidFile() { remove(); }
+PidFile::~PidFile() {
+    remove();
+}
 
 void PidFile::remove() {
     if (!owned_) return;

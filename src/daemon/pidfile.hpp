@@ -6,7 +6,7 @@
 namespace berth::daemon {
 
 class PidFile {
-public:
+  public:
     // Throws conflict if path names a running berthd.
     explicit PidFile(std::string path);
     ~PidFile();  // removes the file if it still holds our pid
@@ -15,7 +15,7 @@ public:
 
     void remove();
 
-private:
+  private:
     std::string path_;
     bool owned_ = false;
 };

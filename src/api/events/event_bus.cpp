@@ -33,9 +33,10 @@ void EventBus::publish(std::string type, std::string action, std::string actor_i
                        std::map<std::string, std::string> attributes) {
     nlohmann::json attrs = nlohmann::json::object();
     for (auto& [k, v] : attributes) attrs[k] = std::move(v);
-    publish(nlohmann::json{{"Type", std::move(type)},
-                           {"Action", std::move(action)},
-                           {"Actor", {{"ID", std::move(actor_id)}, {"Attributes", std::move(attrs)}}}});
+    publish(
+        nlohmann::json{{"Type", std::move(type)},
+                       {"Action", std::move(action)},
+                       {"Actor", {{"ID", std::move(actor_id)}, {"Attributes", std::move(attrs)}}}});
 }
 
 void EventBus::publish(nlohmann::json ev) {

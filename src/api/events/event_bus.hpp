@@ -21,14 +21,14 @@ namespace berth::api {
 class EventBus;
 
 class EventSubscription {
-public:
+  public:
     // The next event, waiting up to timeout; nullopt on timeout or once the bus closed.
     std::optional<nlohmann::json> next(std::chrono::milliseconds timeout);
     bool closed() const;
     // Events dropped because this subscriber fell too far behind.
     uint64_t dropped() const;
 
-private:
+  private:
     friend class EventBus;
     explicit EventSubscription(EventFilter filter) : filter_(std::move(filter)) {}
 
@@ -41,10 +41,11 @@ private:
 };
 
 class EventBus {
-public:
+  public:
     // ring: how many recent events `since` can reach back to (dockerd keeps 256);
     // queue: how many undelivered events one slow subscriber may hold before losing the oldest.
-    explicit EventBus(size_t ring = 256, size_t queue = 1024) : ring_cap_(ring), queue_cap_(queue) {}
+    explicit EventBus(size_t ring = 256, size_t queue = 1024)
+        : ring_cap_(ring), queue_cap_(queue) {}
 
     // Completes the event in Docker's shape and delivers it: sets scope "local", time and
     // timeNano (now, unless given), and for containers the legacy status/id/from fields.
@@ -68,7 +69,7 @@ public:
 
     static int64_t now_nano();
 
-private:
+  private:
     size_t ring_cap_;
     size_t queue_cap_;
     mutable std::mutex mu_;

@@ -41,8 +41,8 @@ bool EventFilter::include(const nlohmann::json& ev) const {
     // "exec_start: sh -c ..." matches the filter "exec_start", like moby's #25798 special case.
     bool event_ok = !filters_.contains("event");
     for (const auto& want : filters_.values("event")) {
-        if (action == want || (action.starts_with(want) && action.size() > want.size() &&
-                               action[want.size()] == ':'))
+        if (action == want ||
+            (action.starts_with(want) && action.size() > want.size() && action[want.size()] == ':'))
             event_ok = true;
     }
     if (!event_ok) return false;

@@ -8,14 +8,14 @@
 namespace berth::api {
 
 class EventFilter {
-public:
+  public:
     EventFilter() = default;
     // Throws invalid_argument for filter keys events do not know.
     explicit EventFilter(Filters filters);
 
     bool include(const nlohmann::json& event) const;
 
-private:
+  private:
     Filters filters_;
 };
 

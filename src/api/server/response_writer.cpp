@@ -13,7 +13,8 @@ namespace berth::api {
 
 namespace {
 std::string status_line(int status) {
-    auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
+    auto reason =
+        boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
     std::string line = "HTTP/1.1 " + std::to_string(status) + " ";
     line.append(reason.data(), reason.size());
     line += "\r\n";
@@ -31,7 +32,8 @@ std::string serialize(const Response& res, bool keep_alive, bool head_request) {
     if (!res.content_type.empty()) out += "Content-Type: " + res.content_type + "\r\n";
     append_headers(out, res.headers);
     bool bodyless = res.status == 204 || res.status == 304 || res.status < 200;
-    if (!bodyless) out += "Content-Length: " + std::to_string(head_request ? 0 : res.body.size()) + "\r\n";
+    if (!bodyless)
+        out += "Content-Length: " + std::to_string(head_request ? 0 : res.body.size()) + "\r\n";
     if (!keep_alive) out += "Connection: close\r\n";
     out += "\r\n";
     if (!head_request && !bodyless) out += res.body;
@@ -87,13 +89,17 @@ bool ChunkedWriter::finish_if_open() {
     }
 }
 
-bool ChunkedWriter::client_gone() { return broken_ || wait_peer_closed(fd_, 0); }
+bool ChunkedWriter::client_gone() {
+    return broken_ || wait_peer_closed(fd_, 0);
+}
 
 bool ChunkedWriter::wait_client_gone(std::chrono::milliseconds timeout) {
     return broken_ || wait_peer_closed(fd_, static_cast<int>(timeout.count()));
 }
 
-HijackedSocket::~HijackedSocket() { close(); }
+HijackedSocket::~HijackedSocket() {
+    close();
+}
 
 size_t HijackedSocket::read_some(char* buf, size_t n) {
     if (leftover_pos_ < leftover_.size()) {
@@ -105,10 +111,16 @@ size_t HijackedSocket::read_some(char* buf, size_t n) {
     return read_some_fd(fd_, buf, n);
 }
 
-void HijackedSocket::write_all(std::string_view data) { write_all_fd(fd_, data); }
+void HijackedSocket::write_all(std::string_view data) {
+    write_all_fd(fd_, data);
+}
 
-void HijackedSocket::close_write() { ::shutdown(fd_, SHUT_WR); }
+void HijackedSocket::close_write() {
+    ::shutdown(fd_, SHUT_WR);
+}
 
-void HijackedSocket::close() { ::shutdown(fd_, SHUT_RDWR); }
+void HijackedSocket::close() {
+    ::shutdown(fd_, SHUT_RDWR);
+}
 
 }  // namespace berth::api

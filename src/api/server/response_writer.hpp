@@ -13,7 +13,7 @@ namespace berth::api {
 std::string serialize(const Response& res, bool keep_alive, bool head_request);
 
 class ChunkedWriter final : public ResponseStream {
-public:
+  public:
     // chunked=false for HTTP/1.0 clients: the body is written raw and the connection closes.
     ChunkedWriter(int fd, bool chunked) : fd_(fd), chunked_(chunked) {}
     void start(int status, const HeaderList& headers);
@@ -27,7 +27,7 @@ public:
     bool finish_if_open();
     bool chunked() const { return chunked_; }
 
-private:
+  private:
     int fd_;
     bool chunked_;
     bool finished_ = false;
@@ -35,7 +35,7 @@ private:
 };
 
 class HijackedSocket final : public RawStream {
-public:
+  public:
     // keep_alive holds the HTTP session (and so the socket) open as long as this stream lives.
     HijackedSocket(int fd, std::string leftover, std::shared_ptr<void> keep_alive)
         : fd_(fd), leftover_(std::move(leftover)), keep_alive_(std::move(keep_alive)) {}
@@ -47,7 +47,7 @@ public:
     void close() override;
     int native_handle() const override { return fd_; }
 
-private:
+  private:
     int fd_;
     std::string leftover_;
     size_t leftover_pos_ = 0;

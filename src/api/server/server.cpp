@@ -19,7 +19,7 @@ namespace berth::api {
 namespace asio = boost::asio;
 
 class Server::Listener {
-public:
+  public:
     virtual ~Listener() = default;
     virtual void accept() = 0;
     virtual void close() = 0;
@@ -31,22 +31,23 @@ namespace {
 // sockets get the plain io_context executor, so sessions do not serialize on that strand.
 template <class Acceptor, class Socket>
 void accept_loop(Acceptor& acceptor, asio::io_context& io, SessionHost host) {
-    acceptor.async_accept(io.get_executor(), [&acceptor, &io, host](boost::system::error_code ec,
-                                                                     Socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-        if (ec) {
-            // EMFILE and friends: log and keep accepting rather than go deaf.
-            spdlog::warn("accept: {}", ec.message());
-        } else {
-            start_session(host, std::move(socket));
-        }
-        accept_loop<Acceptor, Socket>(acceptor, io, host);
-    });
+    acceptor.async_accept(io.get_executor(),
+                          [&acceptor, &io, host](boost::system::error_code ec, Socket socket) {
+                              if (ec == asio::error::operation_aborted || !acceptor.is_open())
+                                  return;
+                              if (ec) {
+                                  // EMFILE and friends: log and keep accepting rather than go deaf.
+                                  spdlog::warn("accept: {}", ec.message());
+                              } else {
+                                  start_session(host, std::move(socket));
+                              }
+                              accept_loop<Acceptor, Socket>(acceptor, io, host);
+                          });
 }
 }  // namespace
 
 class Server::UnixListener final : public Server::Listener {
-public:
+  public:
     UnixListener(asio::io_context& io, std::string path, SessionHost host)
         : io_(io), acceptor_(asio::make_strand(io)), path_(std::move(path)), host_(host) {
         prepare_unix_socket_path(path_);
@@ -61,7 +62,7 @@ public:
     }
     void accept() override {
         accept_loop<decltype(acceptor_), asio::local::stream_protocol::socket>(acceptor_, io_,
-                                                                              host_);
+                                                                               host_);
     }
     asio::any_io_executor executor() override { return acceptor_.get_executor(); }
     void close() override {
@@ -71,7 +72,7 @@ public:
         if (st_ino_ != 0 && inode() == st_ino_) ::unlink(path_.c_str());
     }
 
-private:
+  private:
     ino_t inode() const {
         struct stat st {};
         return ::lstat(path_.c_str(), &st) == 0 ? st.st_ino : 0;
@@ -84,12 +85,13 @@ private:
 };
 
 class Server::TcpListener final : public Server::Listener {
-public:
+  public:
     TcpListener(asio::io_context& io, const ListenAddress& a, SessionHost host)
         : io_(io), acceptor_(asio::make_strand(io)), host_(host) {
         boost::system::error_code ec;
         auto addr = asio::ip::make_address(a.host, ec);
-        if (ec) throw Error(Errc::invalid_argument, "invalid host \"" + a.text + "\": " + ec.message());
+        if (ec)
+            throw Error(Errc::invalid_argument, "invalid host \"" + a.text + "\": " + ec.message());
         asio::ip::tcp::endpoint ep(addr, a.port);
         acceptor_.open(ep.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -106,7 +108,7 @@ public:
         acceptor_.close(ec);
     }
 
-private:
+  private:
     asio::io_context& io_;
     asio::ip::tcp::acceptor acceptor_;
     SessionHost host_;
@@ -114,7 +116,9 @@ private:
 
 Server::Server(const Mux& mux, ServerOptions options) : mux_(mux), options_(options) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::listen(const ListenAddress& address) {
     SessionHost host{&mux_, &workers_, &live_};
@@ -134,7 +138,8 @@ void Server::listen(const ListenAddress& address) {
             listeners_.push_back(std::make_unique<TcpListener>(io_, address, host));
         }
     } catch (const boost::system::system_error& e) {
-        throw Error(Errc::unavailable, "cannot listen on " + address.text + ": " + e.code().message());
+        throw Error(Errc::unavailable,
+                    "cannot listen on " + address.text + ": " + e.code().message());
     }
     spdlog::info("API listening on {}", address.text);
 }
@@ -167,7 +172,8 @@ bool Server::stop(std::chrono::milliseconds drain_timeout) {
     }
     live_.shutdown_all();
     bool drained = workers_.drain(drain_timeout);
-    if (!drained) spdlog::warn("some API handlers did not finish within {} ms", drain_timeout.count());
+    if (!drained)
+        spdlog::warn("some API handlers did not finish within {} ms", drain_timeout.count());
     io_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();

@@ -22,7 +22,7 @@ struct ServerOptions {
 };
 
 class Server {
-public:
+  public:
     Server(const Mux& mux, ServerOptions options = {});
     ~Server();
     Server(const Server&) = delete;
@@ -40,7 +40,7 @@ public:
     size_t open_connections() const { return live_.size(); }
     size_t worker_threads() const { return workers_.thread_count(); }
 
-private:
+  private:
     class Listener;
     class UnixListener;
     class TcpListener;

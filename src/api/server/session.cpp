@@ -44,7 +44,7 @@ constexpr size_t kDrainLimit = 1u << 20;
 
 template <class Socket>
 class Session final : public Connection, public std::enable_shared_from_this<Session<Socket>> {
-public:
+  public:
     Session(SessionHost host, Socket socket)
         : host_(host), socket_(std::move(socket)), fd_(socket_.native_handle()) {
         host_.live->add(fd_);
@@ -59,12 +59,12 @@ public:
         parser_->header_limit(kHeaderLimit);
         parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         continue_sent_ = false;
-        http::async_read_header(socket_, buffer_, *parser_,
-                                [self = this->shared_from_this()](boost::beast::error_code ec,
-                                                                  size_t) {
-                                    if (ec) return self->close(ec);
-                                    self->host_.workers->submit([self] { self->handle(); });
-                                });
+        http::async_read_header(
+            socket_, buffer_, *parser_,
+            [self = this->shared_from_this()](boost::beast::error_code ec, size_t) {
+                if (ec) return self->close(ec);
+                self->host_.workers->submit([self] { self->handle(); });
+            });
     }
 
     size_t read_body(char* buf, size_t n) override {
@@ -98,10 +98,11 @@ public:
         return std::make_unique<HijackedSocket>(fd_, std::move(leftover), this->shared_from_this());
     }
 
-private:
+  private:
     void close(boost::beast::error_code ec) {
         if (ec && ec != http::error::end_of_stream && ec != boost::asio::error::eof &&
-            ec != boost::asio::error::operation_aborted && ec != boost::asio::error::connection_reset) {
+            ec != boost::asio::error::operation_aborted &&
+            ec != boost::asio::error::connection_reset) {
             spdlog::debug("connection closed: {}", ec.message());
         }
         boost::system::error_code ignored;
@@ -143,17 +144,19 @@ private:
             headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
         bool keep_alive = req.keep_alive();
         bool head_request = req.method() == http::verb::head;
-        Context ctx(std::string(req.method_string()), std::string(req.target()),
-                    std::move(headers), this);
+        Context ctx(std::string(req.method_string()), std::string(req.target()), std::move(headers),
+                    this);
         Response res = host_.mux->dispatch(ctx);
-        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+        auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
         if (ctx.hijacked()) {
             spdlog::debug("{} {} hijacked ({:.1f} ms)", ctx.method(), ctx.target(), ms.count());
             return;  // the RawStream owns the connection now
         }
         bool ok = true;
         if (ctx.streamed()) {
-            if (res.status >= 400) spdlog::warn("{} {}: stream ended: {}", ctx.method(), ctx.target(), res.body);
+            if (res.status >= 400)
+                spdlog::warn("{} {}: stream ended: {}", ctx.method(), ctx.target(), res.body);
             ok = stream_->finish_if_open() && stream_->chunked();
             stream_.reset();
         } else {

@@ -15,13 +15,13 @@ namespace berth::api {
 // The sockets of open connections, so stop() can shut them down and unblock the handlers
 // that read or write them.
 class LiveSockets {
-public:
+  public:
     void add(int fd);
     void remove(int fd);
     void shutdown_all();
     size_t size() const;
 
-private:
+  private:
     mutable std::mutex mu_;
     std::set<int> fds_;
 };

@@ -53,7 +53,8 @@ void prepare_unix_socket_path(const std::string& path) {
     if (unix_socket_is_live(path))
         throw Error(Errc::conflict, "another daemon is already listening on " + path +
                                         " (stop it first, or choose another socket with -H)");
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno("removing stale socket " + path);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        throw_errno("removing stale socket " + path);
 }
 
 }  // namespace berth::api

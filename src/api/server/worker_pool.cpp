@@ -38,8 +38,8 @@ void WorkerPool::run() {
     std::unique_lock lock(mu_);
     for (;;) {
         ++idle_;
-        bool got = work_cv_.wait_for(lock, idle_timeout_,
-                                     [&] { return !tasks_.empty() || stopping_; });
+        bool got =
+            work_cv_.wait_for(lock, idle_timeout_, [&] { return !tasks_.empty() || stopping_; });
         --idle_;
         if (!got || tasks_.empty()) break;  // idle too long, or stopping with nothing to do
         auto task = std::move(tasks_.front());

@@ -12,7 +12,7 @@
 namespace berth::api {
 
 class WorkerPool {
-public:
+  public:
     explicit WorkerPool(std::chrono::milliseconds idle_timeout = std::chrono::seconds(30));
     ~WorkerPool();  // waits for running tasks (call drain() first to bound the wait)
     WorkerPool(const WorkerPool&) = delete;
@@ -23,7 +23,7 @@ public:
     bool drain(std::chrono::milliseconds timeout);
     size_t thread_count() const;
 
-private:
+  private:
     void run();
 
     mutable std::mutex mu_;

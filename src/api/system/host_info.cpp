@@ -33,7 +33,9 @@ std::string os_release_value(const std::string& text, const std::string& key) {
     return {};
 }
 
-bool exists(const char* path) { return ::access(path, F_OK) == 0; }
+bool exists(const char* path) {
+    return ::access(path, F_OK) == 0;
+}
 }  // namespace
 
 HostInfo HostInfo::detect() {
@@ -56,8 +58,9 @@ HostInfo HostInfo::detect() {
 
     cpu_set_t set;
     CPU_ZERO(&set);
-    h.ncpu = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-                                                           : static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+    h.ncpu = ::sched_getaffinity(0, sizeof set, &set) == 0
+                 ? CPU_COUNT(&set)
+                 : static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
     struct sysinfo si {};
     if (::sysinfo(&si) == 0) h.mem_total = static_cast<int64_t>(si.totalram) * si.mem_unit;
 

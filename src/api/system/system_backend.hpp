@@ -17,14 +17,14 @@ struct ContainerCounts {
 };
 
 class SystemBackend {
-public:
+  public:
     virtual ~SystemBackend() = default;
     virtual ContainerCounts container_counts() = 0;
     virtual int64_t image_count() = 0;
 };
 
 class NullSystemBackend final : public SystemBackend {
-public:
+  public:
     ContainerCounts container_counts() override { return {}; }
     int64_t image_count() override { return 0; }
 };

@@ -33,8 +33,9 @@ int64_t count_dir_entries(const char* path) {
 std::string rfc3339_nano_now() {
     auto now = std::chrono::system_clock::now();
     auto secs = std::chrono::system_clock::to_time_t(now);
-    auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() %
-                 1000000000;
+    auto nanos =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() %
+        1000000000;
     std::tm tm{};
     ::gmtime_r(&secs, &tm);
     char buf[64];
@@ -59,7 +60,8 @@ json SystemRouter::version_json() const {
     };
     return {
         {"Platform", {{"Name", "berth " + version}}},
-        {"Components", json::array({{{"Name", "Engine"}, {"Version", version}, {"Details", details}}})},
+        {"Components",
+         json::array({{{"Name", "Engine"}, {"Version", version}, {"Details", details}}})},
         {"Version", version},
         {"ApiVersion", std::string(kMaxApiVersionText)},
         {"MinAPIVersion", std::string(kMinApiVersionText)},
@@ -131,7 +133,10 @@ json SystemRouter::info_json() const {
           {"InsecureRegistryCIDRs", {"127.0.0.0/8", "::1/128"}},
           {"IndexConfigs",
            {{"docker.io",
-             {{"Name", "docker.io"}, {"Mirrors", json::array()}, {"Secure", true}, {"Official", true}}}}},
+             {{"Name", "docker.io"},
+              {"Mirrors", json::array()},
+              {"Secure", true},
+              {"Official", true}}}}},
           {"Mirrors", json::array()}}},
         {"GenericResources", nullptr},
         {"HttpProxy", ""},

@@ -40,7 +40,8 @@ int64_t parse_unix_timestamp(const std::string& value, const char* key) {
     int64_t nanos = 0;
     if (dot != std::string::npos) {
         std::string frac = value.substr(dot + 1);
-        if (frac.empty() || frac.size() > 9 || frac.find_first_not_of("0123456789") != std::string::npos)
+        if (frac.empty() || frac.size() > 9 ||
+            frac.find_first_not_of("0123456789") != std::string::npos)
             return bad();
         frac.resize(9, '0');
         nanos = std::stoll(frac);
@@ -51,8 +52,10 @@ int64_t parse_unix_timestamp(const std::string& value, const char* key) {
 Response SystemRouter::events(Context& ctx) {
     EventFilter filter(Filters::parse(ctx.query().get_or("filters", "")));
     std::optional<int64_t> since, until;
-    if (auto v = ctx.query().get("since"); v && !v->empty()) since = parse_unix_timestamp(*v, "since");
-    if (auto v = ctx.query().get("until"); v && !v->empty()) until = parse_unix_timestamp(*v, "until");
+    if (auto v = ctx.query().get("since"); v && !v->empty())
+        since = parse_unix_timestamp(*v, "since");
+    if (auto v = ctx.query().get("until"); v && !v->empty())
+        until = parse_unix_timestamp(*v, "until");
     if (since && until && *until < *since) {
         throw Error(Errc::invalid_argument, "`since` time (" + *ctx.query().get("since") +
                                                 ") cannot be after `until` time (" +

@@ -8,7 +8,7 @@
 namespace berth::api {
 
 class SystemRouter final : public Router {
-public:
+  public:
     SystemRouter(SystemConfig config, HostInfo host, SystemBackend& backend, EventBus& events)
         : config_(std::move(config)), host_(std::move(host)), backend_(backend), events_(events) {}
 
@@ -18,7 +18,7 @@ public:
     nlohmann::json version_json() const;
     nlohmann::json info_json() const;
 
-private:
+  private:
     Response ping(Context& ctx);
     Response events(Context& ctx);
 

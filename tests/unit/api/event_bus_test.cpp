@@ -12,7 +12,9 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-EventFilter filter(const char* text) { return EventFilter(Filters::parse(text)); }
+EventFilter filter(const char* text) {
+    return EventFilter(Filters::parse(text));
+}
 
 TEST(EventBus, DockerShape) {
     EventBus bus;
@@ -50,8 +52,10 @@ TEST(EventBus, Filters) {
     auto by_container = bus.subscribe(filter(R"({"container":["web"]})"), std::nullopt);
     auto by_image = bus.subscribe(filter(R"({"image":["busybox"]})"), std::nullopt);
     auto by_label = bus.subscribe(filter(R"({"label":["tier=front"]})"), std::nullopt);
-    bus.publish("container", "exec_start: sh -c true", "c1", {{"name", "web"}, {"image", "busybox:latest"}});
-    bus.publish("container", "start", "c2", {{"name", "db"}, {"image", "postgres"}, {"tier", "front"}});
+    bus.publish("container", "exec_start: sh -c true", "c1",
+                {{"name", "web"}, {"image", "busybox:latest"}});
+    bus.publish("container", "start", "c2",
+                {{"name", "db"}, {"image", "postgres"}, {"tier", "front"}});
     bus.publish("image", "pull", "busybox:latest", {{"name", "busybox:latest"}});
 
     auto actions = [](EventBus::Subscribed& s) {
@@ -73,7 +77,8 @@ TEST(EventBus, UnknownFilterRefused) {
 TEST(EventBus, SinceUntilFromRing) {
     EventBus bus(3);
     for (int i = 1; i <= 5; ++i) {
-        bus.publish(json{{"Type", "daemon"}, {"Action", "a" + std::to_string(i)}, {"timeNano", i * 1000}});
+        bus.publish(
+            json{{"Type", "daemon"}, {"Action", "a" + std::to_string(i)}, {"timeNano", i * 1000}});
     }
     // The ring holds the 3 newest.
     auto all = bus.subscribe({}, 0);

@@ -15,10 +15,12 @@ Response call(const Mux& mux, const std::string& method, const std::string& targ
     return mux.dispatch(ctx);
 }
 
-json body_of(const Response& r) { return json::parse(r.body); }
+json body_of(const Response& r) {
+    return json::parse(r.body);
+}
 
 class MuxTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         mux.add({"POST", "/containers/{id}/start", [this](Context& c) {
                      seen_id = c.param("id");
@@ -50,7 +52,8 @@ protected:
                  }});
         mux.add({"POST", "/json", [](Context& c) {
                      json j = c.json_body();
-                     return Response::json(200, {{"got", j}, {"name", j.is_object() ? j.value("Name", "") : ""}});
+                     return Response::json(
+                         200, {{"got", j}, {"name", j.is_object() ? j.value("Name", "") : ""}});
                  }});
         mux.add({"POST", "/typed", [](Context& c) {
                      json j = c.json_body();
@@ -76,7 +79,8 @@ TEST_F(MuxTest, PercentEncodedParam) {
 }
 
 TEST_F(MuxTest, RestParamSpansSlashes) {
-    EXPECT_EQ(call(mux, "GET", "/v1.47/images/registry:5000/library/busybox:1.36/json").status, 200);
+    EXPECT_EQ(call(mux, "GET", "/v1.47/images/registry:5000/library/busybox:1.36/json").status,
+              200);
     EXPECT_EQ(seen_id, "registry:5000/library/busybox:1.36");
     EXPECT_EQ(call(mux, "DELETE", "/images/docker.io/library/busybox").status, 200);
     EXPECT_EQ(seen_id, "docker.io/library/busybox");
@@ -146,9 +150,12 @@ TEST_F(MuxTest, QueryBools) {
 }
 
 TEST_F(MuxTest, ErrorCodesMapToStatus) {
-    const std::map<std::string, int> want = {{"not_found", 404},         {"conflict", 409},
-                                             {"invalid_argument", 400},  {"permission_denied", 403},
-                                             {"unavailable", 503},       {"internal", 500},
+    const std::map<std::string, int> want = {{"not_found", 404},
+                                             {"conflict", 409},
+                                             {"invalid_argument", 400},
+                                             {"permission_denied", 403},
+                                             {"unavailable", 503},
+                                             {"internal", 500},
                                              {"std", 500}};
     for (const auto& [code, status] : want) {
         auto r = call(mux, "POST", "/fail/" + code);
@@ -163,7 +170,8 @@ TEST_F(MuxTest, ErrorCodesMapToStatus) {
 }
 
 TEST_F(MuxTest, JsonBody) {
-    auto r = call(mux, "POST", "/json", {{"Content-Type", "application/json"}}, R"({"Name":"web"})");
+    auto r =
+        call(mux, "POST", "/json", {{"Content-Type", "application/json"}}, R"({"Name":"web"})");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(body_of(r)["name"], "web");
     // No body is null, not an error (docker sends none for many POSTs).
@@ -189,9 +197,10 @@ TEST_F(MuxTest, NonJsonContentTypeRefused) {
     EXPECT_EQ(r.status, 400);
     EXPECT_EQ(body_of(r)["message"],
               "unsupported Content-Type header (text/plain): must be 'application/json'");
-    EXPECT_EQ(call(mux, "POST", "/json", {{"content-type", "application/json; charset=utf-8"}}, "{}")
-                  .status,
-              200);
+    EXPECT_EQ(
+        call(mux, "POST", "/json", {{"content-type", "application/json; charset=utf-8"}}, "{}")
+            .status,
+        200);
 }
 
 TEST_F(MuxTest, BadQueryEscapeIs400) {

@@ -46,7 +46,9 @@ TEST(Query, Ints) {
     }
 }
 
-TEST(Query, BadEscape) { EXPECT_THROW(Query::parse("a=%4"), Error); }
+TEST(Query, BadEscape) {
+    EXPECT_THROW(Query::parse("a=%4"), Error);
+}
 
 TEST(Filters, BothForms) {
     auto a = Filters::parse(R"({"label":["a=b","c"],"status":["running"]})");

@@ -13,8 +13,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <future>
+#include <thread>
 
 #include "common/error.hpp"
 
@@ -24,7 +24,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class Client {
-public:
+  public:
     explicit Client(const std::string& path) {
         fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_un addr{};
@@ -34,7 +34,9 @@ public:
             throw std::runtime_error("connect failed");
     }
     ~Client() { ::close(fd_); }
-    void send(const std::string& s) { ASSERT_EQ(::write(fd_, s.data(), s.size()), (ssize_t)s.size()); }
+    void send(const std::string& s) {
+        ASSERT_EQ(::write(fd_, s.data(), s.size()), (ssize_t)s.size());
+    }
     // Reads until `until` appears in what was read (or EOF / timeout); returns everything read.
     std::string read_until(const std::string& until, std::chrono::milliseconds timeout = 3s) {
         auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -62,13 +64,13 @@ public:
     }
     void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
-private:
+  private:
     int fd_;
     std::string buf_;
 };
 
 class ServerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir = std::filesystem::temp_directory_path() /
               ("berth-api-test-" + std::to_string(::getpid()) + "-" +
@@ -186,8 +188,9 @@ TEST_F(ServerTest, StreamNoticesClientGone) {
 TEST_F(ServerTest, ChunkedRequestBody) {
     start();
     Client c(sock);
-    c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-           "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    c.send(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
     auto r = c.read_until("hello world");
     EXPECT_NE(r.find("Content-Length: 11"), std::string::npos) << r;
 }
@@ -205,8 +208,9 @@ TEST_F(ServerTest, HijackWithUpgrade) {
     start();
     Client c(sock);
     // Bytes sent right behind the request must reach the handler too.
-    c.send("POST /hijack HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
-           "Content-Length: 0\r\n\r\nearly ");
+    c.send(
+        "POST /hijack HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+        "Content-Length: 0\r\n\r\nearly ");
     auto head = c.read_until("\r\n\r\n");
     EXPECT_EQ(head.rfind("HTTP/1.1 101 UPGRADED\r\n", 0), 0u) << head;
     EXPECT_NE(head.find("Connection: Upgrade"), std::string::npos);

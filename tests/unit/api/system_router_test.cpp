@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 class FakeBackend : public SystemBackend {
-public:
+  public:
     ContainerCounts container_counts() override { return {5, 2, 1, 2}; }
     int64_t image_count() override { return 7; }
 };
@@ -41,7 +41,7 @@ std::set<std::string> swagger_properties(const std::string& definition) {
 }
 
 class SystemRouterTest : public ::testing::Test {
-protected:
+  protected:
     SystemRouterTest() : router(config(), HostInfo::detect(), backend, bus) { mux.add(router); }
     static SystemConfig config() {
         SystemConfig c;
