@@ -190,7 +190,8 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
     rec.created = now_rfc3339();
     rec.owner = "";
     rec.creator = ::getpid();
-    rec.cgroup_path = l.cgroup->path();
+    rec.cgroup_path = l.spec.linux.cgroups_path;
+    if (!rec.cgroup_path.empty() && rec.cgroup_path[0] != '/') rec.creator_cgroups = read_file("/proc/self/cgroup");
     rec.annotations = l.spec.annotations;
     pid_t pid = 0;
     try {

@@ -159,7 +159,7 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     UniqueFd sync(sv[0]);
     std::optional<SignalForwarder> signals;
     if (!options.detach) signals.emplace();
-    auto cgroup = cgroups::open(rec.cgroup_path, id);
+    auto cgroup = cgroups::open(rec.cgroup_path, id, rec.creator_cgroups);
     plan.cgroup_task_files = cgroup->self_join_files();
     UniqueFd cgroup2;
     if (auto dir = cgroup->clone_into_dir(); !dir.empty()) {

@@ -21,7 +21,7 @@ namespace {
 
 std::unique_ptr<cgroups::Cgroup> cgroup_of(const ContainerRecord& rec) {
     // The record holds the resolved path: open it as an absolute cgroupsPath.
-    return cgroups::open(rec.cgroup_path, rec.id);
+    return cgroups::open(rec.cgroup_path, rec.id, rec.creator_cgroups);
 }
 
 std::optional<Spec> load_spec(const StateStore& store, const std::string& id) {

@@ -17,7 +17,7 @@ namespace berth::runtime {
 Json ContainerRecord::to_json() const {
     Json j = {{"id", id},           {"pid", pid},         {"pid_start", pid_start},
               {"creator", creator}, {"bundle", bundle},   {"rootfs", rootfs},
-              {"created", created}, {"owner", owner},     {"cgroup_path", cgroup_path},
+              {"created", created}, {"owner", owner},     {"cgroup_path", cgroup_path}, {"creator_cgroups", creator_cgroups},
               {"annotations", annotations}};
     return j;
 }
@@ -34,6 +34,7 @@ ContainerRecord ContainerRecord::from_json(const Json& json, const std::string& 
     c.created = r.string_or("created", "");
     c.owner = r.string_or("owner", "");
     c.cgroup_path = r.string_or("cgroup_path", "");
+    c.creator_cgroups = r.string_or("creator_cgroups", "");
     c.annotations = r.string_map("annotations");
     return c;
 }

@@ -21,7 +21,8 @@ struct ContainerRecord {
     std::string rootfs;
     std::string created;              // RFC 3339 with nanoseconds
     std::string owner;
-    std::string cgroup_path;
+    std::string cgroup_path;          // linux.cgroupsPath as configured
+    std::string creator_cgroups;      // /proc/self/cgroup of `create`: resolves a relative cgroup_path
     std::map<std::string, std::string> annotations;
 
     Json to_json() const;

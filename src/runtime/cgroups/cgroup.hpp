@@ -67,7 +67,10 @@ public:
 // `cgroups_path` is linux.cgroupsPath: absolute paths are taken from the hierarchy roots,
 // relative ones below the caller's own cgroup; empty means "/berth/<id>".
 std::unique_ptr<Cgroup> open(const Host& host, const std::string& cgroups_path, const std::string& id);
-// The same with the host detected in the same pass over /proc/self/mountinfo.
-std::unique_ptr<Cgroup> open(const std::string& cgroups_path, const std::string& id);
+// The same with the host detected in the same pass over /proc/self/mountinfo. A relative
+// cgroups_path is resolved against `creator_cgroups` (/proc/self/cgroup text of the process
+// that created the container) when given, so any later caller finds the same directories.
+std::unique_ptr<Cgroup> open(const std::string& cgroups_path, const std::string& id,
+                             const std::string& creator_cgroups = "");
 
 }  // namespace berth::runtime::cgroups

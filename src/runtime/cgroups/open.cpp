@@ -138,8 +138,10 @@ std::unique_ptr<Cgroup> open(const Host& host, const std::string& cgroups_path,
     return open_layout(layout, cgroups_path, id, self);
 }
 
-std::unique_ptr<Cgroup> open(const std::string& cgroups_path, const std::string& id) {
-    return open(Host{}, cgroups_path, id);
+std::unique_ptr<Cgroup> open(const std::string& cgroups_path, const std::string& id,
+                             const std::string& creator_cgroups) {
+    if (creator_cgroups.empty()) return open(Host{}, cgroups_path, id);
+    return open_layout(discover(Host{}.root), cgroups_path, id, creator_cgroups);
 }
 
 }  // namespace berth::runtime::cgroups

@@ -61,3 +61,16 @@ nothing_left() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"nosuch-$CID"* ]]
 }
+
+@test "delete: a relative cgroupsPath is removed from every hierarchy" {
+  # Relative paths resolve below the creator's own cgroup, which differs per hierarchy on
+  # hosts like this one (memory sits below the VM agent's cgroup): delete must find them all.
+  local rel="berth-rel-$CID"
+  update_config ".linux.cgroupsPath = \"$rel\""
+  set_args sleep 100
+  rt run -d --bundle "$BUNDLE" "$CID"
+  local before; before=$(find /sys/fs/cgroup -maxdepth 5 -type d -name "$rel" | wc -l)
+  [ "$before" -ge 2 ]
+  rt delete --force "$CID"
+  [ -z "$(find /sys/fs/cgroup -maxdepth 5 -type d -name "$rel")" ]
+}
