@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "runtime/capabilities.hpp"
 #include "runtime/mount_options.hpp"
+#include "runtime/spec_json.hpp"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -38,32 +39,6 @@ constexpr NamedConstant kRlimits[] = {
     {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
     {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
-
-uint32_t as_u32(const JsonReader& r) {
-    uint64_t v = r.as_uint();
-    if (v > UINT32_MAX) r.fail("value " + std::to_string(v) + " does not fit in 32 bits");
-    return static_cast<uint32_t>(v);
-}
-
-std::optional<uint32_t> opt_u32(const JsonReader& r, const char* key) {
-    auto v = r.get(key);
-    if (!v) return std::nullopt;
-    return as_u32(*v);
-}
-
-std::optional<uint16_t> opt_u16(const JsonReader& r, const char* key) {
-    auto v = r.get(key);
-    if (!v) return std::nullopt;
-    uint64_t n = v->as_uint();
-    if (n > UINT16_MAX) v->fail("value " + std::to_string(n) + " does not fit in 16 bits");
-    return static_cast<uint16_t>(n);
-}
-
-std::optional<bool> opt_bool(const JsonReader& r, const char* key) {
-    auto v = r.get(key);
-    if (!v) return std::nullopt;
-    return v->as_bool();
-}
 
 std::vector<int> parse_capability_list(const JsonReader& caps, const char* key) {
     std::vector<int> out;
@@ -163,33 +138,6 @@ std::vector<Mount> parse_mounts(const std::optional<JsonReader>& r) {
         if (!m.bind && m.type.empty()) e.fail("mount needs a \"type\" unless it is a bind mount");
         if (m.bind && m.source.empty()) e.fail("bind mount needs a \"source\"");
         out.push_back(std::move(m));
-    }
-    return out;
-}
-
-DeviceRule parse_device_rule(const JsonReader& e) {
-    DeviceRule d;
-    d.allow = e.at("allow").as_bool();
-    std::string type = e.string_or("type", "a");
-    if (type != "a" && type != "b" && type != "c") e.at("type").fail("device type must be a, b or c, got \"" + type + "\"");
-    d.type = type[0];
-    d.major = e.opt_int("major");
-    d.minor = e.opt_int("minor");
-    d.access = e.string_or("access", "rwm");
-    for (char c : d.access) {
-        if (c != 'r' && c != 'w' && c != 'm') e.at("access").fail("access must use only r, w and m");
-    }
-    return d;
-}
-
-ThrottleDevice parse_throttle(const JsonReader& e) {
-    return ThrottleDevice{e.at("major").as_int(), e.at("minor").as_int(), e.at("rate").as_uint()};
-}
-
-std::vector<ThrottleDevice> parse_throttles(const JsonReader& r, const char* key) {
-    std::vector<ThrottleDevice> out;
-    if (auto list = r.get(key)) {
-        for (const auto& e : list->elements()) out.push_back(parse_throttle(e));
     }
     return out;
 }
@@ -320,78 +268,6 @@ const Namespace* Linux::find_namespace(const std::string& type) const {
         if (ns.type == type) return &ns;
     }
     return nullptr;
-}
-
-Resources parse_resources(const JsonReader& r) {
-    r.require_object();
-    Resources res;
-    if (auto list = r.get("devices")) {
-        for (const auto& e : list->elements()) res.devices.push_back(parse_device_rule(e));
-    }
-    if (auto m = r.get("memory")) {
-        auto& mem = res.memory;
-        mem.limit = m->opt_int("limit");
-        mem.reservation = m->opt_int("reservation");
-        mem.swap = m->opt_int("swap");
-        mem.kernel = m->opt_int("kernel");
-        mem.kernel_tcp = m->opt_int("kernelTCP");
-        mem.swappiness = m->opt_uint("swappiness");
-        if (mem.swappiness && *mem.swappiness > 100) {
-            m->at("swappiness").fail("swappiness must be 0 to 100, got " + std::to_string(*mem.swappiness));
-        }
-        mem.disable_oom_killer = opt_bool(*m, "disableOOMKiller");
-        mem.use_hierarchy = opt_bool(*m, "useHierarchy");
-        mem.check_before_update = opt_bool(*m, "checkBeforeUpdate");
-    }
-    if (auto c = r.get("cpu")) {
-        auto& cpu = res.cpu;
-        cpu.shares = c->opt_uint("shares");
-        cpu.quota = c->opt_int("quota");
-        cpu.burst = c->opt_uint("burst");
-        cpu.period = c->opt_uint("period");
-        cpu.realtime_runtime = c->opt_int("realtimeRuntime");
-        cpu.realtime_period = c->opt_uint("realtimePeriod");
-        cpu.cpus = c->string_or("cpus", "");
-        cpu.mems = c->string_or("mems", "");
-        cpu.idle = c->opt_int("idle");
-    }
-    if (auto p = r.get("pids")) {
-        res.pids_limit = p->opt_int("limit");
-    }
-    if (auto b = r.get("blockIO")) {
-        auto& bio = res.block_io;
-        bio.weight = opt_u16(*b, "weight");
-        bio.leaf_weight = opt_u16(*b, "leafWeight");
-        if (auto list = b->get("weightDevice")) {
-            for (const auto& e : list->elements()) {
-                WeightDevice w;
-                w.major = e.at("major").as_int();
-                w.minor = e.at("minor").as_int();
-                w.weight = opt_u16(e, "weight");
-                w.leaf_weight = opt_u16(e, "leafWeight");
-                bio.weight_device.push_back(w);
-            }
-        }
-        bio.throttle_read_bps_device = parse_throttles(*b, "throttleReadBpsDevice");
-        bio.throttle_write_bps_device = parse_throttles(*b, "throttleWriteBpsDevice");
-        bio.throttle_read_iops_device = parse_throttles(*b, "throttleReadIOPSDevice");
-        bio.throttle_write_iops_device = parse_throttles(*b, "throttleWriteIOPSDevice");
-    }
-    if (auto list = r.get("hugepageLimits")) {
-        for (const auto& e : list->elements()) {
-            res.hugepage_limits.push_back({e.at("pageSize").as_string(), e.at("limit").as_uint()});
-        }
-    }
-    if (auto n = r.get("network")) {
-        res.network_class_id = opt_u32(*n, "classID");
-        if (auto list = n->get("priorities")) {
-            for (const auto& e : list->elements()) {
-                res.network_priorities.emplace_back(e.at("name").as_string(), as_u32(e.at("priority")));
-            }
-        }
-    }
-    res.unified = r.string_map("unified");
-    return res;
 }
 
 Process parse_process(const JsonReader& r) {
