@@ -1,0 +1,109 @@
+#include "engine/container_config.hpp"
+
+#include "common/error.hpp"
+#include "engine/oci_config.hpp"
+
+namespace berth::engine {
+
+std::vector<std::string> merge_env(const std::vector<std::string>& base, const std::vector<std::string>& over) {
+    std::vector<std::string> out = base;
+    auto key_of = [](const std::string& e) { return e.substr(0, e.find('=')); };
+    for (const auto& e : over) {
+        std::string key = key_of(e);
+        bool removal = e.find('=') == std::string::npos;
+        auto it = std::find_if(out.begin(), out.end(), [&](const std::string& x) { return key_of(x) == key; });
+        if (removal) {
+            if (it != out.end()) out.erase(it);
+            continue;
+        }
+        if (it != out.end()) *it = e;
+        else out.push_back(e);
+    }
+    return out;
+}
+
+Json merge_image_config(const Json& request, const image::RunConfig& img) {
+    Json c = request.is_object() ? request : Json::object();
+    auto entrypoint = json_strings(c, "Entrypoint");
+    bool entry_null = !c.contains("Entrypoint") || c["Entrypoint"].is_null();
+    if (entrypoint.empty()) {
+        if (json_strings(c, "Cmd").empty()) c["Cmd"] = img.cmd.empty() ? Json(nullptr) : Json(img.cmd);
+        if (entry_null) c["Entrypoint"] = img.entrypoint.empty() ? Json(nullptr) : Json(img.entrypoint);
+    }
+    if (entrypoint.size() == 1 && entrypoint[0].empty()) c["Entrypoint"] = nullptr;
+    c["Env"] = merge_env(img.env, json_strings(c, "Env"));
+    if (json_string(c, "WorkingDir").empty()) c["WorkingDir"] = img.working_dir;
+    if (json_string(c, "User").empty()) c["User"] = img.user;
+    Json labels = Json::object();
+    for (const auto& [k, v] : img.labels) labels[k] = v;
+    if (c.contains("Labels") && c["Labels"].is_object()) {
+        for (const auto& [k, v] : c["Labels"].items()) labels[k] = v;
+    }
+    c["Labels"] = labels;
+    if (json_string(c, "StopSignal").empty() && !img.stop_signal.empty()) c["StopSignal"] = img.stop_signal;
+    if ((!c.contains("Healthcheck") || c["Healthcheck"].is_null()) && img.healthcheck) {
+        const auto& h = *img.healthcheck;
+        c["Healthcheck"] = {{"Test", h.test}, {"Interval", h.interval}, {"Timeout", h.timeout},
+                            {"StartPeriod", h.start_period}, {"Retries", h.retries}};
+    }
+    if ((!c.contains("ExposedPorts") || c["ExposedPorts"].is_null()) && !img.exposed_ports.empty()) {
+        for (const auto& p : img.exposed_ports) c["ExposedPorts"][p] = Json::object();
+    }
+    if ((!c.contains("Volumes") || c["Volumes"].is_null()) && !img.volumes.empty()) {
+        for (const auto& v : img.volumes) c["Volumes"][v] = Json::object();
+    }
+    for (const char* key : {"Hostname", "Domainname", "User", "WorkingDir"}) {
+        if (!c.contains(key) || c[key].is_null()) c[key] = "";
+    }
+    for (const char* key : {"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce"}) {
+        if (!c.contains(key) || c[key].is_null()) c[key] = false;
+    }
+    return c;
+}
+
+std::pair<std::string, std::vector<std::string>> command_of(const Json& c) {
+    auto entrypoint = json_strings(c, "Entrypoint");
+    auto cmd = json_strings(c, "Cmd");
+    std::vector<std::string> all = entrypoint;
+    all.insert(all.end(), cmd.begin(), cmd.end());
+    if (all.empty()) return {"", {}};
+    return {all[0], std::vector<std::string>(all.begin() + 1, all.end())};
+}
+
+void validate_create_request(const Json& body) {
+    if (!body.is_object()) throw Error(Errc::invalid_argument, "invalid JSON: expected an object");
+    auto check = [](const Json& obj, const std::string& where, const char* key, const char* type) {
+        if (!obj.is_object() || !obj.contains(key) || obj[key].is_null()) return;
+        const Json& v = obj[key];
+        std::string t = type;
+        bool ok = (t == "string" && v.is_string()) || (t == "bool" && v.is_boolean()) ||
+                  (t == "int" && v.is_number_integer()) || (t == "object" && v.is_object()) ||
+                  (t == "strings" && (v.is_string() || (v.is_array() && std::all_of(v.begin(), v.end(), [](const Json& x) { return x.is_string(); })))) ||
+                  (t == "array" && v.is_array());
+        if (!ok) {
+            throw Error(Errc::invalid_argument, "json: cannot unmarshal " + std::string(json_type_name(v)) + " into Go struct field " +
+                                                    where + key + " of type " + t);
+        }
+    };
+    for (auto [k, t] : {std::pair{"Image", "string"}, {"Hostname", "string"}, {"Domainname", "string"}, {"User", "string"},
+                        {"WorkingDir", "string"}, {"StopSignal", "string"}, {"Tty", "bool"}, {"OpenStdin", "bool"},
+                        {"StdinOnce", "bool"}, {"AttachStdin", "bool"}, {"AttachStdout", "bool"}, {"AttachStderr", "bool"},
+                        {"Env", "strings"}, {"Cmd", "strings"}, {"Entrypoint", "strings"}, {"Labels", "object"},
+                        {"StopTimeout", "int"}, {"Healthcheck", "object"}, {"HostConfig", "object"}}) {
+        check(body, "ContainerConfig.", k, t);
+    }
+    if (!body.contains("HostConfig")) return;
+    const Json& hc = body["HostConfig"];
+    for (auto [k, t] : {std::pair{"Privileged", "bool"}, {"ReadonlyRootfs", "bool"}, {"AutoRemove", "bool"}, {"Init", "bool"},
+                        {"Memory", "int"}, {"MemorySwap", "int"}, {"MemoryReservation", "int"}, {"NanoCpus", "int"},
+                        {"CpuShares", "int"}, {"CpuQuota", "int"}, {"CpuPeriod", "int"}, {"PidsLimit", "int"},
+                        {"OomScoreAdj", "int"}, {"ShmSize", "int"}, {"BlkioWeight", "int"}, {"CpusetCpus", "string"},
+                        {"CpusetMems", "string"}, {"NetworkMode", "string"}, {"CapAdd", "strings"}, {"CapDrop", "strings"},
+                        {"SecurityOpt", "strings"}, {"Ulimits", "array"}, {"Devices", "array"}, {"Tmpfs", "object"},
+                        {"Sysctls", "object"}, {"RestartPolicy", "object"}, {"LogConfig", "object"}, {"Binds", "strings"},
+                        {"GroupAdd", "strings"}}) {
+        check(hc, "HostConfig.", k, t);
+    }
+}
+
+}  // namespace berth::engine

@@ -1,0 +1,29 @@
+#pragma once
+// ContainerConfig as Docker keeps it: the request's config merged with the image's
+// (daemon/create.go merge): Cmd/Entrypoint, Env, WorkingDir, User, Labels, StopSignal,
+// Healthcheck, ExposedPorts, Volumes. Path and Args follow from the merged config.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/json_reader.hpp"
+#include "image/manifest.hpp"
+
+namespace berth::engine {
+
+// Docker's rule: without an Entrypoint in the request, an empty Cmd takes the image's Cmd and
+// a null Entrypoint the image's Entrypoint; a request Entrypoint of [""] clears the image's.
+Json merge_image_config(const Json& request_config, const image::RunConfig& image);
+
+// Path and Args: entrypoint[0], entrypoint[1:] + cmd; or cmd[0], cmd[1:].
+std::pair<std::string, std::vector<std::string>> command_of(const Json& merged_config);
+
+// KEY=VALUE lists: entries of `over` replace those of `base` with the same key, in place;
+// new keys are appended. A bare KEY in `over` (no '=') removes it from base.
+std::vector<std::string> merge_env(const std::vector<std::string>& base, const std::vector<std::string>& over);
+
+// Checks the member types of a ContainerCreateRequest body (config + HostConfig) that the
+// engine reads, naming the JSON path in invalid_argument errors.
+void validate_create_request(const Json& body);
+
+}  // namespace berth::engine

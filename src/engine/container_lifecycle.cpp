@@ -1,0 +1,497 @@
+// start, stop, kill, restart, pause/unpause, wait, attach, resize; exits and restart policies.
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <fstream>
+
+#include "common/error.hpp"
+#include "common/file_util.hpp"
+#include "engine/etc_files.hpp"
+#include "engine/manager_internal.hpp"
+#include "engine/oci_config.hpp"
+#include "engine/shim_process.hpp"
+#include "engine/signals.hpp"
+#include "image/digest.hpp"
+#include "runtime/container.hpp"
+#include "shim/exit_status.hpp"
+#include "shim/protocol.hpp"
+#include "storage/snapshotter.hpp"
+
+namespace berth::engine {
+
+namespace {
+
+bool cgroup_v2_host() { return path_exists("/sys/fs/cgroup/cgroup.controllers"); }
+
+std::string host_arch() {
+#if defined(__x86_64__)
+    return "amd64";
+#elif defined(__aarch64__)
+    return "arm64";
+#else
+    return "unknown";
+#endif
+}
+
+// Docker's start errors for a process that cannot be run are the client's fault (400).
+Errc start_error_code(int exit_code) { return exit_code == 126 || exit_code == 127 ? Errc::invalid_argument : Errc::internal; }
+
+}  // namespace
+
+void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
+    Container snapshot;
+    {
+        std::lock_guard lock(mu_);
+        snapshot = e.c;
+    }
+    const std::string& id = snapshot.id;
+    std::string dir = container_dir(id);
+    std::optional<image::Digest> top;
+    if (!snapshot.top_layer.empty()) top = image::Digest::parse(snapshot.top_layer);
+    auto snap = options_.snapshotter->get(id, top, dir);
+    options_.snapshotter->mount(snap);
+    std::string sdir = shim_dir(id);
+    ShimStarted started;
+    try {
+        OciInputs in;
+        in.id = id;
+        in.config = snapshot.config;
+        in.host_config = snapshot.host_config;
+        in.rootfs = snap.rootfs;
+        in.container_dir = dir;
+        in.init_path = options_.init_path;
+        in.seccomp_profile = options_.seccomp_profile;
+        in.arch = host_arch();
+        in.cgroup_v2 = cgroup_v2_host();
+        in.user = resolve_user(snap.rootfs, json_string(snapshot.config, "User"), json_strings(snapshot.host_config, "GroupAdd"));
+        Json spec = build_oci_config(in);
+        EtcFilesOptions etc;
+        etc.hostname = spec.value("hostname", id.substr(0, 12));
+        etc.network_mode = json_string(snapshot.host_config, "NetworkMode", "bridge");
+        write_etc_files(dir, etc);
+        write_file_atomic(dir + "/config.json", spec.dump(), 0600);
+
+        remove_all(sdir);
+        shim::Options so;
+        so.id = id;
+        so.bundle = dir;
+        so.runtime_root = options_.exec_root + "/runtime";
+        so.shim_dir = sdir;
+        so.log_path = snapshot.log_path;
+        const Json& log_config = snapshot.host_config["LogConfig"].value("Config", Json::object());
+        if (log_config.contains("max-size")) so.log.max_size = shim::parse_log_size(log_config["max-size"].get<std::string>());
+        if (log_config.contains("max-file")) so.log.max_file = std::stoi(log_config["max-file"].get<std::string>());
+        so.stdin_open = json_bool(snapshot.config, "OpenStdin");
+        so.stdin_once = json_bool(snapshot.config, "StdinOnce");
+        so.tty = json_bool(snapshot.config, "Tty");
+        if (spec["process"].contains("consoleSize")) {
+            so.height = spec["process"]["consoleSize"]["height"];
+            so.width = spec["process"]["consoleSize"]["width"];
+        }
+        so.notify_socket = options_.exec_root + "/engine.sock";
+        auto r = spawn_shim(options_.shim_path, so);
+        started.pid = r.pid;
+        started.error = r.error;
+        started.exit_code = r.exit_code;
+    } catch (const Error& err) {
+        started.error = err.what();
+        started.exit_code = 128;
+        if (err.code() == Errc::invalid_argument || err.code() == Errc::not_found) {
+            options_.snapshotter->unmount(snap);
+            std::lock_guard lock(mu_);
+            e.c.state.error = err.what();
+            save_locked(e);
+            throw;
+        }
+    }
+    if (!started.error.empty()) {
+        options_.snapshotter->unmount(snap);
+        {
+            std::lock_guard lock(mu_);
+            e.c.state.exit_code = started.exit_code;
+            e.c.state.error = started.error;
+            if (e.c.has_been_started) e.c.state.status = "exited";
+            save_locked(e);
+        }
+        cv_.notify_all();
+        try {
+            remove_all(sdir);
+        } catch (...) {
+        }
+        throw Error(start_error_code(started.exit_code), "failed to create task for container: " + started.error);
+    }
+
+    std::vector<std::shared_ptr<Entry::PendingAttach>> attaches;
+    pid_t shim_pid = 0;
+    if (auto text = read_file_if_exists(sdir + "/" + shim::kPidFile)) shim_pid = std::stoi(*text);
+    {
+        std::lock_guard lock(mu_);
+        e.c.state.status = "running";
+        e.c.state.pid = started.pid;
+        e.c.state.error.clear();
+        e.c.state.exit_code = 0;
+        e.c.state.oom_killed = false;
+        e.c.state.started_at = now_rfc3339_nano();
+        e.c.state.health = json_strings(e.c.config.value("Healthcheck", Json::object()), "Test").empty() ? "" : "starting";
+        e.c.has_been_started = true;
+        e.c.manually_stopped = false;
+        e.c.shim_pid = shim_pid;
+        e.c.shim_start = runtime::process_start_time(shim_pid);
+        e.started_at = std::chrono::steady_clock::now();
+        if (!from_restart_policy) e.restart.reset();
+        save_locked(e);
+        attaches.swap(e.pending_attach);
+        snapshot = e.c;
+    }
+    cv_.notify_all();
+    // Clients that attached before the start get the stream before the process runs.
+    for (auto& a : attaches) {
+        try {
+            Json req = {{"op", "attach"}, {"stdin", a->options.stdin_}, {"stdout", a->options.stdout_}, {"stderr", a->options.stderr_}};
+            int fd = -1;
+            shim::call(sdir, req, &fd);
+            a->promise.set_value(AttachStream{UniqueFd(fd), json_bool(snapshot.config, "Tty")});
+        } catch (...) {
+            a->promise.set_exception(std::current_exception());
+        }
+    }
+    emit(snapshot, "start");
+    shim::call(sdir, {{"op", "start"}});
+}
+
+bool ContainerManager::start(const std::string& key) {
+    auto e = find(key);
+    std::lock_guard op(e->op);
+    {
+        std::lock_guard lock(mu_);
+        if (e->removed) throw Error(Errc::not_found, "No such container: " + key);
+        const auto& s = e->c.state.status;
+        if (s == "paused") throw Error(Errc::conflict, "cannot start a paused container, try unpause instead");
+        if (s == "running") return false;
+        if (s == "removing" || s == "dead") throw Error(Errc::conflict, "container is marked for removal and cannot be started");
+    }
+    do_start(*e, false);
+    return true;
+}
+
+void ContainerManager::do_kill(Entry& e, int signal, bool emit_event) {
+    std::string sdir = shim_dir(e.c.id);
+    {
+        std::lock_guard lock(mu_);
+        if (!e.c.state.running()) throw Error(Errc::conflict, "Container " + e.c.id + " is not running");
+        if (e.c.state.status == "paused" && signal == SIGKILL) {
+            // A frozen cgroup holds the signal until thawed: thaw so the kill lands.
+            try {
+                runtime::Runtime(options_.exec_root + "/runtime").resume(e.c.id);
+                e.c.state.status = "running";
+            } catch (const Error&) {
+            }
+        }
+    }
+    if (emit_event) emit(e.c, "kill", {{"signal", std::to_string(signal)}});
+    try {
+        shim::call(sdir, {{"op", "kill"}, {"signal", signal}, {"all", false}});
+    } catch (const Error& err) {
+        if (err.code() != Errc::conflict) throw;
+    }
+}
+
+void ContainerManager::kill(const std::string& key, const std::string& signal) {
+    auto e = find(key);
+    int sig = parse_signal(signal.empty() ? "SIGKILL" : signal);
+    {
+        std::lock_guard lock(mu_);
+        if (!e->c.state.running()) throw Error(Errc::conflict, "cannot kill container: " + key + ": container " + e->c.id + " is not running");
+        if (sig == SIGKILL || sig == SIGTERM || sig == SIGINT) e->c.manually_stopped = true;
+        save_locked(*e);
+    }
+    do_kill(*e, sig, true);
+}
+
+bool ContainerManager::do_stop(Entry& e, int timeout_s, const std::string& signal) {
+    std::string sig_text;
+    {
+        std::lock_guard lock(mu_);
+        if (!e.c.state.running()) return false;
+        e.c.manually_stopped = true;
+        save_locked(e);
+        sig_text = signal.empty() ? json_string(e.c.config, "StopSignal", "SIGTERM") : signal;
+        if (sig_text.empty()) sig_text = "SIGTERM";
+        if (timeout_s < 0) timeout_s = static_cast<int>(json_int(e.c.config, "StopTimeout", 10));
+    }
+    int sig = parse_signal(sig_text);
+    uint64_t seq;
+    {
+        std::lock_guard lock(mu_);
+        seq = e.exit_seq;
+    }
+    auto exited = [&] { return e.exit_seq != seq || !e.c.state.running(); };
+    if (timeout_s != 0 || sig != SIGKILL) {
+        try {
+            do_kill(e, sig, true);
+        } catch (const Error&) {
+        }
+        std::unique_lock lock(mu_);
+        if (timeout_s < 0) cv_.wait(lock, exited);
+        else cv_.wait_for(lock, std::chrono::seconds(timeout_s), exited);
+    }
+    {
+        std::unique_lock lock(mu_);
+        if (!exited()) {
+            lock.unlock();
+            try {
+                do_kill(e, SIGKILL, true);
+            } catch (const Error&) {
+            }
+            lock.lock();
+            cv_.wait_for(lock, std::chrono::seconds(30), exited);
+            if (!exited()) throw Error(Errc::unavailable, "container " + e.c.id + " did not stop after SIGKILL");
+        }
+    }
+    emit(e.c, "stop");
+    return true;
+}
+
+bool ContainerManager::stop(const std::string& key, int timeout_s, const std::string& signal) {
+    auto e = find(key);
+    std::lock_guard op(e->op);
+    return do_stop(*e, timeout_s, signal);
+}
+
+void ContainerManager::restart(const std::string& key, int timeout_s, const std::string& signal) {
+    auto e = find(key);
+    std::lock_guard op(e->op);
+    do_stop(*e, timeout_s, signal);
+    {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, std::chrono::seconds(10), [&] { return e->c.state.status != "running"; });
+    }
+    do_start(*e, false);
+    emit(e->c, "restart");
+}
+
+void ContainerManager::pause(const std::string& key) {
+    auto e = find(key);
+    std::lock_guard op(e->op);
+    std::lock_guard lock(mu_);
+    if (e->c.state.status == "paused") throw Error(Errc::conflict, "Container " + e->c.id + " is already paused");
+    if (e->c.state.status != "running") throw Error(Errc::conflict, "Container " + e->c.id + " is not running");
+    runtime::Runtime(options_.exec_root + "/runtime").pause(e->c.id);
+    e->c.state.status = "paused";
+    save_locked(*e);
+    emit(e->c, "pause");
+}
+
+void ContainerManager::unpause(const std::string& key) {
+    auto e = find(key);
+    std::lock_guard op(e->op);
+    std::lock_guard lock(mu_);
+    if (e->c.state.status != "paused") throw Error(Errc::conflict, "Container " + e->c.id + " is not paused");
+    runtime::Runtime(options_.exec_root + "/runtime").resume(e->c.id);
+    e->c.state.status = "running";
+    save_locked(*e);
+    emit(e->c, "unpause");
+}
+
+WaitResult ContainerManager::wait(const std::string& key, const std::string& condition) {
+    auto e = find(key);
+    std::unique_lock lock(mu_);
+    std::string cond = condition.empty() ? "not-running" : condition;
+    if (cond != "not-running" && cond != "next-exit" && cond != "removed") {
+        throw Error(Errc::invalid_argument, "invalid condition: \"" + condition + "\"");
+    }
+    uint64_t seq = e->exit_seq;
+    if (cond == "not-running") {
+        cv_.wait(lock, [&] { return stopping_ || e->removed || (!e->c.state.running() && e->c.state.status != "restarting"); });
+    } else if (cond == "next-exit") {
+        cv_.wait(lock, [&] { return stopping_ || e->removed || e->exit_seq != seq; });
+    } else {
+        cv_.wait(lock, [&] { return stopping_ || e->removed; });
+    }
+    if (stopping_) throw Error(Errc::unavailable, "the daemon is shutting down");
+    WaitResult r;
+    r.status_code = e->c.state.exit_code;
+    if (!e->c.state.error.empty()) r.error = e->c.state.error;
+    return r;
+}
+
+AttachStream ContainerManager::attach(const std::string& key, const AttachOptions& options) {
+    auto e = find(key);
+    std::shared_ptr<Entry::PendingAttach> pending;
+    std::future<AttachStream> future;
+    {
+        std::lock_guard lock(mu_);
+        if (e->c.state.status != "running" && e->c.state.status != "paused") {
+            pending = std::make_shared<Entry::PendingAttach>();
+            pending->options = options;
+            future = pending->promise.get_future();
+            e->pending_attach.push_back(pending);
+        }
+    }
+    emit(e->c, "attach");
+    if (pending) {
+        if (future.wait_for(options.wait_for_start) != std::future_status::ready) {
+            std::lock_guard lock(mu_);
+            std::erase(e->pending_attach, pending);
+            throw Error(Errc::unavailable, "container " + e->c.id + " was not started");
+        }
+        return future.get();
+    }
+    Json req = {{"op", "attach"}, {"stdin", options.stdin_}, {"stdout", options.stdout_}, {"stderr", options.stderr_}};
+    int fd = -1;
+    shim::call(shim_dir(e->c.id), req, &fd);
+    return AttachStream{UniqueFd(fd), json_bool(e->c.config, "Tty")};
+}
+
+void ContainerManager::resize(const std::string& key, unsigned height, unsigned width) {
+    auto e = find(key);
+    {
+        std::lock_guard lock(mu_);
+        if (!e->c.state.running()) throw Error(Errc::conflict, "Container " + e->c.id + " is not running");
+    }
+    shim::call(shim_dir(e->c.id), {{"op", "resize"}, {"height", height}, {"width", width}});
+    emit(e->c, "resize", {{"height", std::to_string(height)}, {"width", std::to_string(width)}});
+}
+
+void ContainerManager::cleanup_after_exit(Entry& e) {
+    std::optional<image::Digest> top;
+    if (!e.c.top_layer.empty()) top = image::Digest::parse(e.c.top_layer);
+    try {
+        options_.snapshotter->unmount(options_.snapshotter->get(e.c.id, top, container_dir(e.c.id)));
+    } catch (const Error&) {
+    }
+    // The shim deletes the runtime state itself; this covers a shim that died before it could.
+    try {
+        runtime::Runtime(options_.exec_root + "/runtime").remove(e.c.id, true);
+    } catch (const Error&) {
+    }
+    try {
+        remove_all(shim_dir(e.c.id));
+    } catch (const Error&) {
+    }
+}
+
+void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oom_killed, const std::string& finished_at) {
+    std::shared_ptr<Entry> e;
+    RestartManager::Decision decision;
+    bool auto_remove = false;
+    {
+        std::lock_guard lock(mu_);
+        auto it = containers_.find(id);
+        if (it == containers_.end()) return;
+        e = it->second;
+        if (!e->c.state.running() && e->c.state.status != "restarting") return;  // already recorded
+        auto ran = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - e->started_at);
+        e->c.state.status = "exited";
+        e->c.state.pid = 0;
+        e->c.state.exit_code = exit_code;
+        e->c.state.oom_killed = oom_killed;
+        e->c.state.finished_at = finished_at.empty() ? now_rfc3339_nano() : finished_at;
+        e->c.shim_pid = 0;
+        if (!e->c.state.health.empty()) e->c.state.health = "unhealthy";
+        if (!stopping_) decision = e->restart.on_exit(exit_code, e->c.manually_stopped, ran);
+        auto_remove = json_bool(e->c.host_config, "AutoRemove") && !decision.restart;
+        if (decision.restart) {
+            e->c.state.status = "restarting";
+            e->c.restart_count = e->restart.restart_count();
+        }
+        ++e->exit_seq;
+        save_locked(*e);
+    }
+    cleanup_after_exit(*e);
+    cv_.notify_all();
+    emit(e->c, "die", {{"exitCode", std::to_string(exit_code)}});
+    if (oom_killed) emit(e->c, "oom");
+    if (decision.restart) {
+        schedule_restart(id, decision.delay);
+    } else if (auto_remove) {
+        std::thread([this, id] {
+            try {
+                remove(id, true, true);
+            } catch (...) {
+            }
+        }).detach();
+    }
+}
+
+void ContainerManager::schedule_restart(const std::string& id, std::chrono::milliseconds delay) {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    timers_.emplace_back([this, id, delay] {
+        {
+            std::unique_lock lock(mu_);
+            if (cv_.wait_for(lock, delay, [&] { return stopping_; })) return;
+        }
+        std::shared_ptr<Entry> e;
+        try {
+            e = find(id);
+        } catch (const Error&) {
+            return;
+        }
+        std::lock_guard op(e->op);
+        {
+            std::lock_guard lock(mu_);
+            if (e->removed || e->c.state.status != "restarting" || e->c.manually_stopped) {
+                if (e->c.state.status == "restarting") {
+                    e->c.state.status = "exited";
+                    save_locked(*e);
+                }
+                return;
+            }
+        }
+        try {
+            do_start(*e, true);
+        } catch (const Error&) {
+            std::lock_guard lock(mu_);
+            e->c.state.status = "exited";
+            save_locked(*e);
+            cv_.notify_all();
+        }
+    });
+}
+
+void ContainerManager::monitor_loop() {
+    auto last_watchdog = std::chrono::steady_clock::now();
+    for (;;) {
+        {
+            std::lock_guard lock(mu_);
+            if (stopping_) return;
+        }
+        pollfd p{notify_fd_.get(), POLLIN, 0};
+        int n = ::poll(&p, 1, 200);
+        if (n > 0) {
+            char buf[4096];
+            ssize_t r = ::recv(notify_fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
+            if (r > 0) {
+                try {
+                    Json j = parse_json(std::string_view(buf, static_cast<size_t>(r)), "shim notification");
+                    handle_exit(j.value("id", ""), j.value("exit_code", 0), j.value("oom_killed", false), j.value("finished_at", ""));
+                } catch (const std::exception&) {
+                }
+            }
+        }
+        if (std::chrono::steady_clock::now() - last_watchdog > std::chrono::seconds(1)) {
+            watchdog();
+            last_watchdog = std::chrono::steady_clock::now();
+        }
+    }
+}
+
+// A shim that died without notifying (killed, or its datagram lost): its exit.json, or 255.
+void ContainerManager::watchdog() {
+    std::vector<std::pair<std::string, std::string>> dead;
+    {
+        std::lock_guard lock(mu_);
+        for (auto& [id, e] : containers_) {
+            if (!e->c.state.running() || e->c.shim_pid <= 0) continue;
+            if (!runtime::process_alive(e->c.shim_pid, e->c.shim_start)) dead.emplace_back(id, shim_dir(id));
+        }
+    }
+    for (auto& [id, dir] : dead) {
+        if (auto exit = shim::read_exit_status(dir)) handle_exit(id, exit->exit_code, exit->oom_killed, exit->finished_at);
+        else handle_exit(id, 255, false, now_rfc3339_nano());
+    }
+}
+
+}  // namespace berth::engine

@@ -1,0 +1,389 @@
+// ContainerManager: records, names, create, remove, rename, update, prune, restore.
+#include "engine/container_manager.hpp"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "common/error.hpp"
+#include "common/file_util.hpp"
+#include "engine/container_config.hpp"
+#include "engine/container_store.hpp"
+#include "engine/default_seccomp.hpp"
+#include "engine/manager_internal.hpp"
+#include "engine/names.hpp"
+#include "engine/oci_config.hpp"
+#include "image/image_service.hpp"
+#include "image/image_store.hpp"
+#include "runtime/container.hpp"
+#include "shim/exit_status.hpp"
+#include "shim/protocol.hpp"
+#include "shim/time_format.hpp"
+#include "storage/snapshotter.hpp"
+
+namespace berth::engine {
+
+std::string now_rfc3339_nano() { return shim::rfc3339_nano_now(); }
+
+ContainerManager::ContainerManager(ManagerOptions options) : options_(std::move(options)) {
+    if (!options_.db || !options_.images || !options_.image_store || !options_.snapshotter) {
+        throw Error(Errc::invalid_argument, "ContainerManager needs a database, image service, image store and snapshotter");
+    }
+    if (options_.seccomp_profile.is_null()) options_.seccomp_profile = default_seccomp_profile();
+    store_ = std::make_unique<ContainerStore>(*options_.db);
+    mkdir_all(options_.data_root + "/containers", 0710);
+    mkdir_all(options_.exec_root + "/shims", 0711);
+    mkdir_all(options_.exec_root + "/runtime", 0700);
+
+    std::string path = options_.exec_root + "/engine.sock";
+    notify_fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) throw Error(Errc::invalid_argument, "exec root path too long: " + path);
+    std::memcpy(addr.sun_path, path.c_str(), path.size());
+    ::unlink(path.c_str());
+    if (::bind(notify_fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) throw_errno("bind " + path);
+    monitor_ = std::thread([this] { monitor_loop(); });
+}
+
+ContainerManager::~ContainerManager() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (monitor_.joinable()) monitor_.join();
+    for (auto& t : timers_) {
+        if (t.joinable()) t.join();
+    }
+    // Containers keep running: their shims outlive the daemon.
+}
+
+std::string ContainerManager::container_dir(const std::string& id) const { return options_.data_root + "/containers/" + id; }
+std::string ContainerManager::shim_dir(const std::string& id) const { return options_.exec_root + "/shims/" + id; }
+
+std::shared_ptr<ContainerManager::Entry> ContainerManager::find_locked(const std::string& key) {
+    if (key.empty()) throw Error(Errc::not_found, "No such container: ");
+    if (auto it = containers_.find(key); it != containers_.end()) return it->second;
+    std::string name = canonical_name(key);
+    for (auto& [id, e] : containers_) {
+        if (e->c.name == name) return e;
+    }
+    std::shared_ptr<Entry> match;
+    for (auto& [id, e] : containers_) {
+        if (id.rfind(key, 0) == 0) {
+            if (match) throw Error(Errc::invalid_argument, "multiple IDs found with provided prefix: " + key);
+            match = e;
+        }
+    }
+    if (!match) throw Error(Errc::not_found, "No such container: " + key);
+    return match;
+}
+
+std::shared_ptr<ContainerManager::Entry> ContainerManager::find(const std::string& key) {
+    std::lock_guard lock(mu_);
+    return find_locked(key);
+}
+
+std::string ContainerManager::resolve(const std::string& key) { return find(key)->c.id; }
+
+void ContainerManager::save_locked(Entry& e) { store_->save(e.c); }
+
+void ContainerManager::emit(const Container& c, const std::string& action, std::map<std::string, std::string> extra) {
+    if (!options_.events) return;
+    std::map<std::string, std::string> attrs = {{"name", c.name.substr(c.name.empty() ? 0 : 1)}, {"image", c.image}};
+    if (c.config.contains("Labels") && c.config["Labels"].is_object()) {
+        for (const auto& [k, v] : c.config["Labels"].items()) {
+            if (v.is_string()) attrs[k] = v.get<std::string>();
+        }
+    }
+    for (auto& [k, v] : extra) attrs[k] = v;
+    try {
+        options_.events->emit("container", action, c.id, attrs);
+    } catch (...) {
+        // An event consumer must not break the operation that produced the event.
+    }
+}
+
+CreateResult ContainerManager::create(const Json& body, const std::string& requested_name) {
+    validate_create_request(body);
+    CreateResult result;
+    std::string image_ref = json_string(body, "Image");
+    if (image_ref.empty()) throw Error(Errc::invalid_argument, "No image specified");
+    image::Digest image_id = options_.images->resolve(image_ref);
+    image::ImageConfig img = options_.images->config(image_id);
+    auto record = options_.image_store->get_image(image_id);
+    if (!record) throw Error(Errc::not_found, "No such image: " + image_ref);
+
+    Json hc = body.contains("HostConfig") && body["HostConfig"].is_object() ? body["HostConfig"] : Json::object();
+    Json request_config = body;
+    request_config.erase("HostConfig");
+    request_config.erase("NetworkingConfig");
+    Json config = merge_image_config(request_config, img.config);
+    config["Image"] = image_ref;
+    auto restart_policy = RestartPolicy::from_json(hc.value("RestartPolicy", Json::object()));
+    if (json_bool(hc, "AutoRemove") && restart_policy.name != "no") {
+        throw Error(Errc::invalid_argument, "conflicting options: cannot specify both --restart and --rm");
+    }
+    hc["RestartPolicy"] = restart_policy.to_json();
+    if (!hc.contains("NetworkMode") || json_string(hc, "NetworkMode").empty()) hc["NetworkMode"] = "bridge";
+    if (!hc.contains("LogConfig") || !hc["LogConfig"].is_object()) hc["LogConfig"] = {{"Type", "json-file"}, {"Config", Json::object()}};
+    std::string log_type = json_string(hc["LogConfig"], "Type", "json-file");
+    if (log_type.empty()) hc["LogConfig"]["Type"] = log_type = "json-file";
+    if (log_type != "json-file") throw Error(Errc::invalid_argument, "logging driver \"" + log_type + "\" is not supported; use json-file");
+    // Validate what would only fail at start, now, as far as it does not need the rootfs.
+    (void)container_capabilities(hc);
+    (void)oci_resources(hc);
+    (void)parse_security_options(hc);
+    auto [path, args] = command_of(config);
+    if (path.empty()) throw Error(Errc::invalid_argument, "No command specified");
+
+    auto e = std::make_shared<Entry>();
+    Container& c = e->c;
+    c.id = generate_id();
+    c.created = now_rfc3339_nano();
+    c.image = image_ref;
+    c.image_id = image_id.str();
+    if (!record->layers.empty()) c.top_layer = record->layers.back().str();
+    c.path = path;
+    c.args = args;
+    c.config = config;
+    c.host_config = hc;
+    c.log_path = container_dir(c.id) + "/" + c.id + "-json.log";
+    e->restart = RestartManager(restart_policy);
+
+    std::optional<image::Digest> top;
+    if (!c.top_layer.empty()) top = image::Digest::parse(c.top_layer);
+    {
+        std::lock_guard lock(mu_);
+        if (!requested_name.empty()) {
+            validate_name(requested_name);
+            c.name = canonical_name(requested_name);
+        } else {
+            for (int retry = 0; c.name.empty(); ++retry) {
+                std::string candidate = "/" + generate_name(retry);
+                bool taken = false;
+                for (auto& [id, other] : containers_) taken = taken || other->c.name == candidate;
+                if (!taken) c.name = candidate;
+            }
+        }
+        for (auto& [id, other] : containers_) {
+            if (other->c.name == c.name) {
+                throw Error(Errc::conflict, "Conflict. The container name \"" + c.name + "\" is already in use by container \"" +
+                                                id + "\". You have to remove (or rename) that container to be able to reuse the name.");
+            }
+        }
+        containers_[c.id] = e;  // reserves the name while the snapshot is made
+    }
+    try {
+        options_.snapshotter->prepare(c.id, top, container_dir(c.id));
+        if (top) options_.image_store->retain_layer(*top);
+        std::lock_guard lock(mu_);
+        save_locked(*e);
+    } catch (...) {
+        std::lock_guard lock(mu_);
+        containers_.erase(c.id);
+        try {
+            remove_all(container_dir(c.id));
+        } catch (...) {
+        }
+        throw;
+    }
+    emit(c, "create");
+    result.id = c.id;
+    return result;
+}
+
+void ContainerManager::remove(const std::string& key, bool force, bool volumes) {
+    auto e = find(key);
+    std::unique_lock op(e->op);
+    {
+        std::lock_guard lock(mu_);
+        if (e->removed) throw Error(Errc::not_found, "No such container: " + key);
+        if (e->c.state.status == "removing") {
+            throw Error(Errc::conflict, "removal of container " + e->c.id + " is already in progress");
+        }
+        if (e->c.state.running() || e->c.state.status == "restarting") {
+            if (!force) {
+                throw Error(Errc::conflict, "cannot remove container \"" + e->c.name + "\": container is " +
+                                                (e->c.state.status == "paused" ? "paused" : "running") +
+                                                ": stop the container before removing or force remove");
+            }
+        }
+        e->c.manually_stopped = true;  // no restart policy may bring it back now
+    }
+    if (e->c.state.running()) {
+        do_kill(*e, SIGKILL, true);
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, std::chrono::seconds(15), [&] { return !e->c.state.running(); });
+        if (e->c.state.running()) {
+            throw Error(Errc::unavailable, "could not kill running container " + e->c.id + ", cannot remove");
+        }
+    }
+    {
+        std::lock_guard lock(mu_);
+        e->c.state.status = "removing";
+    }
+    cleanup_after_exit(*e);
+    std::optional<image::Digest> top;
+    if (!e->c.top_layer.empty()) top = image::Digest::parse(e->c.top_layer);
+    try {
+        options_.snapshotter->remove(options_.snapshotter->get(e->c.id, top, container_dir(e->c.id)));
+    } catch (const Error&) {
+    }
+    remove_all(container_dir(e->c.id));
+    if (top) {
+        try {
+            options_.image_store->release_layer(*top);
+        } catch (const Error&) {
+        }
+    }
+    (void)volumes;  // anonymous volumes belong to the volume module
+    {
+        std::lock_guard lock(mu_);
+        store_->remove(e->c.id);
+        containers_.erase(e->c.id);
+        for (auto it = execs_.begin(); it != execs_.end();) {
+            it = it->second->container_id == e->c.id ? execs_.erase(it) : std::next(it);
+        }
+        e->removed = true;
+    }
+    cv_.notify_all();
+    emit(e->c, "destroy");
+}
+
+void ContainerManager::rename(const std::string& key, const std::string& new_name) {
+    auto e = find(key);
+    validate_name(new_name);
+    std::string name = canonical_name(new_name);
+    std::string old;
+    {
+        std::lock_guard lock(mu_);
+        if (e->c.name == name) {
+            throw Error(Errc::invalid_argument, "Renaming a container with the same name as its current name");
+        }
+        for (auto& [id, other] : containers_) {
+            if (other->c.name == name) {
+                throw Error(Errc::conflict, "Conflict. The container name \"" + name + "\" is already in use by container \"" +
+                                                id + "\". You have to remove (or rename) that container to be able to reuse the name.");
+            }
+        }
+        old = e->c.name;
+        e->c.name = name;
+        try {
+            save_locked(*e);
+        } catch (...) {
+            e->c.name = old;
+            throw;
+        }
+    }
+    emit(e->c, "rename", {{"oldName", old}});
+}
+
+std::vector<std::string> ContainerManager::update(const std::string& key, const Json& body) {
+    auto e = find(key);
+    std::lock_guard op(e->op);
+    Json hc;
+    {
+        std::lock_guard lock(mu_);
+        hc = e->c.host_config;
+    }
+    static const char* kResourceKeys[] = {"Memory", "MemorySwap", "MemoryReservation", "NanoCpus", "CpuShares", "CpuQuota",
+                                          "CpuPeriod", "CpusetCpus", "CpusetMems", "PidsLimit", "BlkioWeight"};
+    for (const char* k : kResourceKeys) {
+        if (body.contains(k) && !body[k].is_null()) hc[k] = body[k];
+    }
+    if (body.contains("RestartPolicy") && body["RestartPolicy"].is_object() && body["RestartPolicy"].contains("Name")) {
+        auto p = RestartPolicy::from_json(body["RestartPolicy"]);
+        if (p.name != "no" && json_bool(hc, "AutoRemove")) {
+            throw Error(Errc::invalid_argument, "Restart policy cannot be updated because AutoRemove is enabled for the container");
+        }
+        hc["RestartPolicy"] = p.to_json();
+    }
+    Json resources = oci_resources(hc);
+    bool running;
+    {
+        std::lock_guard lock(mu_);
+        running = e->c.state.running();
+    }
+    if (running) {
+        runtime::Runtime rt(options_.exec_root + "/runtime");
+        rt.update(e->c.id, runtime::parse_resources(JsonReader(resources, "update")));
+    }
+    {
+        std::lock_guard lock(mu_);
+        e->c.host_config = hc;
+        e->restart.set_policy(RestartPolicy::from_json(hc["RestartPolicy"]));
+        save_locked(*e);
+    }
+    emit(e->c, "update");
+    return {};
+}
+
+Json ContainerManager::prune(const std::map<std::string, std::vector<std::string>>& filters) {
+    (void)filters;
+    std::vector<std::string> candidates;
+    {
+        std::lock_guard lock(mu_);
+        for (auto& [id, e] : containers_) {
+            const auto& s = e->c.state.status;
+            if (s == "exited" || s == "created" || s == "dead") candidates.push_back(id);
+        }
+    }
+    Json deleted = Json::array();
+    for (const auto& id : candidates) {
+        try {
+            remove(id, false, false);
+            deleted.push_back(id);
+        } catch (const Error&) {
+        }
+    }
+    return {{"ContainersDeleted", deleted.empty() ? Json(nullptr) : deleted}, {"SpaceReclaimed", 0}};
+}
+
+std::vector<std::string> ContainerManager::restore() {
+    std::vector<std::string> report;
+    std::vector<std::shared_ptr<Entry>> to_check;
+    {
+        std::lock_guard lock(mu_);
+        for (auto& c : store_->load_all()) {
+            auto e = std::make_shared<Entry>();
+            e->c = std::move(c);
+            e->restart = RestartManager(RestartPolicy::from_json(e->c.host_config.value("RestartPolicy", Json::object())));
+            e->restart.set_restart_count(e->c.restart_count);
+            if (e->c.state.status == "removing") e->c.state.status = "dead";
+            containers_[e->c.id] = e;
+            if (e->c.state.running() || e->c.state.status == "restarting") to_check.push_back(e);
+        }
+    }
+    for (auto& e : to_check) {
+        std::string sdir = shim_dir(e->c.id);
+        bool alive = e->c.shim_pid > 0 && runtime::process_alive(e->c.shim_pid, e->c.shim_start);
+        if (alive) {
+            try {
+                auto st = shim::call(sdir, {{"op", "status"}}, nullptr, 2000);
+                if (st.value("status", "") == "running") {
+                    e->started_at = std::chrono::steady_clock::now();
+                    report.push_back("container " + e->c.id.substr(0, 12) + " still running (shim pid " + std::to_string(e->c.shim_pid) + ")");
+                    continue;
+                }
+            } catch (const Error&) {
+            }
+            continue;  // the shim is finishing: its notification or the watchdog records the exit
+        }
+        if (auto exit = shim::read_exit_status(sdir)) {
+            report.push_back("container " + e->c.id.substr(0, 12) + " exited with " + std::to_string(exit->exit_code) +
+                             " while the daemon was down");
+            handle_exit(e->c.id, exit->exit_code, exit->oom_killed, exit->finished_at);
+        } else {
+            report.push_back("container " + e->c.id.substr(0, 12) + " lost its shim; marked exited (255)");
+            handle_exit(e->c.id, 255, false, now_rfc3339_nano());
+        }
+    }
+    return report;
+}
+
+}  // namespace berth::engine

@@ -1,0 +1,176 @@
+#pragma once
+// The container engine: what the API's container and exec routers call. Thread-safe; every
+// change of a record is one SQLite transaction. Shapes follow Engine API v1.47.
+//
+// Layout: <data_root>/containers/<id>/ (config.json, rootfs/ upper/ work/, hosts, hostname,
+// resolv.conf, <id>-json.log), <exec_root>/shims/<id>/ (shim control socket, exit.json),
+// <exec_root>/runtime/ (libberth-runtime state), <exec_root>/engine.sock (shim exit
+// notifications, datagrams).
+//
+// Errors are berth::Error with Docker's messages: not_found "No such container: x",
+// conflict for names and state, invalid_argument for bad configs.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/json_reader.hpp"
+#include "common/unique_fd.hpp"
+#include "engine/container.hpp"
+#include "engine/events.hpp"
+#include "engine/log_reader.hpp"
+
+namespace berth::state {
+class Database;
+}
+namespace berth::image {
+class ImageService;
+class ImageStore;
+}  // namespace berth::image
+namespace berth::storage {
+class Snapshotter;
+}
+
+namespace berth::engine {
+
+class ContainerStore;
+
+struct ManagerOptions {
+    std::string data_root;
+    std::string exec_root;
+    std::string shim_path;      // berth-shim
+    std::string init_path;      // berth-init (for HostConfig.Init)
+    Json seccomp_profile;       // Docker-format default profile; null: the embedded one
+    EventSink* events = nullptr;
+    state::Database* db = nullptr;
+    image::ImageService* images = nullptr;
+    image::ImageStore* image_store = nullptr;
+    storage::Snapshotter* snapshotter = nullptr;
+};
+
+struct CreateResult {
+    std::string id;
+    std::vector<std::string> warnings;
+};
+
+struct ListOptions {
+    bool all = false;
+    int limit = -1;
+    bool size = false;
+    std::map<std::string, std::vector<std::string>> filters;  // status, name, id, label, exited, ancestor
+};
+
+struct WaitResult {
+    int status_code = 0;
+    std::string error;
+};
+
+struct AttachOptions {
+    bool stdin_ = false, stdout_ = true, stderr_ = true;
+    std::chrono::milliseconds wait_for_start{std::chrono::minutes(5)};
+};
+
+// A connected stream to a container's or exec's stdio (shim/protocol.hpp raw phase):
+// without a tty, output arrives already framed in Docker's multiplexed format.
+struct AttachStream {
+    UniqueFd fd;
+    bool tty = false;
+};
+
+struct ExecStartOptions {
+    bool detach = false;
+    bool tty = false;
+    unsigned height = 0, width = 0;
+};
+
+class ContainerManager {
+public:
+    explicit ContainerManager(ManagerOptions options);
+    ~ContainerManager();
+    ContainerManager(const ContainerManager&) = delete;
+    ContainerManager& operator=(const ContainerManager&) = delete;
+
+    // Loads the records and reconciles them with the shims (live ones found again, exits
+    // while the daemon was down recorded, restart policies applied). Returns what it repaired.
+    std::vector<std::string> restore();
+
+    // `body` is a ContainerCreateRequest (ContainerConfig + HostConfig + NetworkingConfig).
+    CreateResult create(const Json& body, const std::string& name = "");
+    // false when it was already running (the API answers 304).
+    bool start(const std::string& name_or_id);
+    // timeout < 0: the container's StopTimeout or 10 s. false when it was not running (304).
+    bool stop(const std::string& name_or_id, int timeout_s = -1, const std::string& signal = "");
+    void kill(const std::string& name_or_id, const std::string& signal = "SIGKILL");
+    void restart(const std::string& name_or_id, int timeout_s = -1, const std::string& signal = "");
+    void pause(const std::string& name_or_id);
+    void unpause(const std::string& name_or_id);
+    // condition: "not-running" (default), "next-exit", "removed".
+    WaitResult wait(const std::string& name_or_id, const std::string& condition = "not-running");
+    void remove(const std::string& name_or_id, bool force = false, bool volumes = false);
+    void rename(const std::string& name_or_id, const std::string& new_name);
+    // Update: resources and RestartPolicy of a HostConfig-shaped body; returns warnings.
+    std::vector<std::string> update(const std::string& name_or_id, const Json& body);
+
+    std::vector<Json> list(const ListOptions& options = {});  // ContainerSummary
+    Json inspect(const std::string& name_or_id, bool size = false);  // ContainerInspectResponse
+    // The id for a full id, a unique id prefix, or a name (with or without "/").
+    std::string resolve(const std::string& name_or_id);
+
+    void logs(const std::string& name_or_id, LogReadOptions options, const std::function<bool(const LogEntry&)>& sink);
+    AttachStream attach(const std::string& name_or_id, const AttachOptions& options);
+    void resize(const std::string& name_or_id, unsigned height, unsigned width);
+    Json top(const std::string& name_or_id, const std::string& ps_args = "-ef");  // {Titles, Processes}
+    Json stats(const std::string& name_or_id);  // Docker's stats JSON (one sample)
+    std::vector<Json> changes(const std::string& name_or_id);  // [{Path, Kind}]
+    void export_rootfs(const std::string& name_or_id, int out_fd);  // tar of the merged rootfs
+
+    // Exec (kept in memory, like Docker). exec_create: an ExecConfig body; returns the exec id.
+    std::string exec_create(const std::string& name_or_id, const Json& exec_config);
+    // Attached: the stream; detached: an empty stream.
+    AttachStream exec_start(const std::string& exec_id, const ExecStartOptions& options);
+    Json exec_inspect(const std::string& exec_id);
+    void exec_resize(const std::string& exec_id, unsigned height, unsigned width);
+
+    // Prune stopped containers; returns {ContainersDeleted, SpaceReclaimed}.
+    Json prune(const std::map<std::string, std::vector<std::string>>& filters = {});
+
+    const ManagerOptions& options() const { return options_; }
+
+private:
+    struct Entry;
+    struct Exec;
+    friend struct ManagerInternals;
+    std::shared_ptr<Entry> find(const std::string& name_or_id);
+    std::shared_ptr<Entry> find_locked(const std::string& name_or_id);
+    void save_locked(Entry& e);
+    void emit(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
+    std::string container_dir(const std::string& id) const;
+    std::string shim_dir(const std::string& id) const;
+    void do_start(Entry& e, bool from_restart_policy);
+    bool do_stop(Entry& e, int timeout_s, const std::string& signal);
+    void do_kill(Entry& e, int signal, bool emit_event);
+    void handle_exit(const std::string& id, int exit_code, bool oom_killed, const std::string& finished_at);
+    void cleanup_after_exit(Entry& e);
+    void schedule_restart(const std::string& id, std::chrono::milliseconds delay);
+    void monitor_loop();
+    void watchdog();
+
+    ManagerOptions options_;
+    std::unique_ptr<ContainerStore> store_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::map<std::string, std::shared_ptr<Entry>> containers_;
+    std::map<std::string, std::shared_ptr<Exec>> execs_;
+    UniqueFd notify_fd_;
+    bool stopping_ = false;
+    std::thread monitor_;
+    std::vector<std::thread> timers_;
+};
+
+}  // namespace berth::engine

@@ -1,0 +1,182 @@
+// inspect (ContainerInspectResponse) and list (ContainerSummary).
+#include <algorithm>
+
+#include "common/error.hpp"
+#include "engine/log_reader.hpp"
+#include "engine/manager_internal.hpp"
+#include "engine/oci_config.hpp"
+#include "image/digest.hpp"
+#include "storage/snapshotter.hpp"
+
+namespace berth::engine {
+
+namespace {
+
+int64_t created_unix(const std::string& rfc) {
+    int64_t ns = parse_rfc3339_ns(rfc);
+    return ns < 0 ? 0 : ns / 1000000000LL;
+}
+
+std::string state_description(const Container& c) {
+    const auto& s = c.state;
+    if (s.status == "running") return "Up";
+    if (s.status == "paused") return "Up (Paused)";
+    if (s.status == "restarting") return "Restarting (" + std::to_string(s.exit_code) + ")";
+    if (s.status == "created") return "Created";
+    if (s.status == "removing") return "Removal In Progress";
+    if (s.status == "dead") return "Dead";
+    return "Exited (" + std::to_string(s.exit_code) + ")";
+}
+
+}  // namespace
+
+Json health_json(const ContainerState& s) {
+    return {{"Status", s.health}, {"FailingStreak", s.failing_streak}, {"Log", s.health_log}};
+}
+
+Json ContainerManager::inspect(const std::string& key, bool size) {
+    auto e = find(key);
+    Container c;
+    {
+        std::lock_guard lock(mu_);
+        c = e->c;
+    }
+    std::string dir = container_dir(c.id);
+    const auto& s = c.state;
+    Json state = {{"Status", s.status},
+                  {"Running", s.running()},
+                  {"Paused", s.status == "paused"},
+                  {"Restarting", s.status == "restarting"},
+                  {"OOMKilled", s.oom_killed},
+                  {"Dead", s.status == "dead"},
+                  {"Pid", s.running() ? s.pid : 0},
+                  {"ExitCode", s.exit_code},
+                  {"Error", s.error},
+                  {"StartedAt", s.started_at},
+                  {"FinishedAt", s.finished_at}};
+    if (!s.health.empty()) state["Health"] = health_json(s);
+    std::vector<std::string> lowers;
+    std::optional<image::Digest> top;
+    if (!c.top_layer.empty()) top = image::Digest::parse(c.top_layer);
+    auto snap = options_.snapshotter->get(c.id, top, dir);
+    std::string lower_text;
+    for (const auto& l : snap.lowers) lower_text += (lower_text.empty() ? "" : ":") + l;
+    Json config = c.config;
+    std::string network_mode = json_string(c.host_config, "NetworkMode", "bridge");
+    Json j = {{"Id", c.id},
+              {"Created", c.created},
+              {"Path", c.path},
+              {"Args", c.args},
+              {"State", state},
+              {"Image", c.image_id},
+              {"ResolvConfPath", dir + "/resolv.conf"},
+              {"HostnamePath", dir + "/hostname"},
+              {"HostsPath", dir + "/hosts"},
+              {"LogPath", c.log_path},
+              {"Name", c.name},
+              {"RestartCount", c.restart_count},
+              {"Driver", "overlay2"},
+              {"Platform", "linux"},
+              {"MountLabel", ""},
+              {"ProcessLabel", ""},
+              {"AppArmorProfile", ""},
+              {"ExecIDs", nullptr},
+              {"HostConfig", c.host_config},
+              {"GraphDriver",
+               {{"Name", "overlay2"},
+                {"Data",
+                 {{"LowerDir", lower_text},
+                  {"MergedDir", snap.rootfs},
+                  {"UpperDir", snap.upper},
+                  {"WorkDir", snap.work}}}}},
+              {"Mounts", Json::array()},
+              {"Config", config},
+              {"NetworkSettings",
+               {{"Bridge", ""},
+                {"SandboxID", ""},
+                {"SandboxKey", ""},
+                {"Ports", Json::object()},
+                {"Gateway", ""},
+                {"IPAddress", ""},
+                {"IPPrefixLen", 0},
+                {"MacAddress", ""},
+                {"Networks", {{network_mode, {{"NetworkID", ""}, {"EndpointID", ""}, {"Gateway", ""}, {"IPAddress", ""},
+                                              {"IPPrefixLen", 0}, {"MacAddress", ""}}}}}}}};
+    {
+        std::lock_guard lock(mu_);
+        Json ids = Json::array();
+        for (auto& [id, x] : execs_) {
+            if (x->container_id == c.id) ids.push_back(id);
+        }
+        if (!ids.empty()) j["ExecIDs"] = ids;
+    }
+    if (size) {
+        j["SizeRw"] = 0;
+        j["SizeRootFs"] = 0;
+    }
+    return j;
+}
+
+std::vector<Json> ContainerManager::list(const ListOptions& o) {
+    std::vector<Container> all;
+    {
+        std::lock_guard lock(mu_);
+        for (auto& [id, e] : containers_) all.push_back(e->c);
+    }
+    std::sort(all.begin(), all.end(), [](const Container& a, const Container& b) { return a.created > b.created; });
+    for (const auto& [key, values] : o.filters) {
+        static const char* known[] = {"status", "name", "id", "label", "exited", "ancestor", "before", "since", "health"};
+        if (std::find(std::begin(known), std::end(known), key) == std::end(known)) {
+            throw Error(Errc::invalid_argument, "invalid filter '" + key + "'");
+        }
+    }
+    auto any_of = [&](const char* key, auto&& pred) {
+        auto it = o.filters.find(key);
+        if (it == o.filters.end() || it->second.empty()) return true;
+        return std::any_of(it->second.begin(), it->second.end(), pred);
+    };
+    std::vector<Json> out;
+    bool show_all = o.all || o.limit > 0 || o.filters.count("status") || o.filters.count("exited");
+    for (const auto& c : all) {
+        if (!show_all && !c.state.running()) continue;
+        if (!any_of("status", [&](const std::string& v) { return v == c.state.status; })) continue;
+        if (!any_of("name", [&](const std::string& v) { return c.name.find(v) != std::string::npos; })) continue;
+        if (!any_of("id", [&](const std::string& v) { return c.id.rfind(v, 0) == 0; })) continue;
+        if (!any_of("exited", [&](const std::string& v) { return c.state.status == "exited" && std::to_string(c.state.exit_code) == v; })) continue;
+        if (!any_of("ancestor", [&](const std::string& v) { return c.image == v || c.image_id == v || c.image_id.find(v) == 7; })) continue;
+        auto labels = c.config.value("Labels", Json::object());
+        if (auto it = o.filters.find("label"); it != o.filters.end()) {
+            bool ok = std::all_of(it->second.begin(), it->second.end(), [&](const std::string& v) {
+                auto eq = v.find('=');
+                std::string k = v.substr(0, eq);
+                if (!labels.contains(k)) return false;
+                return eq == std::string::npos || labels[k] == v.substr(eq + 1);
+            });
+            if (!ok) continue;
+        }
+        std::string command = c.path;
+        for (const auto& a : c.args) command += " " + a;
+        Json summary = {{"Id", c.id},
+                        {"Names", {c.name}},
+                        {"Image", c.image},
+                        {"ImageID", c.image_id},
+                        {"Command", command},
+                        {"Created", created_unix(c.created)},
+                        {"Ports", Json::array()},
+                        {"Labels", labels},
+                        {"State", c.state.status},
+                        {"Status", state_description(c)},
+                        {"HostConfig", {{"NetworkMode", json_string(c.host_config, "NetworkMode", "bridge")}}},
+                        {"NetworkSettings", {{"Networks", Json::object()}}},
+                        {"Mounts", Json::array()}};
+        if (o.size) {
+            summary["SizeRw"] = 0;
+            summary["SizeRootFs"] = 0;
+        }
+        out.push_back(summary);
+        if (o.limit > 0 && static_cast<int>(out.size()) >= o.limit) break;
+    }
+    return out;
+}
+
+}  // namespace berth::engine

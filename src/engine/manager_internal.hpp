@@ -1,0 +1,42 @@
+#pragma once
+// What the ContainerManager's files share: the per-container entry and the exec record.
+#include <chrono>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "engine/container_manager.hpp"
+#include "engine/restart_policy.hpp"
+
+namespace berth::engine {
+
+struct ContainerManager::Entry {
+    Container c;
+    std::mutex op;            // one start/stop/remove at a time on this container
+    uint64_t exit_seq = 0;    // bumped on every exit (wait next-exit)
+    bool removed = false;
+    RestartManager restart{RestartPolicy{}};
+    std::chrono::steady_clock::time_point started_at{};
+    struct PendingAttach {
+        AttachOptions options;
+        std::promise<AttachStream> promise;
+    };
+    std::vector<std::shared_ptr<PendingAttach>> pending_attach;
+};
+
+struct ContainerManager::Exec {
+    std::string id;
+    std::string container_id;
+    Json config;              // ExecConfig
+    bool started = false;
+    bool running = false;
+    int exit_code = -1;       // -1: unknown yet
+    int pid = 0;
+    bool tty = false;
+};
+
+// RFC 3339 nano, now.
+std::string now_rfc3339_nano();
+Json health_json(const ContainerState& s);
+
+}  // namespace berth::engine

@@ -1,0 +1,62 @@
+#pragma once
+// The OCI config.json of a container, from its (image-merged) ContainerConfig and HostConfig,
+// as Docker's daemon/oci_linux.go builds it. One file per concern:
+//   oci_config.cpp            assembly, namespaces, hostname, root
+//   oci_config_process.cpp    args, env, cwd, user, rlimits, tty
+//   oci_config_mounts.cpp     Docker's default mounts, /etc files, shm, tmpfs, init
+//   oci_config_security.cpp   capabilities, privileged, seccomp, masked paths, devices
+//   oci_config_resources.cpp  memory, cpu, pids, blkio -> linux.resources
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json_reader.hpp"
+#include "engine/user_lookup.hpp"
+
+namespace berth::engine {
+
+struct OciInputs {
+    std::string id;
+    Json config;                  // ContainerConfig, merged with the image's (container_config.hpp)
+    Json host_config;             // HostConfig as created (null members allowed)
+    std::string rootfs;           // host path of the mounted rootfs
+    std::string container_dir;    // hosts, hostname, resolv.conf live here
+    std::string init_path;        // berth-init on the host (HostConfig.Init)
+    Json seccomp_profile;         // Docker-format default profile; null: none available
+    std::string arch = "amd64";
+    bool cgroup_v2 = false;       // private cgroup namespace by default, as Docker on v2
+    ResolvedUser user;            // from the rootfs's /etc/passwd and /etc/group
+};
+
+// Throws invalid_argument with Docker's messages for bad combinations.
+Json build_oci_config(const OciInputs& in);
+
+// Parts, exposed for tests.
+Json oci_process(const OciInputs& in, const std::vector<std::string>& capabilities);
+Json oci_mounts(const OciInputs& in);
+Json oci_resources(const Json& host_config);
+// Devices, masked/readonly paths, seccomp and the privileged variants into spec/linux.
+void apply_security(const OciInputs& in, const std::vector<std::string>& capabilities, Json& spec, Json& linux);
+// The final capability list (CAP_ names) after CapAdd/CapDrop/Privileged.
+std::vector<std::string> container_capabilities(const Json& host_config);
+std::vector<std::string> all_capabilities();
+// Docker's process env: PATH default, HOSTNAME, TERM with a tty, then Config.Env.
+std::vector<std::string> process_env(const Json& config, const std::string& hostname);
+std::string container_hostname(const OciInputs& in);
+
+// SecurityOpt parsed: no-new-privileges, seccomp=unconfined|<profile JSON or path>.
+struct SecurityOptions {
+    bool no_new_privileges = false;
+    bool seccomp_unconfined = false;
+    std::optional<Json> seccomp_profile;
+};
+SecurityOptions parse_security_options(const Json& host_config);
+
+// Helpers over optional JSON members.
+int64_t json_int(const Json& object, const char* key, int64_t fallback = 0);
+bool json_bool(const Json& object, const char* key, bool fallback = false);
+std::string json_string(const Json& object, const char* key, const std::string& fallback = "");
+std::vector<std::string> json_strings(const Json& object, const char* key);
+
+}  // namespace berth::engine
