@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "image/digest.hpp"
@@ -30,19 +31,26 @@ struct ArchiveTargets {
     UnpackFn unpack;                 // none: layers are unpacked later, on first use
 };
 
+// Called for each blob before register_image reads or records it; load passes one while
+// blobs are still being committed on another thread (BlobCommitter).
+using BlobReadyFn = std::function<void(const Digest&)>;
+
 struct NewImage {
-    Digest config;                    // committed in the content store
-    std::optional<Digest> manifest;   // committed; an OCI manifest is written when absent
-    std::vector<Descriptor> layers;   // committed blobs, bottom first
-    std::vector<std::string> tags;    // references as given ("busybox", "x/y:1")
+    Digest config;                   // committed in the content store
+    std::optional<Digest> manifest;  // committed; an OCI manifest is written when absent
+    std::vector<Descriptor> layers;  // committed blobs, bottom first
+    std::vector<std::string> tags;   // references as given ("busybox", "x/y:1")
 };
 
 // Checks the layers against the config's diff ids, writes a manifest if needed, unpacks
 // the layers (when targets.unpack is set), adds the image and its layers to the image
 // store and points the tags at it. Returns the image id (the config digest).
-Digest register_image(const ArchiveTargets& targets, const NewImage& image, Lease* lease);
+Digest register_image(const ArchiveTargets& targets, const NewImage& image, Lease* lease,
+                      const BlobReadyFn& ready = {});
 
 // Media type of a layer blob from its first bytes: gzip, zstd or plain tar (OCI types).
 std::string sniff_layer_media_type(ContentStore& content, const Digest& blob);
+// The same from a blob's first bytes (at least 4 when the blob has them).
+std::string sniff_layer_media_type(std::string_view head);
 
 }  // namespace berth::image

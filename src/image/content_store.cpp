@@ -56,7 +56,8 @@ void fsync_dir(const std::string& dir) {
 }
 
 std::string expectation(const Digest& d, std::optional<uint64_t> size) {
-    return (d.empty() ? std::string("-") : d.str()) + " " + (size ? std::to_string(*size) : std::string("-"));
+    return (d.empty() ? std::string("-") : d.str()) + " " +
+           (size ? std::to_string(*size) : std::string("-"));
 }
 
 // Removes the files of an ingest dir and the dir itself. The lock file goes last so a
@@ -83,6 +84,7 @@ struct ContentWriter::State {
     uint64_t offset = 0;
     bool exists = false;
     bool finished = false;
+    std::optional<Digest> sealed;  // verified by seal(), not yet durable
 };
 
 ContentWriter::ContentWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -90,18 +92,23 @@ ContentWriter::ContentWriter(ContentWriter&&) noexcept = default;
 ContentWriter& ContentWriter::operator=(ContentWriter&&) noexcept = default;
 ContentWriter::~ContentWriter() = default;  // fds close; data stays for a resume
 
-uint64_t ContentWriter::offset() const { return state_->offset; }
-bool ContentWriter::already_exists() const { return state_->exists; }
+uint64_t ContentWriter::offset() const {
+    return state_->offset;
+}
+bool ContentWriter::already_exists() const {
+    return state_->exists;
+}
 
 void ContentWriter::write(const void* data, size_t size) {
     auto& s = *state_;
-    if (s.finished) throw Error(Errc::internal, "content writer for " + s.ref + " already finished");
+    if (s.finished || s.sealed)
+        throw Error(Errc::internal, "content writer for " + s.ref + " already finished");
     if (s.expected_size && s.offset + size > *s.expected_size) {
         uint64_t got = s.offset + size;
         abort();
         throw Error(Errc::invalid_argument, "ingest " + s.ref + ": size mismatch: expected " +
-                                                std::to_string(*s.expected_size) + " bytes, got at least " +
-                                                std::to_string(got));
+                                                std::to_string(*s.expected_size) +
+                                                " bytes, got at least " + std::to_string(got));
     }
     s.offset += size;
     if (s.exists) return;
@@ -127,18 +134,21 @@ void ContentWriter::abort() {
     s.lock.reset();
 }
 
-Digest ContentWriter::commit(Lease* lease) {
+Digest ContentWriter::seal(Lease* lease) {
     auto& s = *state_;
-    if (s.finished) throw Error(Errc::internal, "content writer for " + s.ref + " already finished");
+    if (s.sealed) return *s.sealed;
+    if (s.finished)
+        throw Error(Errc::internal, "content writer for " + s.ref + " already finished");
     if (s.exists) {
         // Lease first, then look: if GC removed the blob between open and now, say so
         // rather than hand out a digest that is not there.
         if (lease) lease->add(s.expected);
         s.finished = true;
         if (!s.store->exists(s.expected)) {
-            throw Error(Errc::unavailable, "blob " + s.expected.str() + " was removed during ingest " + s.ref +
-                                               "; retry");
+            throw Error(Errc::unavailable, "blob " + s.expected.str() +
+                                               " was removed during ingest " + s.ref + "; retry");
         }
+        s.sealed = s.expected;
         return s.expected;
     }
     if (s.expected_size && s.offset != *s.expected_size) {
@@ -151,18 +161,28 @@ Digest ContentWriter::commit(Lease* lease) {
     Digest actual = s.hasher->finish();
     if (!s.expected.empty() && actual != s.expected) {
         abort();
-        throw Error(Errc::invalid_argument, "ingest " + s.ref + ": digest mismatch: expected " + s.expected.str() +
-                                                ", content hashes to " + actual.str());
+        throw Error(Errc::invalid_argument, "ingest " + s.ref + ": digest mismatch: expected " +
+                                                s.expected.str() + ", content hashes to " +
+                                                actual.str());
     }
+    if (lease) lease->add(actual);
+    s.sealed = actual;
+    return actual;
+}
+
+Digest ContentWriter::commit(Lease* lease) {
+    auto& s = *state_;
+    Digest actual = seal(lease);
+    if (s.finished) return actual;  // it was there already
     if (::fsync(s.data.get()) != 0) throw_errno("fsync " + s.dir + "/data");
     ::fchmod(s.data.get(), 0444);
-    if (lease) lease->add(actual);
     std::string target = s.store->blob_path(actual);
     std::string parent = target.substr(0, target.rfind('/'));
     mkdir_all(parent);
     // Another ref may have committed the same content meanwhile; identical bytes, so
     // either copy is fine and rename simply replaces it atomically.
-    if (::rename((s.dir + "/data").c_str(), target.c_str()) != 0) throw_errno("commit blob " + target);
+    if (::rename((s.dir + "/data").c_str(), target.c_str()) != 0)
+        throw_errno("commit blob " + target);
     fsync_dir(parent);
     s.finished = true;
     s.data.reset();
@@ -218,7 +238,8 @@ ContentWriter ContentStore::open_writer(const std::string& ref, const Digest& ex
         while (::flock(lock.get(), LOCK_EX) != 0) {
             if (errno != EINTR) throw_errno("lock " + lock_path);
         }
-        struct stat held {}, at_path {};
+        struct stat held {
+        }, at_path{};
         if (::fstat(lock.get(), &held) != 0) throw_errno("stat " + lock_path);
         if (::stat(lock_path.c_str(), &at_path) != 0 || held.st_ino != at_path.st_ino ||
             held.st_dev != at_path.st_dev) {
@@ -249,8 +270,10 @@ ContentWriter ContentStore::open_writer(const std::string& ref, const Digest& ex
         }
     } else {
         if (::ftruncate(s->data.get(), 0) != 0) throw_errno("truncate " + data_path);
-        write_file_atomic(s->dir + "/expected", want, 0600);
-        write_file_atomic(s->dir + "/ref", ref, 0600);
+        // No fsync: after a crash a lost or empty "expected" only means starting over, and
+        // resumed data is re-hashed before it is trusted.
+        write_file_atomic(s->dir + "/expected", want, 0600, Durability::none);
+        write_file_atomic(s->dir + "/ref", ref, 0600, Durability::none);
     }
     ::lseek(s->data.get(), 0, SEEK_END);
     return ContentWriter(std::move(s));
@@ -291,8 +314,9 @@ UniqueFd ContentStore::open_blob(const Digest& d, std::optional<uint64_t> expect
         struct stat st {};
         if (::fstat(fd.get(), &st) != 0) throw_errno("stat blob " + path);
         if (static_cast<uint64_t>(st.st_size) != *expected_size) {
-            throw Error(Errc::invalid_argument, "blob " + d.str() + " has " + std::to_string(st.st_size) +
-                                                    " bytes, expected " + std::to_string(*expected_size));
+            throw Error(Errc::invalid_argument,
+                        "blob " + d.str() + " has " + std::to_string(st.st_size) +
+                            " bytes, expected " + std::to_string(*expected_size));
         }
     }
     return fd;
@@ -303,9 +327,10 @@ std::string ContentStore::read_blob(const Digest& d, uint64_t max_size) const {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw_errno("stat blob " + d.str());
     if (static_cast<uint64_t>(st.st_size) > max_size) {
-        throw Error(Errc::invalid_argument, "blob " + d.str() + " is " + std::to_string(st.st_size) +
-                                                " bytes, more than the " + std::to_string(max_size) +
-                                                " allowed for a manifest or config");
+        throw Error(Errc::invalid_argument,
+                    "blob " + d.str() + " is " + std::to_string(st.st_size) +
+                        " bytes, more than the " + std::to_string(max_size) +
+                        " allowed for a manifest or config");
     }
     std::string out(static_cast<size_t>(st.st_size), '\0');
     size_t got = 0;
@@ -321,7 +346,8 @@ std::string ContentStore::read_blob(const Digest& d, uint64_t max_size) const {
     h.update(out);
     Digest actual = h.finish();
     if (actual != d) {
-        throw Error(Errc::invalid_argument, "blob " + d.str() + " is corrupt: content hashes to " + actual.str());
+        throw Error(Errc::invalid_argument,
+                    "blob " + d.str() + " is corrupt: content hashes to " + actual.str());
     }
     return out;
 }
@@ -332,7 +358,8 @@ void ContentStore::verify(const Digest& d) const {
     hash_fd(fd.get(), h, blob_path(d));
     Digest actual = h.finish();
     if (actual != d) {
-        throw Error(Errc::invalid_argument, "blob " + d.str() + " is corrupt: content hashes to " + actual.str());
+        throw Error(Errc::invalid_argument,
+                    "blob " + d.str() + " is corrupt: content hashes to " + actual.str());
     }
 }
 

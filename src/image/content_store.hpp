@@ -35,7 +35,7 @@ struct BlobInfo {
 };
 
 class ContentWriter {
-public:
+  public:
     ContentWriter(ContentWriter&&) noexcept;
     ContentWriter& operator=(ContentWriter&&) noexcept;
     ContentWriter(const ContentWriter&) = delete;
@@ -57,6 +57,11 @@ public:
     // Drops what was written so far and starts at offset 0 (e.g. the server ignored Range).
     void truncate();
 
+    // The first half of commit(): verifies size and digest (discarding the ingest on a
+    // mismatch, as commit does), adds the digest to `lease` and returns it. The blob is not
+    // visible until commit(), which may then run on another thread (BlobCommitter), so the
+    // disk flush of one blob overlaps the caller's next work. Idempotent.
+    Digest seal(Lease* lease = nullptr);
     // Verifies size and digest, fsyncs, renames into blobs/ and removes the ingest dir.
     // On a mismatch the ingest is discarded (nothing left behind) and invalid_argument
     // thrown naming the expected and actual values. If `lease` is given, the digest is
@@ -66,7 +71,7 @@ public:
     // Removes the ingest's data; the writer is unusable afterwards.
     void abort();
 
-private:
+  private:
     friend class ContentStore;
     struct State;
     explicit ContentWriter(std::unique_ptr<State> state);
@@ -74,7 +79,7 @@ private:
 };
 
 class ContentStore {
-public:
+  public:
     // `root` is the data root; blobs live under <root>/content. Directories are created.
     explicit ContentStore(std::string root);
 
@@ -94,7 +99,8 @@ public:
     // and checks the digest (cheap at these sizes). Throws not_found / invalid_argument.
     std::string read_blob(const Digest& digest, uint64_t max_size = 16u << 20) const;
     // Read-only fd for streaming (layers). `expected_size`, when given, is checked.
-    UniqueFd open_blob(const Digest& digest, std::optional<uint64_t> expected_size = std::nullopt) const;
+    UniqueFd open_blob(const Digest& digest,
+                       std::optional<uint64_t> expected_size = std::nullopt) const;
     // Re-hashes the blob; throws invalid_argument ("blob sha256:... is corrupt: content
     // hashes to sha256:...") when it does not match its name.
     void verify(const Digest& digest) const;
@@ -110,10 +116,10 @@ public:
     std::string blob_path(const Digest& digest) const;
     const std::string& root() const { return root_; }
 
-private:
-    std::string root_;     // <root>/content
-    std::string blobs_;    // <root>/content/blobs
-    std::string ingest_;   // <root>/content/ingest
+  private:
+    std::string root_;    // <root>/content
+    std::string blobs_;   // <root>/content/blobs
+    std::string ingest_;  // <root>/content/ingest
 };
 
 }  // namespace berth::image

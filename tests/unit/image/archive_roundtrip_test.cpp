@@ -27,7 +27,10 @@ namespace {
 
 struct Stores {
     explicit Stores(const std::string& root)
-        : db(root + "/berth.db"), content(root), images(db), targets{content, images, &leases, {}} {}
+        : db(root + "/berth.db"),
+          content(root),
+          images(db),
+          targets{content, images, &leases, {}} {}
     state::Database db;
     ContentStore content;
     ImageStore images;
@@ -36,7 +39,7 @@ struct Stores {
 };
 
 class ArchiveTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char tmpl[] = "/tmp/berth-archive-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -67,9 +70,10 @@ protected:
 
 TEST(ImportChanges, DockerfileInstructions) {
     RunConfig c;
-    apply_changes(c, {"CMD [\"/bin/hello\", \"x\"]", "ENTRYPOINT /bin/sh", "ENV A=1 B=\"two words\"",
-                      "ENV C 3", "ENV A=9", "WORKDIR /srv", "USER 1000:1000", "LABEL a=b \"c d\"=e",
-                      "EXPOSE 80 53/udp", "VOLUME [\"/data\"]", "VOLUME /logs", "STOPSIGNAL SIGINT"});
+    apply_changes(c,
+                  {"CMD [\"/bin/hello\", \"x\"]", "ENTRYPOINT /bin/sh", "ENV A=1 B=\"two words\"",
+                   "ENV C 3", "ENV A=9", "WORKDIR /srv", "USER 1000:1000", "LABEL a=b \"c d\"=e",
+                   "EXPOSE 80 53/udp", "VOLUME [\"/data\"]", "VOLUME /logs", "STOPSIGNAL SIGINT"});
     EXPECT_EQ(c.cmd, (std::vector<std::string>{"/bin/hello", "x"}));
     EXPECT_EQ(c.entrypoint, (std::vector<std::string>{"/bin/sh", "-c", "/bin/sh"}));
     EXPECT_EQ(c.env, (std::vector<std::string>{"A=9", "B=two words", "C=3"}));
@@ -99,7 +103,8 @@ TEST_F(ArchiveTest, ImportSaveLoadRoundTrip) {
     ImageConfig cfg = parse_image_config(a.content.read_blob(id));
     EXPECT_EQ(cfg.config.cmd, std::vector<std::string>{"/bin/hello"});
     ASSERT_EQ(cfg.diff_ids.size(), 1u);
-    EXPECT_TRUE(a.content.exists(cfg.diff_ids[0])) << "the layer is stored uncompressed: blob digest = diff id";
+    EXPECT_TRUE(a.content.exists(cfg.diff_ids[0]))
+        << "the layer is stored uncompressed: blob digest = diff id";
     EXPECT_EQ(a.leases.active(), 0u);
 
     // docker save -> docker load
@@ -118,7 +123,8 @@ TEST_F(ArchiveTest, ImportSaveLoadRoundTrip) {
     ::lseek(archive.get(), 0, SEEK_SET);
     Stores b(dir_ + "/b");
     std::vector<std::string> unpacked;
-    b.targets.unpack = [&](const Digest& chain, const Digest& diff, const std::optional<Digest>&, int) {
+    b.targets.unpack = [&](const Digest& chain, const Digest& diff, const std::optional<Digest>&,
+                           int) {
         unpacked.push_back(chain.str());
         return uint64_t{42};
     };
@@ -144,6 +150,50 @@ TEST_F(ArchiveTest, ImportSaveLoadRoundTrip) {
     ASSERT_EQ(from_dir.images.size(), 1u);
     EXPECT_EQ(from_dir.images[0], id);
     EXPECT_EQ(c.images.resolve_tag("docker.io/test/app:1"), id) << "io.containerd.image.name wins";
+}
+
+// Layers of 1 MiB and more are made durable on a second thread while earlier layers unpack;
+// each layer must be complete and committed when it is unpacked, and all of them before the
+// image is recorded.
+TEST_F(ArchiveTest, LargeLayersCommitOffThreadBeforeUseAndRecord) {
+    Stores a(dir_ + "/a");
+    std::vector<Digest> ids;
+    std::string payload(3u << 20, '\0');
+    for (size_t i = 0; i < payload.size(); ++i)
+        payload[i] = static_cast<char>((i * 2654435761u) >> 13);
+    UniqueFd rootfs(::memfd_create("big", MFD_CLOEXEC));
+    {
+        TarWriter w(rootfs.get(), TarCompression::none);
+        TarHeader f;
+        f.mode = 0644;
+        f.name = "big";
+        w.add(f, payload);
+        w.finish();
+    }
+    ::lseek(rootfs.get(), 0, SEEK_SET);
+    ImportOptions io;
+    io.tag = "test/big:1";
+    Digest id = import_rootfs(rootfs.get(), a.targets, io);
+    UniqueFd archive(::memfd_create("save", MFD_CLOEXEC));
+    save_archive(archive.get(), a.content, a.images, {"test/big:1"});
+    ::lseek(archive.get(), 0, SEEK_SET);
+
+    Stores b(dir_ + "/b");
+    ImageConfig cfg = parse_image_config(a.content.read_blob(id));
+    uint64_t seen = 0;
+    b.targets.unpack = [&](const Digest&, const Digest& diff, const std::optional<Digest>&,
+                           int fd) {
+        EXPECT_TRUE(b.content.exists(diff)) << "unpacked before it was committed";
+        char buf[65536];
+        for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) seen += static_cast<uint64_t>(n);
+        return seen;
+    };
+    LoadResult loaded = load_archive(archive.get(), b.targets);
+    ASSERT_EQ(loaded.images, std::vector<Digest>{id});
+    EXPECT_GT(seen, payload.size());
+    EXPECT_TRUE(b.content.exists(cfg.diff_ids[0]));
+    EXPECT_TRUE(b.content.list_ingests().empty());
+    EXPECT_EQ(b.leases.active(), 0u);
 }
 
 TEST_F(ArchiveTest, SaveByIdIsUntagged) {

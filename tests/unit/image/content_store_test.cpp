@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "image/blob_committer.hpp"
 #include "image/gc.hpp"
 #include "test_dir.hpp"
 
@@ -22,7 +23,7 @@ std::string big_payload(size_t n) {
 }
 
 class ContentStoreTest : public ::testing::Test {
-protected:
+  protected:
     test::TempDir tmp;
     ContentStore store{tmp.path()};
 };
@@ -51,6 +52,50 @@ TEST_F(ContentStoreTest, StreamingWriteVerifiesExpectedDigest) {
     EXPECT_TRUE(fd.valid());
     EXPECT_THROW(store.open_blob(want, data.size() + 1), Error);
     EXPECT_TRUE(store.list_ingests().empty());
+}
+
+TEST_F(ContentStoreTest, SealedBlobIsVisibleOnlyOnceCommittedOnAnotherThread) {
+    std::string data = big_payload(300000);
+    Digest want = Digest::sha256_of(data);
+    auto w = store.open_writer("sealed", Digest(), std::nullopt);
+    w.write(data);
+    EXPECT_EQ(w.seal(), want);
+    EXPECT_EQ(w.seal(), want) << "idempotent";
+    EXPECT_THROW(w.write("more"), Error);
+    EXPECT_FALSE(store.exists(want));
+    BlobCommitter committer;
+    committer.submit(std::move(w), want);
+    committer.wait(want);
+    EXPECT_TRUE(store.exists(want));
+    EXPECT_EQ(store.read_blob(want), data);
+    EXPECT_TRUE(store.list_ingests().empty());
+    committer.wait(Digest::sha256_of("never submitted"));  // returns at once
+}
+
+TEST_F(ContentStoreTest, SealRefusesAMismatchLikeCommit) {
+    auto w = store.open_writer("bad", Digest::sha256_of("expected"), std::nullopt);
+    w.write("something else");
+    EXPECT_THROW(w.seal(), Error);
+    EXPECT_TRUE(store.list_ingests().empty());
+}
+
+TEST_F(ContentStoreTest, CommitterReportsAFailedCommit) {
+    std::string data = big_payload(1000);
+    Digest want = Digest::sha256_of(data);
+    auto w = store.open_writer("fails", want, data.size());
+    w.write(data);
+    w.seal();
+    // blobs/sha256 turned into a file: the rename into place cannot happen.
+    std::string shard = store.blob_path(want).substr(0, store.blob_path(want).rfind('/'));
+    remove_all(shard);
+    write_file_atomic(shard, "not a directory");
+    BlobCommitter committer;
+    committer.submit(std::move(w), want);
+    EXPECT_THROW(committer.wait(want), Error);
+    EXPECT_THROW(committer.wait_all(), Error);
+    EXPECT_FALSE(store.exists(want));
+    ::unlink(shard.c_str());
+    mkdir_all(shard);
 }
 
 TEST_F(ContentStoreTest, Sha512Accepted) {
