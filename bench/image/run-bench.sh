@@ -7,7 +7,8 @@
 #   peers:  skopeo copy docker-archive -> oci dir + umoci unpack  /  skopeo copy oci -> docker-archive
 # Runs alternate between tools, RUNS times each (default 5); prints medians, ratios and berth's
 # peak RSS (GNU time %M) for load and save.
-#   RUNS=5 LAYER_MB=20 DOCKER=auto|0|1 bench/image/run-bench.sh       (root; never run by the tests)
+#   RUNS=5 LAYER_MB=20 DOCKER=auto|0|1 BENCH_IMAGE=/path/to/keep.tar bench/image/run-bench.sh
+# (root; never run by the tests)
 # DOCKER=auto (default) skips Docker when /usr/sbin/dockerd is missing; DOCKER=1 requires it.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -40,34 +41,41 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- generate an OCI layout with 10 uncompressed layers of random files
-layout="$work/layout"
-mkdir -p "$layout/blobs/sha256"
-diff_ids=() layers_json=()
-for i in $(seq 0 9); do
-    src="$work/src$i"
-    mkdir -p "$src/layer$i"
-    for f in $(seq 1 20); do head -c $((layer_mb * 1024 * 1024 / 20)) /dev/urandom > "$src/layer$i/f$f"; done
-    tar -C "$src" -cf "$work/l.tar" .
-    d="$(sha256sum < "$work/l.tar" | cut -d' ' -f1)"
-    size="$(stat -c %s "$work/l.tar")"
-    mv "$work/l.tar" "$layout/blobs/sha256/$d"
-    rm -rf "$src"
-    diff_ids+=("\"sha256:$d\"")
-    layers_json+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$d\",\"size\":$size}")
-done
-join() { local IFS=,; echo "$*"; }
-printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
-    "$(join "${diff_ids[@]}")" > "$work/config"
-cd_=$(sha256sum < "$work/config" | cut -d' ' -f1); cs=$(stat -c %s "$work/config"); mv "$work/config" "$layout/blobs/sha256/$cd_"
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[%s]}' \
-    "$cd_" "$cs" "$(join "${layers_json[@]}")" > "$work/manifest"
-md=$(sha256sum < "$work/manifest" | cut -d' ' -f1); ms=$(stat -c %s "$work/manifest"); mv "$work/manifest" "$layout/blobs/sha256/$md"
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' "$md" "$ms" > "$layout/index.json"
-echo '{"imageLayoutVersion":"1.0.0"}' > "$layout/oci-layout"
-skopeo copy --quiet oci:"$layout":latest docker-archive:"$work/image.tar":bench/big:latest
-rm -rf "$layout"
-echo "image: $(du -m "$work/image.tar" | cut -f1) MB, 10 layers, config sha256:$cd_"
+# --- the image: generated (an OCI layout with 10 uncompressed layers of random files, copied
+# into a docker-archive by skopeo), or BENCH_IMAGE when that file exists (it is kept there when not)
+if [ -n "${BENCH_IMAGE:-}" ] && [ -f "$BENCH_IMAGE" ]; then
+    cp "$BENCH_IMAGE" "$work/image.tar"
+else
+    layout="$work/layout"
+    mkdir -p "$layout/blobs/sha256"
+    diff_ids=() layers_json=()
+    for i in $(seq 0 9); do
+        src="$work/src$i"
+        mkdir -p "$src/layer$i"
+        for f in $(seq 1 20); do head -c $((layer_mb * 1024 * 1024 / 20)) /dev/urandom > "$src/layer$i/f$f"; done
+        tar -C "$src" -cf "$work/l.tar" .
+        d="$(sha256sum < "$work/l.tar" | cut -d' ' -f1)"
+        size="$(stat -c %s "$work/l.tar")"
+        mv "$work/l.tar" "$layout/blobs/sha256/$d"
+        rm -rf "$src"
+        diff_ids+=("\"sha256:$d\"")
+        layers_json+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$d\",\"size\":$size}")
+    done
+    join() { local IFS=,; echo "$*"; }
+    printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
+        "$(join "${diff_ids[@]}")" > "$work/config"
+    cd_=$(sha256sum < "$work/config" | cut -d' ' -f1); cs=$(stat -c %s "$work/config"); mv "$work/config" "$layout/blobs/sha256/$cd_"
+    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[%s]}' \
+        "$cd_" "$cs" "$(join "${layers_json[@]}")" > "$work/manifest"
+    md=$(sha256sum < "$work/manifest" | cut -d' ' -f1); ms=$(stat -c %s "$work/manifest"); mv "$work/manifest" "$layout/blobs/sha256/$md"
+    printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' "$md" "$ms" > "$layout/index.json"
+    echo '{"imageLayoutVersion":"1.0.0"}' > "$layout/oci-layout"
+    skopeo copy --quiet oci:"$layout":latest docker-archive:"$work/image.tar":bench/big:latest
+    rm -rf "$layout"
+    if [ -n "${BENCH_IMAGE:-}" ]; then cp "$work/image.tar" "$BENCH_IMAGE"; fi
+fi
+cd_=$(tar -xOf "$work/image.tar" manifest.json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Config"].split("/")[-1].removesuffix(".json"))')
+echo "image: $(du -m "$work/image.tar" | cut -f1) MB, $(tar -xOf "$work/image.tar" manifest.json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[0]["Layers"]))') layers, config sha256:$cd_"
 
 # --- a private dockerd (and its containerd), all state under $work
 use_docker=0
