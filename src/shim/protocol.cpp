@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
+#include "shim/unix_address.hpp"
 
 namespace berth::shim {
 
@@ -86,10 +87,8 @@ Json call(const std::string& shim_dir, const Json& request, int* stream, int tim
     std::string path = shim_dir + "/" + kControlSocket;
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd) throw_errno("socket");
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path) throw Error(Errc::invalid_argument, "shim socket path too long: " + path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size());
+    UniqueFd dir;
+    sockaddr_un addr = unix_address(path, dir);
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
         int err = errno;
         throw Error(err == ENOENT ? Errc::not_found : Errc::unavailable,

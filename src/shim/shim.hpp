@@ -81,6 +81,7 @@ private:
     std::vector<std::unique_ptr<Client>> clients_;
     std::map<std::string, std::unique_ptr<ExecProcess>> execs_;
     UniqueFd exec_console_;  // listening socket for exec pty masters
+    UniqueFd exec_console_dir_;  // keeps a /proc/self/fd path to it valid
 };
 
 }  // namespace berth::shim

@@ -17,6 +17,7 @@
 #include "shim/fd_passing.hpp"
 #include "shim/memory_trim.hpp"
 #include "shim/protocol.hpp"
+#include "shim/unix_address.hpp"
 #include "shim/shim.hpp"
 
 namespace berth::shim {
@@ -70,9 +71,8 @@ Json Shim::start_exec(const Json& request, UniqueFd& connection) {
         if (!exec_console_) {
             std::string path = opt_.shim_dir + "/exec-console.sock";
             exec_console_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-            sockaddr_un addr{};
-            addr.sun_family = AF_UNIX;
-            std::memcpy(addr.sun_path, path.c_str(), std::min(path.size(), sizeof addr.sun_path - 1));
+            UniqueFd dir;
+            sockaddr_un addr = unix_address(path, dir);
             ::unlink(path.c_str());
             if (::bind(exec_console_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
                 ::listen(exec_console_.get(), 8) < 0) {
@@ -80,7 +80,8 @@ Json Shim::start_exec(const Json& request, UniqueFd& connection) {
                 throw_errno("exec console socket " + path);
             }
         }
-        eo.console_socket = opt_.shim_dir + "/exec-console.sock";
+        // Runtime::exec connects from this process: a /proc/self/fd path stays valid for it.
+        eo.console_socket = short_socket_path(opt_.shim_dir + "/exec-console.sock", exec_console_dir_);
     } else if (!detach) {
         pipe_pair(e->out, out_theirs);
         pipe_pair(e->err, err_theirs);

@@ -20,6 +20,7 @@
 #include "shim/protocol.hpp"
 #include "shim/shim.hpp"
 #include "shim/time_format.hpp"
+#include "shim/unix_address.hpp"
 
 namespace berth::shim {
 
@@ -44,10 +45,8 @@ std::string clean_message(std::string m) {
 UniqueFd listen_unix(const std::string& path) {
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd) throw_errno("socket");
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path) throw Error(Errc::invalid_argument, "socket path too long: " + path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size());
+    UniqueFd dir;
+    sockaddr_un addr = unix_address(path, dir);
     ::unlink(path.c_str());
     if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) throw_errno("bind " + path);
     ::chmod(path.c_str(), 0600);
