@@ -1,6 +1,9 @@
 #include "runtime/init.hpp"
 
 #include <fcntl.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -104,6 +107,19 @@ void run_start_container_hooks(const LaunchPlan& plan) noexcept {
     for (const auto& h : plan.start_container_hooks) run_hook(plan, h, "startContainer");
 }
 
+// A new network namespace starts with "lo" down; like crun (and Docker's --network none), bring
+// it up so 127.0.0.1 works inside. One ioctl; nothing else about networking is the runtime's.
+void bring_up_loopback(const LaunchPlan& plan) noexcept {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) fail(plan.sync_fd, errno, "socket for lo");
+    ifreq ifr{};
+    memcpy(ifr.ifr_name, "lo", 3);
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) fail(plan.sync_fd, errno, "get flags of lo");
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) fail(plan.sync_fd, errno, "bring up lo");
+    close(fd);
+}
+
 // Blocks until `start` opens the exec fifo for reading (or the parent says go, for `run`),
 // then runs the startContainer hooks.
 void wait_for_start(const LaunchPlan& plan) noexcept {
@@ -146,6 +162,7 @@ void container_init(const LaunchPlan& plan) noexcept {
         if (setns(j.fd, j.nstype) < 0) fail(plan.sync_fd, errno, "join namespace");
         close(j.fd);
     }
+    if (plan.clone_flags & CLONE_NEWNET) bring_up_loopback(plan);
     if (plan.new_cgroup_ns && unshare(CLONE_NEWCGROUP) < 0) fail(plan.sync_fd, errno, "create cgroup namespace");
     if (plan.set_hostname && sethostname(plan.hostname.data(), plan.hostname.size()) < 0) {
         fail(plan.sync_fd, errno, "sethostname");

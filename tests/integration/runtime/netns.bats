@@ -59,3 +59,12 @@ teardown() {
   [[ "$output" == *"linux.namespaces[1].path"* ]]
   [ -z "$(rt list -q)" ]
 }
+
+@test "netns: a new network namespace has lo up, and 127.0.0.1 works inside it" {
+  update_config '.root.readonly = false'
+  set_args sh -c 'ip link show lo | head -n 1; nc -l -p 8080 > /tmp/got & sleep 0.3; echo ping | nc -w 2 127.0.0.1 8080; sleep 0.2; cat /tmp/got'
+  run rt run --bundle "$BUNDLE" "$CID"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"<LOOPBACK,UP"* ]]
+  [ "${lines[1]}" = ping ]
+}
