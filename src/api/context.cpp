@@ -21,12 +21,11 @@ void Context::set_route(std::string path, ApiVersion version,
                         std::map<std::string, std::string> params) {
     path_ = std::move(path);
     version_ = version;
-    params_.clear();
-    for (auto& [k, v] : params) params_.emplace(k, std::move(v));
+    params_ = std::move(params);
 }
 
 const std::string& Context::param(std::string_view name) const {
-    auto it = params_.find(name);
+    auto it = params_.find(std::string(name));
     if (it == params_.end())
         throw Error(Errc::internal, "route has no path parameter {" + std::string(name) + "}");
     return it->second;
@@ -91,7 +90,8 @@ ResponseStream& Context::stream(std::string content_type, int status, HeaderList
     return conn_->start_stream(status, headers);
 }
 
-std::unique_ptr<RawStream> Context::hijack(std::string content_type, HeaderList extra) {
+std::unique_ptr<RawStream> Context::hijack(const std::string& content_type,
+                                           const HeaderList& extra) {
     if (!conn_) throw Error(Errc::internal, "hijack needs a connection");
     if (streamed_ || hijacked_) throw Error(Errc::internal, "response already started");
     // dockerd upgrades when the client sent an Upgrade header (docker CLI sends "tcp").
@@ -99,8 +99,8 @@ std::unique_ptr<RawStream> Context::hijack(std::string content_type, HeaderList 
     std::string head = upgrade ? "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + content_type +
                                      "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
                                : "HTTP/1.1 200 OK\r\nContent-Type: " + content_type + "\r\n";
-    for (const auto& [k, v] : server_headers()) head += k + ": " + v + "\r\n";
-    for (const auto& [k, v] : extra) head += k + ": " + v + "\r\n";
+    for (const auto* list : {&server_headers(), &extra})
+        for (const auto& [k, v] : *list) head.append(k).append(": ").append(v).append("\r\n");
     head += "\r\n";
     hijacked_ = true;
     return conn_->hijack(head);

@@ -53,7 +53,8 @@ class Context {
     // with content_type (application/vnd.docker.raw-stream or ...multiplexed-stream).
     // The Response the handler returns afterwards is ignored.
     std::unique_ptr<RawStream> hijack(
-        std::string content_type = "application/vnd.docker.raw-stream", HeaderList extra = {});
+        const std::string& content_type = "application/vnd.docker.raw-stream",
+        const HeaderList& extra = {});
 
     bool streamed() const { return streamed_; }
     bool hijacked() const { return hijacked_; }
@@ -69,7 +70,7 @@ class Context {
     Connection* conn_;
     std::string path_;
     ApiVersion version_ = kMaxApiVersion;
-    std::map<std::string, std::string, std::less<>> params_;
+    std::map<std::string, std::string> params_;
     Query query_;
     std::string body_;
     bool body_read_ = false;

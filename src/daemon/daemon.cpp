@@ -47,7 +47,7 @@ void publish_reload(api::EventBus& bus, const std::string& id, const api::HostIn
                     const Config& c) {
     std::string runtimes;
     for (const auto& [name, path] : c.runtimes)
-        runtimes += (runtimes.empty() ? "" : " ") + name + ":" + path;
+        runtimes.append(runtimes.empty() ? "" : " ").append(name).append(":").append(path);
     bus.publish("daemon", "reload", id,
                 {{"name", host.hostname},
                  {"log-level", c.log_level},

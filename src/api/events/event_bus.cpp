@@ -30,9 +30,9 @@ int64_t EventBus::now_nano() {
 }
 
 void EventBus::publish(std::string type, std::string action, std::string actor_id,
-                       std::map<std::string, std::string> attributes) {
+                       const std::map<std::string, std::string>& attributes) {
     nlohmann::json attrs = nlohmann::json::object();
-    for (auto& [k, v] : attributes) attrs[k] = std::move(v);
+    for (const auto& [k, v] : attributes) attrs[k] = v;
     publish(
         nlohmann::json{{"Type", std::move(type)},
                        {"Action", std::move(action)},

@@ -51,7 +51,7 @@ class EventBus {
     // timeNano (now, unless given), and for containers the legacy status/id/from fields.
     void publish(nlohmann::json event);
     void publish(std::string type, std::string action, std::string actor_id,
-                 std::map<std::string, std::string> attributes = {});
+                 const std::map<std::string, std::string>& attributes = {});
 
     struct Subscribed {
         std::vector<nlohmann::json> backlog;  // recent events in [since, until], oldest first

@@ -24,10 +24,10 @@ EventFilter::EventFilter(Filters filters) : filters_(std::move(filters)) {
 }
 
 bool EventFilter::include(const nlohmann::json& ev) const {
-    const std::string type = str_at(ev, "Type");
-    const std::string action = str_at(ev, "Action");
+    std::string type = str_at(ev, "Type");
+    std::string action = str_at(ev, "Action");
     const nlohmann::json& actor = ev.contains("Actor") ? ev["Actor"] : nlohmann::json::object();
-    const std::string id = str_at(actor, "ID");
+    std::string id = str_at(actor, "ID");
     std::map<std::string, std::string> attrs;
     if (auto a = actor.find("Attributes"); a != actor.end() && a->is_object()) {
         for (const auto& [k, v] : a->items())

@@ -12,18 +12,18 @@
 namespace berth::api {
 
 namespace {
+void append_headers(std::string& out, const HeaderList& headers) {
+    for (const auto& [k, v] : headers) out.append(k).append(": ").append(v).append("\r\n");
+}
+
 std::string status_line(int status) {
     auto reason =
         boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
     std::string line = "HTTP/1.1 " + std::to_string(status) + " ";
     line.append(reason.data(), reason.size());
     line += "\r\n";
-    for (const auto& [k, v] : server_headers()) line += k + ": " + v + "\r\n";
+    append_headers(line, server_headers());
     return line;
-}
-
-void append_headers(std::string& out, const HeaderList& headers) {
-    for (const auto& [k, v] : headers) out += k + ": " + v + "\r\n";
 }
 }  // namespace
 

@@ -46,7 +46,7 @@ std::string rfc3339_nano_now() {
 }  // namespace
 
 json SystemRouter::version_json() const {
-    const std::string version = BERTH_VERSION;
+    std::string version = BERTH_VERSION;
     json details = {
         {"ApiVersion", std::string(kMaxApiVersionText)},
         {"Arch", host_.go_arch},
