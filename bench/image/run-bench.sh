@@ -162,6 +162,16 @@ for r in $(seq 1 "$runs"); do
         if [ "$use_docker" = 1 ]; then
             did=$(docker image inspect --format '{{.Id}}' bench/big:latest)
             [ "$did" = "sha256:$cd_" ] || { echo "docker image id $did != sha256:$cd_" >&2; exit 1; }
+            # interop, untimed: berth loads what docker saved, docker loads what berth saved
+            "$tool" --root "$work/x" load -i "$work/out-docker.tar" >/dev/null
+            xid=$("$tool" --root "$work/x" images | awk '{print $2}')
+            rm -rf "$work/x"
+            [ "$xid" = "sha256:$cd_" ] || { echo "berth loaded docker's save as $xid" >&2; exit 1; }
+            docker rmi -f bench/big:latest >/dev/null
+            docker load -q -i "$work/out-berth.tar" >/dev/null
+            did=$(docker image inspect --format '{{.Id}}' bench/big:latest)
+            [ "$did" = "sha256:$cd_" ] || { echo "docker loaded berth's save as $did" >&2; exit 1; }
+            echo "interop: berth loads docker save output, docker loads berth save output (same image id)"
         fi
         echo "saved: berth $(du -m "$work/out-berth.tar" | cut -f1) MB, skopeo $(du -m "$work/out-skopeo.tar" | cut -f1) MB$(
             [ "$use_docker" = 1 ] && echo ", docker $(du -m "$work/out-docker.tar" | cut -f1) MB")"
