@@ -1,0 +1,28 @@
+#pragma once
+// Docker's human units (github.com/docker/go-units) and Go's duration syntax: "2 minutes",
+// "4.26MB", "64m" -> 67108864, "1m30s" -> 90e9 ns.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace berth::cli {
+
+// units.HumanDuration: "Less than a second", "About a minute", "3 hours", "2 weeks"...
+std::string human_duration(int64_t nanoseconds);
+// units.HumanSizeWithPrecision: decimal units B kB MB GB..., %.*g.
+std::string human_size(double bytes, int precision = 3);
+// units.BytesSize: binary units B KiB MiB..., %.4g.
+std::string bytes_size(double bytes);
+
+// units.RAMInBytes: "64m", "1.5g", "512k", "100" (bytes), case-insensitive, optional "b"/"ib".
+// Throws invalid_argument "invalid size: '...'".
+int64_t ram_in_bytes(std::string_view text);
+// units.FromHumanSize: the same grammar with decimal multipliers.
+int64_t from_human_size(std::string_view text);
+
+// time.ParseDuration: "300ms", "1.5h", "2h45m", "-1s"; throws invalid_argument.
+int64_t parse_go_duration(std::string_view text);
+// time.Duration.String: "1m30s", "1.5s", "300ms", "0s".
+std::string format_go_duration(int64_t nanoseconds);
+
+}  // namespace berth::cli
