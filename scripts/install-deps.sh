@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian package berth needs to build, test and benchmark. Idempotent:
-# apt-get runs only when a package is missing.
+# Installs every Debian package berth needs to build and test; with --bench, also the
+# benchmark peers (dockerd, GNU time, hyperfine). Idempotent: apt-get runs only when a package
+# is missing.
 set -euo pipefail
 
 packages=(
@@ -12,10 +13,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   # tests and their peers
-  bats jq curl busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace hyperfine
-  # benchmark peers and measurement: dockerd + containerd (bench/image starts its own, privately), GNU time
-  docker.io time
+  bats jq curl busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace
 )
+if [ "${1:-}" = --bench ]; then
+  # Benchmark peers and measurement: dockerd + containerd (the benches start their own,
+  # privately), GNU time, hyperfine. The test suite needs none of them.
+  packages+=(docker.io time hyperfine)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,8 @@
 # (root; never run by the tests)
 # DOCKER=auto (default) skips Docker when /usr/sbin/dockerd is missing; DOCKER=1 requires it.
 set -euo pipefail
+# The peers this bench compares against (dockerd, runc, GNU time) come with --bench.
+"$(cd "$(dirname "$0")/../.." && pwd)/scripts/install-deps.sh" --bench >/dev/null
 top="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${RUNS:-5}"
 layer_mb="${LAYER_MB:-20}"

@@ -14,6 +14,8 @@
 # each run a few ms of inode allocation). Needs root. Env: BERTH_RUNTIME (default build/src/runtime/berth-runtime), RUNC (default `runc`).
 # Prints a per-command table and a summary block. Timings are reported, never asserted.
 set -euo pipefail
+# The peers this bench compares against (dockerd, runc, GNU time) come with --bench.
+"$(cd "$(dirname "$0")/../.." && pwd)/scripts/install-deps.sh" --bench >/dev/null
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
