@@ -4,16 +4,23 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "api/containers/containers_router.hpp"
 #include "api/events/event_bus.hpp"
+#include "api/exec/exec_router.hpp"
+#include "api/images/images_router.hpp"
 #include "api/mux.hpp"
 #include "api/server/listen_address.hpp"
 #include "api/server/server.hpp"
 #include "api/system/system_router.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "daemon/container_backend_impl.hpp"
 #include "daemon/engine_id.hpp"
+#include "daemon/engine_services.hpp"
+#include "daemon/image_backend_impl.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/pidfile.hpp"
+#include "daemon/system_backend_impl.hpp"
 
 namespace berth::daemon {
 
@@ -74,10 +81,28 @@ int run_daemon(const Config& config) {
 
     api::HostInfo host = api::HostInfo::detect();
     api::EventBus events;
-    api::NullSystemBackend backend;  // replaced by the engine once it exists
-    api::SystemRouter system_router(sys, host, backend, events);
+    // The engine: state DB, stores, snapshots, images, containers. Live containers are found
+    // again in their shims; exits while the daemon was down are recorded.
+    EngineServices services(cfg.data_root, cfg.exec_root, events);
+    for (const auto& line : services.containers->restore()) spdlog::info("restore: {}", line);
+    try {
+        // The embedded image, so the first `docker run busybox` needs no registry.
+        services.ensure_busybox();
+    } catch (const std::exception& e) {
+        spdlog::warn("could not build busybox:latest from /bin/busybox: {}", e.what());
+    }
+    SystemBackendImpl system_backend(services);
+    ContainerBackendImpl container_backend(services);
+    ImageBackendImpl image_backend(services);
+    api::SystemRouter system_router(sys, host, system_backend, events);
+    api::ContainersRouter containers_router(container_backend);
+    api::ExecRouter exec_router(container_backend);
+    api::ImagesRouter images_router(image_backend);
     api::Mux mux;
     mux.add(system_router);
+    mux.add(containers_router);
+    mux.add(exec_router);
+    mux.add(images_router);
 
     bool insecure_tcp = cfg.tls_explicitly_off;
     api::Server server(mux, {.io_threads = 2, .allow_insecure_tcp = insecure_tcp});
@@ -112,6 +137,8 @@ int run_daemon(const Config& config) {
         break;
     }
     events.close();  // ends /events streams
+    containers_router.shutdown();  // ends waits, logs -f and stats streams
+    container_backend.shutdown();
     bool clean = server.stop(std::chrono::seconds(5));
     pidfile.remove();
     spdlog::info("berthd stopped");

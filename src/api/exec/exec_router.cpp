@@ -1,0 +1,83 @@
+#include "api/exec/exec_router.hpp"
+
+#include "api/containers/stdio_bridge.hpp"
+#include "common/error.hpp"
+
+namespace berth::api {
+
+namespace {
+
+[[noreturn]] void wrong_type(const Json& value, const char* go_type) {
+    throw Error(Errc::invalid_argument, "invalid JSON: cannot unmarshal " +
+                                            std::string(value.type_name()) +
+                                            " into Go value of type " + go_type);
+}
+
+}  // namespace
+
+std::vector<Route> ExecRouter::routes() {
+    return {
+        {"POST", "/containers/{id}/exec", [this](Context& c) { return create(c); }},
+        {"POST", "/exec/{id}/start", [this](Context& c) { return start(c); }},
+        {"POST", "/exec/{id}/resize", [this](Context& c) { return resize(c); }},
+        {"GET", "/exec/{id}/json",
+         [this](Context& c) { return Response::json(200, backend_.exec_inspect(c.param("id"))); }},
+    };
+}
+
+Response ExecRouter::create(Context& ctx) {
+    Json body = ctx.json_body();
+    if (body.is_null()) body = Json::object();
+    if (!body.is_object()) wrong_type(body, "container.ExecOptions");
+    auto cmd = body.find("Cmd");
+    if (cmd != body.end() && !cmd->is_null() && !cmd->is_array()) wrong_type(*cmd, "[]string");
+    if (cmd == body.end() || cmd->is_null() || cmd->empty())
+        throw Error(Errc::invalid_argument, "No exec command specified");
+    std::string id = backend_.exec_create(ctx.param("id"), body);
+    return Response::json(201, {{"Id", id}});
+}
+
+Response ExecRouter::start(Context& ctx) {
+    Json body = ctx.json_body();
+    if (body.is_null()) body = Json::object();
+    if (!body.is_object()) wrong_type(body, "container.ExecStartOptions");
+    ExecStartRequest r;
+    r.detach = body.value("Detach", false);
+    r.tty = body.value("Tty", false);
+    if (auto cs = body.find("ConsoleSize"); cs != body.end() && cs->is_array() && cs->size() == 2) {
+        r.height = (*cs)[0].get<unsigned>();
+        r.width = (*cs)[1].get<unsigned>();
+    }
+    const std::string& id = ctx.param("id");
+    Json info = backend_.exec_inspect(id);
+    StdioStream process = backend_.exec_start(id, r);
+    if (r.detach) return Response::text(200, "", "");
+    bool tty = process.tty || r.tty;
+    std::string type = tty || !ctx.version_at_least(ApiVersion{1, 42})
+                           ? "application/vnd.docker.raw-stream"
+                           : "application/vnd.docker.multiplexed-stream";
+    auto client = ctx.hijack(type);
+    BridgeOptions bridge;
+    bridge.forward_stdin = info.value("OpenStdin", false);
+    try {
+        bridge.detach_keys = parse_detach_keys(info.value("DetachKeys", ""));
+    } catch (const Error&) {
+        bridge.detach_keys = parse_detach_keys("");
+    }
+    try {
+        if (process.fd) bridge_stdio(*client, process, bridge);
+    } catch (const std::exception&) {
+    }
+    client->close();
+    return {};
+}
+
+Response ExecRouter::resize(Context& ctx) {
+    auto h = ctx.query().get_int("h").value_or(0);
+    auto w = ctx.query().get_int("w").value_or(0);
+    if (h < 0 || w < 0) throw Error(Errc::invalid_argument, "invalid resize dimensions");
+    backend_.exec_resize(ctx.param("id"), static_cast<unsigned>(h), static_cast<unsigned>(w));
+    return Response::text(200, "", "");
+}
+
+}  // namespace berth::api

@@ -1,0 +1,43 @@
+#pragma once
+// What the images router needs from the image library (moby's router/image Backend). Shapes
+// are Engine API v1.47 JSON; errors are berth::Error ("No such image: x" not_found).
+#include <string>
+#include <vector>
+
+#include "api/containers/container_backend.hpp"
+
+namespace berth::api {
+
+struct ImportRequest {
+    std::vector<std::string> changes;  // Dockerfile instructions (--change)
+    std::string message;
+    std::string reference;  // repo[:tag] to tag the image with; empty: untagged
+};
+
+struct CommitRequest {
+    std::string container;
+    std::string reference;  // repo[:tag]; empty: untagged
+    std::string comment, author;
+    std::vector<std::string> changes;
+    bool pause = true;
+    Json config;  // ContainerConfig overrides from the body (may be null)
+};
+
+class ImageBackend {
+  public:
+    virtual ~ImageBackend() = default;
+    virtual Json list(const FilterMap& filters, bool all) = 0;  // [ImageSummary]
+    virtual Json inspect(const std::string& name) = 0;
+    virtual Json history(const std::string& name) = 0;
+    virtual void tag(const std::string& source, const std::string& target) = 0;
+    virtual Json remove(const std::string& name, bool force, bool noprune) = 0;  // [DeleteItem]
+    virtual Json prune(const FilterMap& filters) = 0;  // {ImagesDeleted, SpaceReclaimed}
+    virtual std::string resolve(const std::string& name) = 0;  // image id
+    // The "Loaded image: x" / "Loaded image ID: sha256:..." lines docker prints.
+    virtual std::vector<std::string> load(int in_fd) = 0;
+    virtual void save(const std::vector<std::string>& names, int out_fd) = 0;
+    virtual std::string import(int in_fd, const ImportRequest& request) = 0;  // image id
+    virtual std::string commit(const CommitRequest& request) = 0;             // image id
+};
+
+}  // namespace berth::api

@@ -1,0 +1,105 @@
+#include "daemon/engine_services.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/error.hpp"
+#include "common/file_util.hpp"
+#include "image/archive_busybox.hpp"
+
+namespace berth::daemon {
+
+std::string helper_path(const char* env, const char* name, const char* built) {
+    if (const char* v = std::getenv(env); v && *v) return v;
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        auto sibling = self.parent_path() / name;
+        if (::access(sibling.c_str(), X_OK) == 0) return sibling;
+    }
+    return built;
+}
+
+EngineServices::EngineServices(const std::string& data_root_, const std::string& exec_root_,
+                               api::EventBus& bus)
+    : data_root(data_root_),
+      exec_root(exec_root_),
+      db(data_root_ + "/berth.db"),
+      content(data_root_),
+      image_store(db),
+      layers(data_root_),
+      snapshots(layers, data_root_),
+      events(bus) {
+    image::ServiceOptions so;
+    so.leases = &leases;
+    so.gc.remove_layer_dir = layers.remover();
+    // Which containers use an image: asked of the manager, which exists by the time anyone
+    // removes an image.
+    so.in_use = [this](const image::Digest& id) {
+        std::vector<image::ContainerUse> out;
+        if (!containers) return out;
+        for (const auto& c : containers->list({.all = true, .limit = -1, .size = false, .filters = {}})) {
+            if (c.value("ImageID", "") == id.str())
+                out.push_back({c.value("Id", ""), c.value("State", "") == "running" ||
+                                                      c.value("State", "") == "paused"});
+        }
+        return out;
+    };
+    images = std::make_unique<image::ImageService>(content, image_store, std::move(so));
+
+    engine::ManagerOptions mo;
+    mo.data_root = data_root;
+    mo.exec_root = exec_root;
+    mo.shim_path = helper_path("BERTH_SHIM", "berth-shim", BERTH_SHIM_PATH);
+    mo.init_path = helper_path("BERTH_INIT", "berth-init", BERTH_INIT_PATH);
+    mo.events = &events;
+    mo.db = &db;
+    mo.images = images.get();
+    mo.image_store = &image_store;
+    mo.snapshotter = &snapshots;
+    containers = std::make_unique<engine::ContainerManager>(mo);
+}
+
+std::atomic<int>& engine_calls_in_flight() {
+    static std::atomic<int> count{0};
+    return count;
+}
+
+EngineServices::~EngineServices() {
+    if (engine_calls_in_flight().load() > 0) {
+        // A handler thread is still inside the manager; destroying it would pull its mutex
+        // away underneath. The process is exiting: let the OS reclaim it.
+        spdlog::debug("leaving the container manager to process exit ({} calls blocked)",
+                      engine_calls_in_flight().load());
+        (void)containers.release();
+    }
+}
+
+image::ArchiveTargets EngineServices::archive_targets() {
+    return image::ArchiveTargets{
+        content, image_store, &leases,
+        [this](const image::Digest& chain, const image::Digest& diff,
+               const std::optional<image::Digest>& parent, int fd) {
+            return layers.unpack(chain, diff, parent, fd).size;
+        }};
+}
+
+bool EngineServices::ensure_busybox(const std::string& binary) {
+    try {
+        images->resolve("busybox:latest");
+        return false;
+    } catch (const Error& e) {
+        if (e.code() != Errc::not_found) throw;
+    }
+    if (::access(binary.c_str(), X_OK) != 0) return false;
+    image::BusyboxOptions o;
+    o.binary = binary;
+    auto id = image::build_busybox_image(archive_targets(), o);
+    spdlog::info("built busybox:latest ({}) from {}", id.str(), binary);
+    return true;
+}
+
+}  // namespace berth::daemon

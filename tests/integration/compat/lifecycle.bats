@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# Detached containers: ps, logs, exec, stop and kill exit codes, rm -f, inspect fields,
+# stats, events.
+load helpers
+
+setup_file() { compat_setup_file; }
+teardown_file() { compat_teardown_file; }
+
+teardown() { dk rm -f cx >/dev/null 2>&1 || true; }
+
+start_x() {
+  local id
+  id=$(dk run -d --name cx "$@")
+  remember "$id"
+  echo "$id"
+}
+
+@test "docker run -d shows in docker ps" {
+  id=$(start_x busybox sleep 100)
+  [ ${#id} -eq 64 ]
+  run dk ps --format '{{.Names}} {{.Status}}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == "cx Up"* ]]
+  [ "$(dk ps -q)" = "${id:0:12}" ]
+  [ "$(dk ps -q --no-trunc --filter name=cx)" = "$id" ]
+}
+
+@test "docker logs shows the output, --tail and -t" {
+  start_x busybox sh -c 'echo one; echo two; echo three >&2; sleep 100'
+  sleep 0.5
+  run dk logs cx
+  [ "$status" -eq 0 ]
+  [[ "$output" == *one*two*three* ]]
+  [ "$(dk logs --tail 1 cx 2>&1)" = three ]
+  [ "$(dk logs cx 2>/dev/null)" = "$(printf 'one\ntwo')" ]
+  run dk logs -t --tail 1 cx
+  [[ "$output" =~ ^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T.*Z\ three$ ]]
+}
+
+@test "docker logs -f follows until the container exits" {
+  start_x busybox sh -c 'echo a; sleep 1; echo b'
+  run timeout 20 "$DOCKER" logs -f cx
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'a\nb')" ]
+}
+
+@test "docker exec runs in the container" {
+  start_x busybox sleep 100
+  run dk exec cx echo hi
+  [ "$status" -eq 0 ]
+  [ "$output" = hi ]
+  run dk exec cx sh -c 'exit 4'
+  [ "$status" -eq 4 ]
+  run bash -c "echo piped | '$DOCKER' exec -i cx cat"
+  [ "$output" = piped ]
+  dk exec -d cx sh -c 'echo bg > /tmp/bg'
+  sleep 0.5
+  [ "$(dk exec cx cat /tmp/bg)" = bg ]
+}
+
+@test "docker stop: a process that exits on SIGTERM gives 143" {
+  start_x busybox sh -c 'trap "exit 143" TERM; sleep 100 & wait'
+  sleep 0.3
+  dk stop cx
+  [ "$(dk inspect -f '{{.State.ExitCode}}' cx)" = 143 ]
+  [ "$(dk inspect -f '{{.State.Status}}' cx)" = exited ]
+}
+
+@test "docker stop: a process that ignores SIGTERM is killed after the timeout (137)" {
+  start_x busybox sleep 100
+  dk stop -t 1 cx
+  [ "$(dk inspect -f '{{.State.ExitCode}}' cx)" = 137 ]
+}
+
+@test "docker kill gives 137, and --signal" {
+  start_x busybox sleep 100
+  dk kill cx
+  [ "$(dk inspect -f '{{.State.ExitCode}}' cx)" = 137 ]
+  dk rm cx
+  start_x busybox sh -c 'trap "exit 42" USR1; sleep 100 & wait'
+  sleep 0.3
+  dk kill -s USR1 cx
+  [ "$(dk wait cx)" = 42 ]
+}
+
+@test "docker rm -f removes a running container" {
+  start_x busybox sleep 100
+  dk rm -f cx
+  [ -z "$(dk ps -aq --filter name=cx)" ]
+}
+
+@test "docker inspect shows State, Config.Cmd, HostConfig.Memory and Name" {
+  start_x --memory 64m busybox sleep 100
+  [ "$(dk inspect -f '{{.State.Status}}' cx)" = running ]
+  [ "$(dk inspect -f '{{.State.Running}}' cx)" = true ]
+  [ "$(dk inspect -f '{{json .Config.Cmd}}' cx)" = '["sleep","100"]' ]
+  [ "$(dk inspect -f '{{.HostConfig.Memory}}' cx)" = 67108864 ]
+  [ "$(dk inspect -f '{{.Name}}' cx)" = /cx ]
+  [ "$(dk inspect -f '{{.Config.Image}}' cx)" = busybox ]
+}
+
+@test "docker stats --no-stream shows the container" {
+  start_x --memory 64m busybox sleep 100
+  run dk stats --no-stream --format '{{.Name}} {{.MemUsage}}' cx
+  [ "$status" -eq 0 ]
+  [[ "$output" == "cx "*"64MiB" ]]
+}
+
+@test "docker pause, unpause, restart, rename, top, diff" {
+  start_x busybox sleep 100
+  dk pause cx
+  [ "$(dk inspect -f '{{.State.Status}}' cx)" = paused ]
+  dk unpause cx
+  [ "$(dk inspect -f '{{.State.Status}}' cx)" = running ]
+  run dk top cx
+  [[ "$output" == *"sleep 100"* ]]
+  dk exec cx touch /new-file
+  [[ "$(dk diff cx)" == *"A /new-file"* ]]
+  dk restart -t 1 cx
+  [ "$(dk inspect -f '{{.RestartCount}} {{.State.Status}}' cx)" = "0 running" ] ||
+    [ "$(dk inspect -f '{{.State.Status}}' cx)" = running ]
+  dk rename cx cy
+  [ "$(dk inspect -f '{{.Name}}' cy)" = /cy ]
+  dk rm -f cy
+}
+
+@test "docker events lists create, start, die and destroy" {
+  since=$(date +%s)
+  id=$(dk run -d --name cx busybox true)
+  remember "$id"
+  dk wait cx
+  dk rm cx
+  sleep 1
+  until=$(( $(date +%s) + 1 ))
+  run dk events --since "$since" --until "$until" --filter "container=$id" --format '{{.Action}}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *create* ]]
+  [[ "$output" == *start* ]]
+  [[ "$output" == *die* ]]
+  [[ "$output" == *destroy* ]]
+}
+
+@test "docker ps -a, filters and docker container prune" {
+  id=$(dk create --name cx --label k=v busybox true)
+  remember "$id"
+  [ "$(dk ps -aq --no-trunc --filter label=k=v)" = "$id" ]
+  [ "$(dk ps -aq --no-trunc --filter status=created)" = "$id" ]
+  [ -z "$(dk ps -q)" ]
+  dk container prune -f
+  [ -z "$(dk ps -aq --filter name=cx)" ]
+}
