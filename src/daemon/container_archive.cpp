@@ -72,7 +72,8 @@ std::string base_name(std::string path) {
 
 struct stat stat_fd(int fd, const std::string& shown) {
     struct stat st {};
-    if (::fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) throw_errno("stat " + shown);
+    if (::fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+        throw_errno("stat " + shown);
     return st;
 }
 
@@ -88,7 +89,8 @@ void add_tree(image::TarWriter& w, int fd, const std::string& name) {
     if (S_ISREG(st.st_mode)) {
         h.type = S_IFREG;
         h.size = static_cast<uint64_t>(st.st_size);
-        UniqueFd data(::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC));
+        UniqueFd data(
+            ::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC));
         if (!data) throw_errno("open " + name);
         w.write_header(h);
         w.copy_from_fd(data.get(), h.size, name);
@@ -132,8 +134,10 @@ std::string ContainerBackendImpl::rootfs_of(const std::string& id) {
     api::Json info = m_.inspect(id, false);
     std::string status = info["State"].value("Status", "");
     if (status != "running" && status != "paused") {
-        throw Error(Errc::conflict, "berthd copies files only into and out of running containers "
-                                    "for now: container " + id + " is " + status);
+        throw Error(Errc::conflict,
+                    "berthd copies files only into and out of running containers "
+                    "for now: container " +
+                        id + " is " + status);
     }
     return info["GraphDriver"]["Data"].value("MergedDir", "");
 }
@@ -157,7 +161,8 @@ api::PathStat ContainerBackendImpl::stat_path(const std::string& key, const std:
     return out;
 }
 
-void ContainerBackendImpl::get_archive(const std::string& key, const std::string& path, int out_fd) {
+void ContainerBackendImpl::get_archive(const std::string& key, const std::string& path,
+                                       int out_fd) {
     std::string id = m_.resolve(key);
     UniqueFd root(::open(rootfs_of(id).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw_errno("open rootfs of " + id);

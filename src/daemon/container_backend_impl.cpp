@@ -87,13 +87,15 @@ api::WaitOutcome ContainerBackendImpl::wait(const std::string& key, const std::s
     for (;;) {
         {
             std::unique_lock lock(shared->mu);
-            if (shared->cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return shared->done; })) {
+            if (shared->cv.wait_for(lock, std::chrono::milliseconds(250),
+                                    [&] { return shared->done; })) {
                 if (shared->error) {
                     try {
                         std::rethrow_exception(shared->error);
                     } catch (const Error& e) {
                         // Removed before the helper found it: the exit was already seen.
-                        if (e.code() == Errc::not_found && condition == "removed") return {last_exit, ""};
+                        if (e.code() == Errc::not_found && condition == "removed")
+                            return {last_exit, ""};
                         throw;
                     }
                 }

@@ -19,14 +19,20 @@ class ContainerBackendImpl final : public api::ContainerBackend, public api::Exe
 
     api::Json create(const api::Json& body, const std::string& name) override;
     bool start(const std::string& id) override { return m_.start(id); }
-    bool stop(const std::string& id, int t, const std::string& sig) override { return m_.stop(id, t, sig); }
+    bool stop(const std::string& id, int t, const std::string& sig) override {
+        return m_.stop(id, t, sig);
+    }
     void kill(const std::string& id, const std::string& sig) override { m_.kill(id, sig); }
-    void restart(const std::string& id, int t, const std::string& sig) override { m_.restart(id, t, sig); }
+    void restart(const std::string& id, int t, const std::string& sig) override {
+        m_.restart(id, t, sig);
+    }
     void pause(const std::string& id) override { m_.pause(id); }
     void unpause(const std::string& id) override { m_.unpause(id); }
     api::WaitOutcome wait(const std::string& id, const std::string& condition,
                           const std::function<void()>& registered) override;
-    void remove(const std::string& id, bool force, bool volumes) override { m_.remove(id, force, volumes); }
+    void remove(const std::string& id, bool force, bool volumes) override {
+        m_.remove(id, force, volumes);
+    }
     void rename(const std::string& id, const std::string& name) override { m_.rename(id, name); }
     std::vector<std::string> update(const std::string& id, const api::Json& body) override {
         return m_.update(id, body);
@@ -38,7 +44,9 @@ class ContainerBackendImpl final : public api::ContainerBackend, public api::Exe
               const std::function<bool(int, std::string_view)>& sink) override;
     api::StdioStream attach(const std::string& id, const api::AttachRequest& r) override;
     void resize(const std::string& id, unsigned h, unsigned w) override { m_.resize(id, h, w); }
-    api::Json top(const std::string& id, const std::string& args) override { return m_.top(id, args); }
+    api::Json top(const std::string& id, const std::string& args) override {
+        return m_.top(id, args);
+    }
     api::Json stats(const std::string& id) override { return m_.stats(id); }
     api::Json changes(const std::string& id) override { return api::Json(m_.changes(id)); }
     void export_rootfs(const std::string& id, int fd) override { m_.export_rootfs(id, fd); }
@@ -52,7 +60,8 @@ class ContainerBackendImpl final : public api::ContainerBackend, public api::Exe
     std::string exec_create(const std::string& container, const api::Json& config) override {
         return m_.exec_create(container, config);
     }
-    api::StdioStream exec_start(const std::string& exec_id, const api::ExecStartRequest& r) override;
+    api::StdioStream exec_start(const std::string& exec_id,
+                                const api::ExecStartRequest& r) override;
     api::Json exec_inspect(const std::string& exec_id) override { return m_.exec_inspect(exec_id); }
     void exec_resize(const std::string& exec_id, unsigned h, unsigned w) override {
         m_.exec_resize(exec_id, h, w);

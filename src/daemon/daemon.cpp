@@ -136,7 +136,7 @@ int run_daemon(const Config& config) {
         spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
-    events.close();  // ends /events streams
+    events.close();                // ends /events streams
     containers_router.shutdown();  // ends waits, logs -f and stats streams
     container_backend.shutdown();
     bool clean = server.stop(std::chrono::seconds(5));

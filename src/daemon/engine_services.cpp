@@ -41,7 +41,8 @@ EngineServices::EngineServices(const std::string& data_root_, const std::string&
     so.in_use = [this](const image::Digest& id) {
         std::vector<image::ContainerUse> out;
         if (!containers) return out;
-        for (const auto& c : containers->list({.all = true, .limit = -1, .size = false, .filters = {}})) {
+        for (const auto& c :
+             containers->list({.all = true, .limit = -1, .size = false, .filters = {}})) {
             if (c.value("ImageID", "") == id.str())
                 out.push_back({c.value("Id", ""), c.value("State", "") == "running" ||
                                                       c.value("State", "") == "paused"});
@@ -79,12 +80,11 @@ EngineServices::~EngineServices() {
 }
 
 image::ArchiveTargets EngineServices::archive_targets() {
-    return image::ArchiveTargets{
-        content, image_store, &leases,
-        [this](const image::Digest& chain, const image::Digest& diff,
-               const std::optional<image::Digest>& parent, int fd) {
-            return layers.unpack(chain, diff, parent, fd).size;
-        }};
+    return image::ArchiveTargets{content, image_store, &leases,
+                                 [this](const image::Digest& chain, const image::Digest& diff,
+                                        const std::optional<image::Digest>& parent, int fd) {
+                                     return layers.unpack(chain, diff, parent, fd).size;
+                                 }};
 }
 
 bool EngineServices::ensure_busybox(const std::string& binary) {

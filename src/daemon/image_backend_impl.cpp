@@ -62,8 +62,8 @@ std::string ImageBackendImpl::import(int in_fd, const api::ImportRequest& reques
 }
 
 std::string ImageBackendImpl::commit(const api::CommitRequest& request) {
-    throw Error(Errc::unavailable, "berthd cannot commit containers yet (container " +
-                                       request.container + ")");
+    throw Error(Errc::unavailable,
+                "berthd cannot commit containers yet (container " + request.container + ")");
 }
 
 }  // namespace berth::daemon

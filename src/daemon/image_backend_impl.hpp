@@ -17,7 +17,9 @@ class ImageBackendImpl final : public api::ImageBackend {
     }
     api::Json remove(const std::string& name, bool force, bool noprune) override;
     api::Json prune(const api::FilterMap& filters) override;
-    std::string resolve(const std::string& name) override { return svc_.images->resolve(name).str(); }
+    std::string resolve(const std::string& name) override {
+        return svc_.images->resolve(name).str();
+    }
     std::vector<std::string> load(int in_fd) override;
     void save(const std::vector<std::string>& names, int out_fd) override;
     std::string import(int in_fd, const api::ImportRequest& request) override;

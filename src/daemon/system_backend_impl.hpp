@@ -11,12 +11,16 @@ class SystemBackendImpl final : public api::SystemBackend {
 
     api::ContainerCounts container_counts() override {
         api::ContainerCounts c;
-        for (const auto& row : svc_.containers->list({.all = true, .limit = -1, .size = false, .filters = {}})) {
+        for (const auto& row :
+             svc_.containers->list({.all = true, .limit = -1, .size = false, .filters = {}})) {
             std::string state = row.value("State", "");
             ++c.total;
-            if (state == "running" || state == "restarting") ++c.running;
-            else if (state == "paused") ++c.paused;
-            else ++c.stopped;
+            if (state == "running" || state == "restarting")
+                ++c.running;
+            else if (state == "paused")
+                ++c.paused;
+            else
+                ++c.stopped;
         }
         return c;
     }

@@ -60,10 +60,9 @@ Response ContainersRouter::archive_get(Context& ctx) {
     const std::string path = path_param(ctx);
     PathStat st = backend_.stat_path(id, path);
     auto header = stat_header(st);
-    pump_to_response([&](int fd) { backend_.get_archive(id, path, fd); },
-                     [&]() -> ResponseStream& {
-                         return ctx.stream("application/x-tar", 200, {header});
-                     });
+    pump_to_response(
+        [&](int fd) { backend_.get_archive(id, path, fd); },
+        [&]() -> ResponseStream& { return ctx.stream("application/x-tar", 200, {header}); });
     return {};
 }
 

@@ -20,15 +20,17 @@ int timeout_param(const Context& ctx) {
 Response ContainersRouter::create(Context& ctx) {
     Json body = ctx.json_body();
     if (body.is_null()) {
-        throw Error(Errc::invalid_argument, "config cannot be empty in order to create a container");
+        throw Error(Errc::invalid_argument,
+                    "config cannot be empty in order to create a container");
     }
     if (!body.is_object()) {
-        throw Error(Errc::invalid_argument,
-                    "invalid JSON: cannot unmarshal " + std::string(body.type_name()) +
-                        " into Go value of type container.CreateRequest");
+        throw Error(Errc::invalid_argument, "invalid JSON: cannot unmarshal " +
+                                                std::string(body.type_name()) +
+                                                " into Go value of type container.CreateRequest");
     }
     Json result = backend_.create(body, ctx.query().get_or("name", ""));
-    if (!result.contains("Warnings") || result["Warnings"].is_null()) result["Warnings"] = Json::array();
+    if (!result.contains("Warnings") || result["Warnings"].is_null())
+        result["Warnings"] = Json::array();
     return Response::json(201, result);
 }
 
@@ -38,7 +40,8 @@ Response ContainersRouter::start(Context& ctx) {
 }
 
 Response ContainersRouter::stop(Context& ctx) {
-    bool stopped = backend_.stop(ctx.param("id"), timeout_param(ctx), ctx.query().get_or("signal", ""));
+    bool stopped =
+        backend_.stop(ctx.param("id"), timeout_param(ctx), ctx.query().get_or("signal", ""));
     return Response::no_content(stopped ? 204 : 304);
 }
 

@@ -9,9 +9,9 @@ namespace berth::api {
 
 namespace {
 
-constexpr const char* kListFilters[] = {"ancestor", "before", "expose",  "exited", "health",
-                                        "id",       "isolation", "is-task", "label", "name",
-                                        "network",  "publish", "since",   "status", "volume"};
+constexpr const char* kListFilters[] = {"ancestor", "before",    "expose",  "exited", "health",
+                                        "id",       "isolation", "is-task", "label",  "name",
+                                        "network",  "publish",   "since",   "status", "volume"};
 
 }  // namespace
 

@@ -19,7 +19,8 @@ std::string parse_detach_keys(std::string_view spec) {
     size_t pos = 0;
     while (pos <= spec.size()) {
         size_t comma = spec.find(',', pos);
-        std::string_view key = spec.substr(pos, comma == std::string_view::npos ? spec.npos : comma - pos);
+        std::string_view key =
+            spec.substr(pos, comma == std::string_view::npos ? spec.npos : comma - pos);
         auto bad = [&] {
             throw Error(Errc::invalid_argument, "Invalid detach keys (" + std::string(spec) +
                                                     ") provided: unknown character: '" +
@@ -29,11 +30,16 @@ std::string parse_detach_keys(std::string_view spec) {
             out += key[0];
         } else if (key.size() == 6 && key.substr(0, 5) == "ctrl-") {
             char c = key[5];
-            if (c >= 'a' && c <= 'z') out += static_cast<char>(c - 'a' + 1);
-            else if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 1);
-            else if (c == '@') out += '\0';
-            else if (c >= '[' && c <= '_') out += static_cast<char>(c - '[' + 27);
-            else bad();
+            if (c >= 'a' && c <= 'z')
+                out += static_cast<char>(c - 'a' + 1);
+            else if (c >= 'A' && c <= 'Z')
+                out += static_cast<char>(c - 'A' + 1);
+            else if (c == '@')
+                out += '\0';
+            else if (c >= '[' && c <= '_')
+                out += static_cast<char>(c - '[' + 27);
+            else
+                bad();
         } else {
             bad();
         }
@@ -115,9 +121,8 @@ BridgeEnd bridge_stdio(RawStream& client, StdioStream& process, const BridgeOpti
     std::atomic<bool> detached{false};
     std::thread input;
     if (options.forward_stdin) {
-        input = std::thread([&] {
-            copy_stdin(client, process.fd.get(), options.detach_keys, detached, wake);
-        });
+        input = std::thread(
+            [&] { copy_stdin(client, process.fd.get(), options.detach_keys, detached, wake); });
     }
     BridgeEnd end = BridgeEnd::output_ended;
     char buf[65536];

@@ -31,7 +31,7 @@ class ImageBackend {
     virtual Json history(const std::string& name) = 0;
     virtual void tag(const std::string& source, const std::string& target) = 0;
     virtual Json remove(const std::string& name, bool force, bool noprune) = 0;  // [DeleteItem]
-    virtual Json prune(const FilterMap& filters) = 0;  // {ImagesDeleted, SpaceReclaimed}
+    virtual Json prune(const FilterMap& filters) = 0;          // {ImagesDeleted, SpaceReclaimed}
     virtual std::string resolve(const std::string& name) = 0;  // image id
     // The "Loaded image: x" / "Loaded image ID: sha256:..." lines docker prints.
     virtual std::vector<std::string> load(int in_fd) = 0;

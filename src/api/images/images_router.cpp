@@ -36,8 +36,7 @@ std::vector<Route> ImagesRouter::routes() {
          [this](Context& c) { return Response::json(200, backend_.inspect(c.param("name"))); }},
         {"GET", "/images/{name:.*}/history",
          [this](Context& c) { return Response::json(200, backend_.history(c.param("name"))); }},
-        {"GET", "/images/{name:.*}/get",
-         [this](Context& c) { return save(c, {c.param("name")}); }},
+        {"GET", "/images/{name:.*}/get", [this](Context& c) { return save(c, {c.param("name")}); }},
         {"POST", "/images/{name:.*}/tag", [this](Context& c) { return tag(c); }},
         {"DELETE", "/images/{name:.*}", [this](Context& c) { return remove(c); }},
     };
@@ -47,14 +46,16 @@ Response ImagesRouter::list(Context& ctx) {
     Filters f = Filters::parse(ctx.query().get_or("filters", ""));
     f.validate({"before", "dangling", "label", "reference", "since", "until"});
     // API < 1.41 clients may still send the old `filter=<reference>`.
-    if (auto legacy = ctx.query().get("filter"); legacy && !legacy->empty()) f.add("reference", *legacy);
+    if (auto legacy = ctx.query().get("filter"); legacy && !legacy->empty())
+        f.add("reference", *legacy);
     FilterMap map = to_map(f, {"before", "dangling", "label", "reference", "since", "until"});
     return Response::json(200, backend_.list(map, ctx.query().get_bool("all")));
 }
 
 Response ImagesRouter::tag(Context& ctx) {
     std::string repo = ctx.query().get_or("repo", "");
-    if (repo.empty()) throw Error(Errc::invalid_argument, "repository name must have at least one component");
+    if (repo.empty())
+        throw Error(Errc::invalid_argument, "repository name must have at least one component");
     backend_.tag(ctx.param("name"), join_reference(repo, ctx.query().get_or("tag", "")));
     return Response::text(201, "", "");
 }
@@ -71,8 +72,8 @@ Response ImagesRouter::prune(Context& ctx) {
 }
 
 Response ImagesRouter::load(Context& ctx) {
-    auto lines = pump_from_request<std::vector<std::string>>(
-        ctx, [&](int fd) { return backend_.load(fd); });
+    auto lines =
+        pump_from_request<std::vector<std::string>>(ctx, [&](int fd) { return backend_.load(fd); });
     // `docker load` prints each {"stream": ...} message of this JSON stream.
     std::string body;
     for (const auto& line : lines) body += Json{{"stream", line + "\n"}}.dump() + "\n";
@@ -98,15 +99,18 @@ Response ImagesRouter::create(Context& ctx) {
     }
     std::string src = q.get_or("fromSrc", "");
     if (src != "-") {
-        throw Error(Errc::invalid_argument,
-                    src.empty() ? "fromImage or fromSrc is required"
-                                : "importing from a URL is not supported: use fromSrc=- with the tar as the body");
+        throw Error(
+            Errc::invalid_argument,
+            src.empty()
+                ? "fromImage or fromSrc is required"
+                : "importing from a URL is not supported: use fromSrc=- with the tar as the body");
     }
     ImportRequest r;
     r.changes = q.all("changes");
     r.message = q.get_or("message", "");
     r.reference = join_reference(q.get_or("repo", ""), q.get_or("tag", ""));
-    std::string id = pump_from_request<std::string>(ctx, [&](int fd) { return backend_.import(fd, r); });
+    std::string id =
+        pump_from_request<std::string>(ctx, [&](int fd) { return backend_.import(fd, r); });
     return Response::text(200, Json{{"status", id}}.dump() + "\n", "application/json");
 }
 

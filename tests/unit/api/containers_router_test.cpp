@@ -28,7 +28,9 @@ class FakeContainers : public ContainerBackend {
     }
     Json create(const Json& body, const std::string& name) override {
         last_body = body;
-        if (name == "taken") throw Error(Errc::conflict, "Conflict. The container name \"/taken\" is already in use");
+        if (name == "taken")
+            throw Error(Errc::conflict,
+                        "Conflict. The container name \"/taken\" is already in use");
         return {{"Id", "new1"}};
     }
     bool start(const std::string& id) override { return known(id) != "e5f6"; }
@@ -36,20 +38,25 @@ class FakeContainers : public ContainerBackend {
         calls.push_back("stop " + known(id) + " " + std::to_string(t) + " " + s);
         return true;
     }
-    void kill(const std::string& id, const std::string& s) override { calls.push_back("kill " + known(id) + " " + s); }
+    void kill(const std::string& id, const std::string& s) override {
+        calls.push_back("kill " + known(id) + " " + s);
+    }
     void restart(const std::string& id, int t, const std::string&) override {
         calls.push_back("restart " + known(id) + " " + std::to_string(t));
     }
     void pause(const std::string& id) override { calls.push_back("pause " + known(id)); }
     void unpause(const std::string& id) override { calls.push_back("unpause " + known(id)); }
-    WaitOutcome wait(const std::string& id, const std::string&, const std::function<void()>&) override {
+    WaitOutcome wait(const std::string& id, const std::string&,
+                     const std::function<void()>&) override {
         known(id);
         return {3, ""};
     }
     void remove(const std::string& id, bool force, bool v) override {
         calls.push_back("rm " + known(id) + (force ? " force" : "") + (v ? " v" : ""));
     }
-    void rename(const std::string& id, const std::string& n) override { calls.push_back("rename " + known(id) + " " + n); }
+    void rename(const std::string& id, const std::string& n) override {
+        calls.push_back("rename " + known(id) + " " + n);
+    }
     std::vector<std::string> update(const std::string& id, const Json&) override {
         known(id);
         return {"w1"};
@@ -58,21 +65,29 @@ class FakeContainers : public ContainerBackend {
         last_list = o;
         return rows;
     }
-    Json inspect(const std::string& id, bool) override { return {{"Id", known(id)}, {"Config", {{"Tty", false}}}}; }
+    Json inspect(const std::string& id, bool) override {
+        return {{"Id", known(id)}, {"Config", {{"Tty", false}}}};
+    }
     std::string resolve(const std::string& id) override { return known(id); }
-    void logs(const std::string&, const LogsRequest&, const std::function<bool(int, std::string_view)>&) override {}
+    void logs(const std::string&, const LogsRequest&,
+              const std::function<bool(int, std::string_view)>&) override {}
     StdioStream attach(const std::string&, const AttachRequest&) override { return {}; }
     void resize(const std::string& id, unsigned h, unsigned w) override {
         calls.push_back("resize " + known(id) + " " + std::to_string(h) + "x" + std::to_string(w));
     }
-    Json top(const std::string& id, const std::string& args) override { return {{"args", args}, {"id", known(id)}}; }
+    Json top(const std::string& id, const std::string& args) override {
+        return {{"args", args}, {"id", known(id)}};
+    }
     Json stats(const std::string& id) override { return {{"id", known(id)}}; }
-    Json changes(const std::string& id) override { return known(id) == "a1b2" ? Json::array() : Json::array({{{"Path", "/x"}, {"Kind", 1}}}); }
+    Json changes(const std::string& id) override {
+        return known(id) == "a1b2" ? Json::array() : Json::array({{{"Path", "/x"}, {"Kind", 1}}});
+    }
     void export_rootfs(const std::string&, int) override {}
     Json prune(const FilterMap& f) override { return {{"filters", f.size()}}; }
     PathStat stat_path(const std::string& id, const std::string& path) override {
         known(id);
-        if (path != "/etc") throw Error(Errc::not_found, "Could not find the file " + path + " in container " + id);
+        if (path != "/etc")
+            throw Error(Errc::not_found, "Could not find the file " + path + " in container " + id);
         return {"etc", 4096, (1u << 31) | 0755, "2024-01-01T00:00:00Z", ""};
     }
     void get_archive(const std::string&, const std::string&, int) override {}
@@ -95,7 +110,8 @@ class ContainersRouterTest : public ::testing::Test {
 };
 
 TEST_F(ContainersRouterTest, CreateAnswers201WithIdAndEmptyWarnings) {
-    auto r = call("POST", "/v1.47/containers/create?name=x", R"({"Image":"busybox","Cmd":["true"]})");
+    auto r =
+        call("POST", "/v1.47/containers/create?name=x", R"({"Image":"busybox","Cmd":["true"]})");
     EXPECT_EQ(r.status, 201);
     EXPECT_EQ(json(r)["Id"], "new1");
     EXPECT_TRUE(json(r)["Warnings"].is_array());
@@ -109,7 +125,8 @@ TEST_F(ContainersRouterTest, CreateRefusesEmptyMalformedAndNonObjectBodies) {
     EXPECT_FALSE(json(r)["message"].get<std::string>().empty());
     r = call("POST", "/containers/create", "[1,2]");
     EXPECT_EQ(r.status, 400);
-    EXPECT_NE(json(r)["message"].get<std::string>().find("cannot unmarshal array"), std::string::npos);
+    EXPECT_NE(json(r)["message"].get<std::string>().find("cannot unmarshal array"),
+              std::string::npos);
 }
 
 TEST_F(ContainersRouterTest, NameConflictIs409) {
@@ -135,7 +152,8 @@ TEST_F(ContainersRouterTest, StopKillRestartPassTheirParameters) {
     EXPECT_EQ(call("POST", "/containers/web/kill?signal=HUP").status, 204);
     EXPECT_EQ(call("POST", "/containers/web/restart").status, 204);
     EXPECT_EQ(call("POST", "/containers/web/stop?t=x").status, 400);
-    std::vector<std::string> want = {"stop a1b2 3 SIGINT", "kill a1b2 SIGKILL", "kill a1b2 HUP", "restart a1b2 -1"};
+    std::vector<std::string> want = {"stop a1b2 3 SIGINT", "kill a1b2 SIGKILL", "kill a1b2 HUP",
+                                     "restart a1b2 -1"};
     EXPECT_EQ(fake.calls, want);
 }
 
@@ -146,7 +164,8 @@ TEST_F(ContainersRouterTest, PauseUnpauseRemoveRenameResize) {
     EXPECT_EQ(call("POST", "/containers/web/rename?name=db").status, 204);
     EXPECT_EQ(call("POST", "/containers/web/rename").status, 400);
     EXPECT_EQ(call("POST", "/containers/web/resize?h=24&w=80").status, 200);
-    std::vector<std::string> want = {"pause a1b2", "unpause a1b2", "rm a1b2 force v", "rename a1b2 db", "resize a1b2 24x80"};
+    std::vector<std::string> want = {"pause a1b2", "unpause a1b2", "rm a1b2 force v",
+                                     "rename a1b2 db", "resize a1b2 24x80"};
     EXPECT_EQ(fake.calls, want);
 }
 
@@ -183,7 +202,10 @@ TEST_F(ContainersRouterTest, ListFiltersAreValidatedAndPassedOn) {
     EXPECT_EQ(r.status, 400);
     r = call("GET", "/containers/json?filters=%7B%22status%22%3A%5B%22sleeping%22%5D%7D");
     EXPECT_EQ(r.status, 400);
-    r = call("GET", "/containers/json?all=1&filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%2C%22status%22%3A%5B%22exited%22%5D%7D");
+    r = call("GET",
+             "/containers/"
+             "json?all=1&filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%2C%22status%22%3A%5B%22exited%"
+             "22%5D%7D");
     EXPECT_EQ(r.status, 200);
     EXPECT_TRUE(fake.last_list.all);
     EXPECT_EQ(fake.last_list.filters["label"], std::vector<std::string>{"a=b"});
@@ -201,8 +223,12 @@ TEST_F(ContainersRouterTest, UpdateAndPruneAnswerJson) {
     auto r = call("POST", "/containers/web/update", R"({"Memory": 1000000})");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(json(r)["Warnings"][0], "w1");
-    EXPECT_EQ(call("POST", "/containers/prune?filters=%7B%22nope%22%3A%5B%221%22%5D%7D").status, 400);
-    EXPECT_EQ(json(call("POST", "/containers/prune?filters=%7B%22until%22%3A%5B%2210m%22%5D%7D"))["filters"], 1);
+    EXPECT_EQ(call("POST", "/containers/prune?filters=%7B%22nope%22%3A%5B%221%22%5D%7D").status,
+              400);
+    EXPECT_EQ(
+        json(call("POST",
+                  "/containers/prune?filters=%7B%22until%22%3A%5B%2210m%22%5D%7D"))["filters"],
+        1);
 }
 
 TEST_F(ContainersRouterTest, ArchiveHeadCarriesThePathStat) {

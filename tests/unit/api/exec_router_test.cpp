@@ -44,7 +44,8 @@ class ExecRouterTest : public ::testing::Test {
 };
 
 TEST_F(ExecRouterTest, CreateAnswers201WithTheId) {
-    auto r = call("POST", "/v1.47/containers/web/exec", R"({"Cmd":["echo","hi"],"AttachStdout":true})");
+    auto r =
+        call("POST", "/v1.47/containers/web/exec", R"({"Cmd":["echo","hi"],"AttachStdout":true})");
     EXPECT_EQ(r.status, 201);
     EXPECT_EQ(Json::parse(r.body)["Id"], "exec1");
     EXPECT_EQ(fake.last_config["Cmd"][1], "hi");
@@ -59,7 +60,8 @@ TEST_F(ExecRouterTest, CreateNeedsACommandOfTheRightType) {
 }
 
 TEST_F(ExecRouterTest, DetachedStartAnswersAtOnce) {
-    auto r = call("POST", "/exec/exec1/start", R"({"Detach":true,"Tty":true,"ConsoleSize":[30,100]})");
+    auto r =
+        call("POST", "/exec/exec1/start", R"({"Detach":true,"Tty":true,"ConsoleSize":[30,100]})");
     EXPECT_EQ(r.status, 200);
     EXPECT_TRUE(fake.last_start.detach);
     EXPECT_TRUE(fake.last_start.tty);

@@ -19,11 +19,14 @@ class FakeImages : public ImageBackend {
         return Json::array({{{"Id", "sha256:aa"}}});
     }
     Json inspect(const std::string& n) override {
-        if (n != "busybox" && n != "library/busybox:1") throw Error(Errc::not_found, "No such image: " + n);
+        if (n != "busybox" && n != "library/busybox:1")
+            throw Error(Errc::not_found, "No such image: " + n);
         return {{"Id", "sha256:aa"}};
     }
     Json history(const std::string& n) override { return Json::array({{{"Id", n}}}); }
-    void tag(const std::string& s, const std::string& t) override { calls.push_back("tag " + s + " " + t); }
+    void tag(const std::string& s, const std::string& t) override {
+        calls.push_back("tag " + s + " " + t);
+    }
     Json remove(const std::string& n, bool force, bool noprune) override {
         calls.push_back("rm " + n + (force ? " force" : "") + (noprune ? " noprune" : ""));
         return Json::array({{{"Untagged", n}}});
@@ -57,7 +60,8 @@ class ImagesRouterTest : public ::testing::Test {
 };
 
 TEST_F(ImagesRouterTest, ListPassesFiltersAndAll) {
-    auto r = call("GET", "/v1.47/images/json?all=1&filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D");
+    auto r =
+        call("GET", "/v1.47/images/json?all=1&filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D");
     EXPECT_EQ(r.status, 200);
     EXPECT_TRUE(fake.last_all);
     EXPECT_EQ(fake.last_filters["dangling"], std::vector<std::string>{"true"});
