@@ -8,6 +8,13 @@ teardown_file() { compat_teardown_file; }
 
 teardown() { dk rm -f cx >/dev/null 2>&1 || true; }
 
+# wait_ready: until the container's shell has installed its trap and touched /tmp/ready.
+wait_ready() {
+  local i
+  for i in $(seq 1 100); do dk exec cx test -e /tmp/ready 2>/dev/null && return 0; sleep 0.05; done
+  return 1
+}
+
 start_x() {
   local id
   id=$(dk run -d --name cx "$@")
@@ -59,8 +66,8 @@ start_x() {
 }
 
 @test "docker stop: a process that exits on SIGTERM gives 143" {
-  start_x busybox sh -c 'trap "exit 143" TERM; sleep 100 & wait'
-  sleep 0.3
+  start_x busybox sh -c 'trap "exit 143" TERM; touch /tmp/ready; sleep 100 & wait'
+  wait_ready
   dk stop cx
   [ "$(dk inspect -f '{{.State.ExitCode}}' cx)" = 143 ]
   [ "$(dk inspect -f '{{.State.Status}}' cx)" = exited ]
@@ -75,10 +82,12 @@ start_x() {
 @test "docker kill gives 137, and --signal" {
   start_x busybox sleep 100
   dk kill cx
+  # kill returns once the signal is sent, as in Docker; the exit is recorded right after.
+  [ "$(dk wait cx)" = 137 ]
   [ "$(dk inspect -f '{{.State.ExitCode}}' cx)" = 137 ]
   dk rm cx
-  start_x busybox sh -c 'trap "exit 42" USR1; sleep 100 & wait'
-  sleep 0.3
+  start_x busybox sh -c 'trap "exit 42" USR1; touch /tmp/ready; sleep 100 & wait'
+  wait_ready
   dk kill -s USR1 cx
   [ "$(dk wait cx)" = 42 ]
 }
