@@ -80,9 +80,10 @@ Json ApiClient::post_json(std::string_view path, const Query& query, const std::
 }
 
 ResponseHead ApiClient::stream(std::string_view method, std::string_view path, const Query& query,
-                               const BodySink& sink, const std::optional<Json>& body) {
+                               const BodySink& sink, const std::optional<Json>& body,
+                               const std::function<void(const ResponseHead&)>& on_head) {
     std::string error_body;
-    ResponseHead head = http_.stream(make_request(method, path, query, body, {}), sink, error_body);
+    ResponseHead head = http_.stream(make_request(method, path, query, body, {}), sink, error_body, on_head);
     if (head.status >= 400) throw DaemonError(head.status, message_from_body(error_body, head.status));
     return head;
 }

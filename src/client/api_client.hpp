@@ -38,8 +38,10 @@ public:
                    const std::optional<Json>& body = std::nullopt);
 
     // Streams the body to `sink`; throws DaemonError for a status >= 400.
+    // `on_head` runs once the response head arrived (before the body): a wait is registered.
     ResponseHead stream(std::string_view method, std::string_view path, const Query& query,
-                        const BodySink& sink, const std::optional<Json>& body = std::nullopt);
+                        const BodySink& sink, const std::optional<Json>& body = std::nullopt,
+                        const std::function<void(const ResponseHead&)>& on_head = nullptr);
     // Uploads the content of `fd` as the body (import, load, cp to a container).
     ResponseHead upload(std::string_view method, std::string_view path, const Query& query,
                         int fd, std::string content_type, const BodySink& sink);

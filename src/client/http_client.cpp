@@ -127,9 +127,11 @@ Response HttpClient::send(const Request& request) {
 }
 
 ResponseHead HttpClient::stream(const Request& request, const BodySink& sink,
-                                std::string& error_body) {
+                                std::string& error_body,
+                                const std::function<void(const ResponseHead&)>& on_head) {
     ResponseHead head;
     auto conn = exchange(request, head);
+    if (on_head) on_head(head);
     bool reusable;
     if (head.status >= 400) {
         reusable = read_body(*conn, request, head, [&](std::string_view data) {

@@ -32,7 +32,8 @@ public:
 
     // Sends the request and streams a successful (< 400) body to `sink`; an error body is
     // collected into `error_body` instead, for the caller's error message.
-    ResponseHead stream(const Request& request, const BodySink& sink, std::string& error_body);
+    ResponseHead stream(const Request& request, const BodySink& sink, std::string& error_body,
+                        const std::function<void(const ResponseHead&)>& on_head = nullptr);
 
     // Sends an upgrade request and returns the connection once the daemon answered 101 (or 200,
     // as old daemons do); bytes after the head stay buffered in the connection. On an error

@@ -1,5 +1,6 @@
 // Walks the parse tree against JSON data with Go's evaluation rules.
 #include <algorithm>
+#include <cctype>
 
 #include "cli/template/go_print.hpp"
 #include "cli/template/template.hpp"
@@ -181,7 +182,17 @@ private:
             fail("can't evaluate field " + name + " in type " + type);
         }
         if (has_args) fail(name + " is not a method but has arguments");
-        if (!is_key) return Value::none();
+        if (!is_key) {
+            // Docker runs a template on its Go structs first and on the raw JSON second, so
+            // both `.ID` (field) and `.Id` (JSON key) work; a case-insensitive match gives that.
+            for (const auto& [key, value] : j.items())
+                if (key.size() == name.size() &&
+                    std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+                        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                    }))
+                    return Value(value);
+            return Value::none();
+        }
         return Value(j.at(name));
     }
 

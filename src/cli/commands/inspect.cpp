@@ -1,0 +1,81 @@
+// `berth inspect` (containers, then images), `container inspect`, `image inspect`: the raw JSON
+// as an indented array, or --format per object.
+#include "cli/commands/command_util.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/template/template.hpp"
+#include "client/errors.hpp"
+
+namespace berth::cli {
+
+namespace {
+
+int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const char* path) {
+    std::string format, type = fixed_type;
+    bool size = false;
+    FlagSet flags(path, "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on berth objects");
+    flags.string(&format, "format", 'f', "Format output using a custom template");
+    flags.boolean(&size, "size", 's', "Display total file sizes if the type is container");
+    if (fixed_type.empty()) flags.string(&type, "type", 0, "Only inspect objects of the given type");
+    auto pos = parse_args(cli, flags, args);
+    if (!pos) return 0;
+    flags.require_min_args(*pos, 1);
+    if (!type.empty() && type != "container" && type != "image")
+        throw StatusError(1, "\"" + type + "\" is not a valid value for --type");
+
+    std::vector<Json> found;
+    std::vector<std::string> errors;
+    for (const auto& name : *pos) {
+        auto try_get = [&](const std::string& p, const Query& q) -> std::optional<Json> {
+            try {
+                return cli.api().get_json(p, q);
+            } catch (const client::DaemonError& e) {
+                if (e.status() == 404) return std::nullopt;
+                throw;
+            }
+        };
+        std::optional<Json> obj;
+        if (type.empty() || type == "container") obj = try_get(container_path(name, "/json"), Query().flag("size", size));
+        if (!obj && (type.empty() || type == "image")) obj = try_get(image_path(name, "/json"), Query());
+        if (obj) found.push_back(std::move(*obj));
+        else if (type == "container") errors.push_back("Error: No such container: " + name);
+        else if (type == "image") errors.push_back("Error: No such image: " + name);
+        else errors.push_back("Error: No such object: " + name);
+    }
+
+    if (format.empty() || format == "json") {
+        Json array = Json::array();
+        for (auto& f : found) array.push_back(f);
+        cli.outln(array.dump(4, ' ', false, Json::error_handler_t::replace));
+    } else {
+        tmpl::Template t = [&] {
+            try {
+                return tmpl::Template::parse(format);
+            } catch (const Error& e) {
+                throw StatusError(1, std::string("template parsing error: ") + e.what());
+            }
+        }();
+        for (const auto& f : found) {
+            try {
+                cli.outln(t.execute(f));
+            } catch (const Error& e) {
+                throw StatusError(1, e.what());
+            }
+        }
+    }
+    if (!errors.empty()) {
+        std::string message;
+        for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
+        throw StatusError(1, message);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int cmd_inspect(Cli& cli, const Args& args) { return inspect(cli, args, "", "berth inspect"); }
+int cmd_container_inspect(Cli& cli, const Args& args) {
+    return inspect(cli, args, "container", "berth container inspect");
+}
+int cmd_image_inspect(Cli& cli, const Args& args) { return inspect(cli, args, "image", "berth image inspect"); }
+
+}  // namespace berth::cli

@@ -1,0 +1,65 @@
+// `berth ps`: GET /containers/json rendered as Docker's table, a template, or JSON lines.
+#include "cli/commands/command_util.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/format/rows.hpp"
+#include "cli/template/template.hpp"
+
+namespace berth::cli {
+
+int cmd_ps(Cli& cli, const Args& args) {
+    bool all = false, quiet = false, size = false, latest = false, no_trunc = false;
+    int64_t last = -1;
+    std::string format;
+    std::vector<std::string> filters;
+    FlagSet flags("berth ps", "[OPTIONS]", "List containers");
+    flags.boolean(&all, "all", 'a', "Show all containers (default shows just running)");
+    flags.strings(&filters, "filter", 'f', "Filter output based on conditions provided", "filter");
+    flags.string(&format, "format", 0, "Format output using a custom template ('table', 'table TEMPLATE', 'json', 'TEMPLATE')");
+    flags.integer(&last, "last", 'n', "Show n last created containers (includes all states) (default -1)");
+    flags.boolean(&latest, "latest", 'l', "Show the latest created container (includes all states)");
+    flags.boolean(&no_trunc, "no-trunc", 0, "Don't truncate output");
+    flags.boolean(&quiet, "quiet", 'q', "Only display container IDs");
+    flags.boolean(&size, "size", 's', "Display total file sizes");
+    auto pos = parse_args(cli, flags, args);
+    if (!pos) return 0;
+    flags.require_no_args(*pos);
+
+    client::Filters filter_args;
+    for (const auto& f : filters) filter_args.add_arg(f);
+    if (latest) last = 1;
+    if (format.empty() || format == "table") {
+        format = quiet ? "{{.ID}}" : kContainerTableFormat;
+        if (size && !quiet) format += "\t{{.Size}}";
+    } else if (quiet) {
+        format = "{{.ID}}";
+    }
+    // A template that shows .Size needs the daemon to compute sizes.
+    bool want_size = size || format.find(".Size") != std::string::npos;
+
+    Query q;
+    q.flag("all", all || last > 0);
+    q.add_if(last > 0, "limit", std::to_string(last));
+    q.flag("size", want_size);
+    q.add_if(!filter_args.empty(), "filters", filter_args.to_json());
+    Json list = cli.api().get_json("/containers/json", q);
+
+    std::vector<Json> rows;
+    std::map<std::string, Json> labels_by_id;
+    for (const auto& c : list) {
+        Json row = container_row(c, !no_trunc);
+        labels_by_id[row["ID"].get<std::string>()] = c.value("Labels", Json::object());
+        rows.push_back(std::move(row));
+    }
+    print_formatted(cli, format, container_header(), rows, [&labels_by_id](tmpl::Template& t) {
+        t.set_method("Label", [&labels_by_id](const tmpl::Value& self, std::vector<tmpl::Value>& a) {
+            if (a.size() != 1 || !a[0].json.is_string()) return tmpl::Value(std::string());
+            if (!self.json.is_object() || !self.json.contains("ID")) return tmpl::Value(std::string("LABEL"));
+            auto it = labels_by_id.find(self.json["ID"].get<std::string>());
+            if (it == labels_by_id.end()) return tmpl::Value(std::string());
+            return tmpl::Value(it->second.value(a[0].json.get<std::string>(), std::string()));
+        });
+    });
+    return 0;
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,109 @@
+#include "cli/container/attach_flow.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+
+#include "cli/commands/command_util.hpp"
+#include "cli/stream/terminal.hpp"
+
+namespace berth::cli {
+
+std::unique_ptr<client::Connection> hijack_attach(client::ApiClient& api, const std::string& id,
+                                                  const AttachStreams& streams, const std::string& detach_keys,
+                                                  bool logs) {
+    Query q;
+    q.flag("logs", logs);
+    q.add("stream", "1");
+    q.flag("stdin", streams.in);
+    q.flag("stdout", streams.out);
+    q.flag("stderr", streams.err);
+    q.add_if(!detach_keys.empty(), "detachKeys", detach_keys);
+    client::ResponseHead head;
+    return api.hijack(container_path(id, "/attach"), q, std::nullopt, head);
+}
+
+ExitWaiter::ExitWaiter(client::ApiClient& api, const std::string& id, const std::string& condition)
+    : api_(api.clone()) {
+    thread_ = std::thread([this, id, condition] {
+        try {
+            std::string body;
+            api_->stream(
+                "POST", container_path(id, "/wait"), Query().add("condition", condition),
+                [&](std::string_view data) {
+                    body.append(data);
+                    return true;
+                },
+                std::nullopt,
+                [this](const client::ResponseHead&) {
+                    std::lock_guard lock(mu_);
+                    head_ = true;
+                    cv_.notify_all();
+                });
+            auto doc = Json::parse(body, nullptr, false);
+            if (doc.is_discarded()) throw Error(Errc::internal, "the daemon sent an invalid wait response");
+            if (doc.contains("Error") && doc["Error"].is_object() && !doc["Error"].value("Message", "").empty())
+                throw Error(Errc::internal, doc["Error"]["Message"].get<std::string>());
+            status_ = doc.value("StatusCode", 0);
+        } catch (...) {
+            error_ = std::current_exception();
+        }
+        std::lock_guard lock(mu_);
+        head_ = true;
+        cv_.notify_all();
+    });
+    std::unique_lock lock(mu_);
+    // Docker's daemon flushes the head as soon as the wait is registered; do not hang if one
+    // holds it back.
+    cv_.wait_for(lock, std::chrono::seconds(2), [this] { return head_; });
+}
+
+ExitWaiter::~ExitWaiter() {
+    // A wait still pending (detached session) must not block the exit of the process.
+    if (thread_.joinable()) thread_.detach();
+}
+
+int ExitWaiter::status() {
+    if (thread_.joinable()) thread_.join();
+    if (error_) std::rethrow_exception(error_);
+    return status_;
+}
+
+void resize_tty(client::ApiClient& api, const std::string& prefix) {
+    auto size = window_size(STDOUT_FILENO);
+    if (!size || size->rows == 0 || size->cols == 0) return;
+    api.call("POST", prefix + "/resize",
+             Query().add("h", std::to_string(size->rows)).add("w", std::to_string(size->cols)));
+}
+
+int start_error_status(const std::string& message) {
+    if (message.find("executable file not found") != std::string::npos ||
+        message.find("no such file or directory") != std::string::npos)
+        return 127;
+    if (message.find("permission denied") != std::string::npos ||
+        message.find("is a directory") != std::string::npos)
+        return 126;
+    return 125;
+}
+
+void start_signal_proxy(client::ApiClient& api, const std::string& id) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) sigaddset(&set, sig);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::shared_ptr<client::ApiClient> proxy_api = api.clone();
+    std::thread([set, proxy_api, id] {
+        for (;;) {
+            int sig = 0;
+            if (sigwait(&set, &sig) != 0) return;
+            try {
+                proxy_api->call("POST", container_path(id, "/kill"), Query().add("signal", std::to_string(sig)));
+            } catch (const std::exception&) {
+                // The container may be gone already; nothing to forward to.
+            }
+        }
+    }).detach();
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,56 @@
+#pragma once
+// The pieces `run`, `start -a`, `attach` and `exec` share: hijacking the attach endpoint, a wait
+// request running in the background from before the start until the exit, TTY resizing, and
+// Docker's exit status for a failed start (126 cannot invoke, 127 not found, else 125).
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "client/api_client.hpp"
+#include "client/connection.hpp"
+
+namespace berth::cli {
+
+struct AttachStreams {
+    bool in = false, out = false, err = false;
+};
+
+std::unique_ptr<client::Connection> hijack_attach(client::ApiClient& api, const std::string& id,
+                                                  const AttachStreams& streams, const std::string& detach_keys,
+                                                  bool logs = false);
+
+// POST /containers/{id}/wait?condition=... on its own connection and thread. The constructor
+// returns once the daemon answered the head (the wait is registered) or after a short grace.
+class ExitWaiter {
+public:
+    ExitWaiter(client::ApiClient& api, const std::string& id, const std::string& condition);
+    ~ExitWaiter();
+    ExitWaiter(const ExitWaiter&) = delete;
+    ExitWaiter& operator=(const ExitWaiter&) = delete;
+    // The container's exit status; rethrows a failed wait.
+    int status();
+
+private:
+    std::unique_ptr<client::ApiClient> api_;
+    std::thread thread_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool head_ = false;
+    int status_ = 0;
+    std::exception_ptr error_;
+};
+
+// Sends the local terminal's size to `prefix` + "/resize" (prefix: /containers/ID or /exec/ID).
+void resize_tty(client::ApiClient& api, const std::string& prefix);
+
+// docker/cli toStatusError: 127 for a missing executable, 126 for one that cannot run, else 125.
+int start_error_status(const std::string& message);
+
+// Forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to the container (docker's --sig-proxy) from a
+// dedicated thread; the signals are blocked in the calling thread first.
+void start_signal_proxy(client::ApiClient& api, const std::string& id);
+
+}  // namespace berth::cli
