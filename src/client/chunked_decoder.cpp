@@ -37,6 +37,8 @@ size_t ChunkedDecoder::feed(std::string_view input, const Sink& sink) {
                 auto nl = rest.find('\n');
                 std::string_view part = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl);
                 line_.append(part);
+                if (state_ == State::data_crlf && line_.find_first_not_of('\r') != std::string::npos)
+                    throw Error(Errc::internal, "chunk not followed by CRLF in the daemon's response");
                 if (line_.size() > 4096)
                     throw Error(Errc::internal, "overlong chunk header in the daemon's response");
                 if (nl == std::string_view::npos) {
