@@ -72,8 +72,8 @@ int run_cli(int argc, char** argv) {
             return 0;
         }
         if (rest.empty() || global.help_requested()) {
-            std::fputs(main_help().c_str(), rest.empty() && !global.help_requested() ? stderr : stdout);
-            return rest.empty() && !global.help_requested() ? 0 : 0;
+            std::fputs(main_help().c_str(), stdout);
+            return 0;
         }
         command_name = rest[0];
         std::vector<std::string> cmd_args(rest.begin() + 1, rest.end());

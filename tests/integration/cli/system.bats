@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# berth version / info / errors against a berthd started by the test.
+load cli_helpers
+
+teardown() { teardown_berthd; }
+
+@test "no daemon: docker-like message naming the address and how to start berthd, exit 1" {
+  require_berth
+  run "$BERTH" -H unix:///nonexistent/berthd.sock ps
+  [ "$status" -eq 1 ]
+  [ "$output" = "Cannot connect to the berth daemon at unix:///nonexistent/berthd.sock. Is berthd running? Start it with: berthd" ]
+  BERTH_HOST=unix:///nonexistent/other.sock run "$BERTH" info
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"Cannot connect to the berth daemon at unix:///nonexistent/other.sock."* ]]
+}
+
+@test "no daemon: version prints the client part, then the error, exit 1" {
+  require_berth
+  run "$BERTH" -H unix:///nonexistent/berthd.sock version
+  [ "$status" -eq 1 ]
+  [[ "$output" == "Client:"* ]]
+  [[ "$output" == *" API version:       1.47"* ]]
+  [[ "$output" == *"Cannot connect to the berth daemon"* ]]
+  [[ "$output" != *"Server:"* ]]
+}
+
+@test "no daemon: run fails with 125 and docker's run error layout" {
+  require_berth
+  run "$BERTH" -H unix:///nonexistent/berthd.sock run busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == "berth: Cannot connect to the berth daemon at unix:///nonexistent/berthd.sock."* ]]
+  [[ "$output" == *"Run 'berth run --help' for more information" ]]
+}
+
+@test "usage errors: unknown flag 125, missing arguments 1, unknown command 1" {
+  require_berth
+  run "$BERTH" ps --bogus
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" = "unknown flag: --bogus" ]]
+  [[ "$output" == *"Usage:  berth ps [OPTIONS]"* ]]
+  run "$BERTH" run -Z busybox
+  [ "$status" -eq 125 ]
+  [ "${lines[0]}" = "unknown shorthand flag: 'Z' in -Z" ]
+  run "$BERTH" stop
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = "berth: 'berth stop' requires at least 1 argument" ]
+  run "$BERTH" frobnicate
+  [ "$status" -eq 1 ]
+  [[ "$output" == "berth: unknown command: berth frobnicate"* ]]
+  run "$BERTH" ps -n abc
+  [ "$status" -eq 125 ]
+}
+
+@test "--help and -v need no daemon" {
+  require_berth
+  run "$BERTH" run --help
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" = "Usage:  berth run [OPTIONS] IMAGE [COMMAND] [ARG...]" ]]
+  [[ "$output" == *"--health-interval duration"* ]]
+  run "$BERTH" -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == "berth version "* ]]
+}
+
+@test "version shows client and server with the negotiated API version" {
+  require_berthd
+  run b version
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Client:"* ]]
+  [[ "$output" == *"Server: berth"* ]]
+  [[ "$output" == *" Engine:"* ]]
+  [[ "$output" == *"  API version:      1.47 (minimum version 1.24)"* ]]
+  run b version --format '{{.Server.APIVersion}} {{.Client.APIVersion}} {{.Server.Os}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = "1.47 1.47 linux" ]
+  run b version --format json
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .Server.ApiVersion <<<"$output")" = 1.47 ]
+  [ "$(jq -r .Client.Context <<<"$output")" = default ]
+}
+
+@test "BERTH_HOST selects the daemon; -H wins over it" {
+  require_berthd
+  BERTH_HOST="unix://$SOCK" run "$BERTH" version --format '{{.Server.Version}}'
+  [ "$status" -eq 0 ]
+  [ -n "$output" ]
+  BERTH_HOST=unix:///nonexistent.sock run "$BERTH" -H "unix://$SOCK" version --format '{{.Server.Os}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = linux ]
+}
+
+@test "info shows the server in docker's layout and answers --format" {
+  require_berthd
+  run b info
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Server:"* ]]
+  [[ "$output" == *" Containers: 0"* ]]
+  [[ "$output" == *"  Running: 0"* ]]
+  [[ "$output" == *" Storage Driver: overlay2"* ]]
+  [[ "$output" == *" Docker Root Dir: $DATA"* ]]
+  run b info --format '{{.OSType}} {{.NCPU}} {{.DockerRootDir}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = "linux $(nproc) $DATA" ]
+  run b system info --format '{{json .Driver}}'
+  [ "$output" = '"overlay2"' ]
+}
+
+@test "info matches the real docker CLI's rendering of the same daemon" {
+  require_berthd
+  [ -x "$DOCKER" ] || skip "no docker CLI at $DOCKER"
+  diff <(b info | grep -v '^ Version:') <(dk info 2>/dev/null | grep -v '^ Version:')
+}
+
+@test "version's server part matches the real docker CLI's" {
+  require_berthd
+  [ -x "$DOCKER" ] || skip "no docker CLI at $DOCKER"
+  diff <(b version | sed -n '/^Server:/,$p') <(dk version 2>/dev/null | sed -n '/^Server:/,$p')
+}
+
+@test "a daemon error is printed as docker prints it" {
+  require_berthd
+  run b inspect --type container no-such-container-xyz
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"Error: No such container: no-such-container-xyz"* ]]
+}
+
+@test "berth version takes a few milliseconds" {
+  require_berthd
+  local start end
+  start=$(date +%s%N)
+  for _ in 1 2 3 4 5 6 7 8 9 10; do b version >/dev/null; done
+  end=$(date +%s%N)
+  # 10 runs well under a second (about 2 ms each on the dev VM).
+  [ $(( (end - start) / 1000000 )) -lt 1000 ]
+}
