@@ -13,7 +13,8 @@ Cli::Cli(std::string host_flag) : host_url_(client::choose_host(host_flag)) {}
 client::ApiClient& Cli::api() {
     if (!api_) {
         const char* pinned = std::getenv("BERTH_API_VERSION");
-        api_ = std::make_unique<client::ApiClient>(client::parse_host(host_url_), pinned ? pinned : "");
+        api_ = std::make_unique<client::ApiClient>(client::parse_host(host_url_),
+                                                   pinned ? pinned : "");
     }
     return *api_;
 }
@@ -35,7 +36,8 @@ std::string main_help() {
         "Commands:\n";
     for (const auto& c : top_level_commands()) {
         std::string name = c.name;
-        out += "  " + name + std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') + c.description + "\n";
+        out += "  " + name + std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') +
+               c.description + "\n";
     }
     out +=
         "\nGlobal Options:\n"
@@ -43,7 +45,8 @@ std::string main_help() {
         "  -H, --host string        Daemon socket to connect to (default " +
         std::string(client::kDefaultHost) +
         ", or $BERTH_HOST)\n"
-        "  -l, --log-level string   Set the logging level (\"debug\", \"info\", \"warn\", \"error\", \"fatal\")\n"
+        "  -l, --log-level string   Set the logging level (\"debug\", \"info\", \"warn\", "
+        "\"error\", \"fatal\")\n"
         "  -v, --version            Print version information and quit\n\n"
         "Run 'berth COMMAND --help' for more information on a command.\n";
     return out;
@@ -89,8 +92,10 @@ int run_cli(int argc, char** argv) {
             }
         }
         if (cmd == nullptr) {
-            std::fprintf(stderr, "berth: unknown command: berth %s\n\nRun 'berth --help' for more information\n",
-                         command_name.c_str());
+            std::fprintf(
+                stderr,
+                "berth: unknown command: berth %s\n\nRun 'berth --help' for more information\n",
+                command_name.c_str());
             return 1;
         }
         current_path = "berth " + command_name;

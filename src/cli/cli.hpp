@@ -13,18 +13,19 @@ namespace berth::cli {
 
 // Docker's cli.StatusError: exit with `status`, printing `message` (when not empty) to stderr.
 class StatusError : public std::exception {
-public:
-    StatusError(int status, std::string message = "") : status_(status), message_(std::move(message)) {}
+  public:
+    StatusError(int status, std::string message = "")
+        : status_(status), message_(std::move(message)) {}
     int status() const noexcept { return status_; }
     const char* what() const noexcept override { return message_.c_str(); }
 
-private:
+  private:
     int status_;
     std::string message_;
 };
 
 class Cli {
-public:
+  public:
     explicit Cli(std::string host_flag);
 
     // The API client, created (and the version negotiated) on first use.
@@ -42,7 +43,7 @@ public:
         err("\n");
     }
 
-private:
+  private:
     std::string host_url_;
     std::unique_ptr<client::ApiClient> api_;
 };

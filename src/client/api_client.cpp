@@ -13,7 +13,8 @@ ResponseHead ApiClient::ping() {
     request.target = "/_ping";
     Response response = http_.send(request);
     if (response.head.status >= 400)
-        throw DaemonError(response.head.status, message_from_body(response.body, response.head.status));
+        throw DaemonError(response.head.status,
+                          message_from_body(response.body, response.head.status));
     return response.head;
 }
 
@@ -36,9 +37,8 @@ std::string ApiClient::versioned(std::string_view path) {
     return out;
 }
 
-Request ApiClient::make_request(std::string_view method, std::string_view path,
-                                const Query& query, const std::optional<Json>& body,
-                                Headers headers) {
+Request ApiClient::make_request(std::string_view method, std::string_view path, const Query& query,
+                                const std::optional<Json>& body, Headers headers) {
     Request request;
     request.method = std::string(method);
     request.target = versioned(path) + query.str();
@@ -54,7 +54,8 @@ Response ApiClient::call(std::string_view method, std::string_view path, const Q
                          const std::optional<Json>& body, Headers headers) {
     Response response = http_.send(make_request(method, path, query, body, std::move(headers)));
     if (response.head.status >= 400)
-        throw DaemonError(response.head.status, message_from_body(response.body, response.head.status));
+        throw DaemonError(response.head.status,
+                          message_from_body(response.body, response.head.status));
     return response;
 }
 
@@ -75,7 +76,8 @@ Json ApiClient::get_json(std::string_view path, const Query& query) {
     return parse_body(call("GET", path, query).body);
 }
 
-Json ApiClient::post_json(std::string_view path, const Query& query, const std::optional<Json>& body) {
+Json ApiClient::post_json(std::string_view path, const Query& query,
+                          const std::optional<Json>& body) {
     return parse_body(call("POST", path, query, body).body);
 }
 
@@ -83,8 +85,10 @@ ResponseHead ApiClient::stream(std::string_view method, std::string_view path, c
                                const BodySink& sink, const std::optional<Json>& body,
                                const std::function<void(const ResponseHead&)>& on_head) {
     std::string error_body;
-    ResponseHead head = http_.stream(make_request(method, path, query, body, {}), sink, error_body, on_head);
-    if (head.status >= 400) throw DaemonError(head.status, message_from_body(error_body, head.status));
+    ResponseHead head =
+        http_.stream(make_request(method, path, query, body, {}), sink, error_body, on_head);
+    if (head.status >= 400)
+        throw DaemonError(head.status, message_from_body(error_body, head.status));
     return head;
 }
 
@@ -95,14 +99,15 @@ ResponseHead ApiClient::upload(std::string_view method, std::string_view path, c
     request.headers.emplace_back("Content-Type", std::move(content_type));
     std::string error_body;
     ResponseHead head = http_.stream(request, sink, error_body);
-    if (head.status >= 400) throw DaemonError(head.status, message_from_body(error_body, head.status));
+    if (head.status >= 400)
+        throw DaemonError(head.status, message_from_body(error_body, head.status));
     return head;
 }
 
 std::unique_ptr<Connection> ApiClient::hijack(std::string_view path, const Query& query,
                                               const std::optional<Json>& body, ResponseHead& head) {
-    Request request = make_request("POST", path, query, body,
-                                   {{"Connection", "Upgrade"}, {"Upgrade", "tcp"}});
+    Request request =
+        make_request("POST", path, query, body, {{"Connection", "Upgrade"}, {"Upgrade", "tcp"}});
     std::string error_body;
     auto conn = http_.hijack(request, head, error_body);
     if (!conn) throw DaemonError(head.status, message_from_body(error_body, head.status));

@@ -16,7 +16,7 @@ namespace berth::client {
 using Json = nlohmann::ordered_json;
 
 class ApiClient {
-public:
+  public:
     // `pinned_version` (from BERTH_API_VERSION) skips negotiation.
     explicit ApiClient(Host host, std::string pinned_version = "");
 
@@ -43,8 +43,8 @@ public:
                         const BodySink& sink, const std::optional<Json>& body = std::nullopt,
                         const std::function<void(const ResponseHead&)>& on_head = nullptr);
     // Uploads the content of `fd` as the body (import, load, cp to a container).
-    ResponseHead upload(std::string_view method, std::string_view path, const Query& query,
-                        int fd, std::string content_type, const BodySink& sink);
+    ResponseHead upload(std::string_view method, std::string_view path, const Query& query, int fd,
+                        std::string content_type, const BodySink& sink);
 
     // Hijacks POST `path` (attach, exec start); throws DaemonError on an error status.
     std::unique_ptr<Connection> hijack(std::string_view path, const Query& query,
@@ -53,7 +53,7 @@ public:
     // "/v1.47/containers/json" from "/containers/json".
     std::string versioned(std::string_view path);
 
-private:
+  private:
     Request make_request(std::string_view method, std::string_view path, const Query& query,
                          const std::optional<Json>& body, Headers headers);
     HttpClient http_;

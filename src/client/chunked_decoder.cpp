@@ -15,10 +15,14 @@ size_t parse_chunk_size(std::string_view line) {
     size_t value = 0;
     for (char c : line) {
         int digit;
-        if (c >= '0' && c <= '9') digit = c - '0';
-        else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-        else throw Error(Errc::internal, "malformed chunk size in the daemon's response");
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            digit = c - 'A' + 10;
+        else
+            throw Error(Errc::internal, "malformed chunk size in the daemon's response");
         value = value * 16 + static_cast<size_t>(digit);
     }
     return value;
@@ -35,10 +39,13 @@ size_t ChunkedDecoder::feed(std::string_view input, const Sink& sink) {
             case State::trailer:
             case State::data_crlf: {
                 auto nl = rest.find('\n');
-                std::string_view part = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl);
+                std::string_view part =
+                    rest.substr(0, nl == std::string_view::npos ? rest.size() : nl);
                 line_.append(part);
-                if (state_ == State::data_crlf && line_.find_first_not_of('\r') != std::string::npos)
-                    throw Error(Errc::internal, "chunk not followed by CRLF in the daemon's response");
+                if (state_ == State::data_crlf &&
+                    line_.find_first_not_of('\r') != std::string::npos)
+                    throw Error(Errc::internal,
+                                "chunk not followed by CRLF in the daemon's response");
                 if (line_.size() > 4096)
                     throw Error(Errc::internal, "overlong chunk header in the daemon's response");
                 if (nl == std::string_view::npos) {
@@ -51,7 +58,8 @@ size_t ChunkedDecoder::feed(std::string_view input, const Sink& sink) {
                 line_.clear();
                 if (state_ == State::data_crlf) {
                     if (!line.empty())
-                        throw Error(Errc::internal, "chunk not followed by CRLF in the daemon's response");
+                        throw Error(Errc::internal,
+                                    "chunk not followed by CRLF in the daemon's response");
                     state_ = State::size_line;
                 } else if (state_ == State::size_line) {
                     remaining_ = parse_chunk_size(line);
@@ -69,7 +77,8 @@ size_t ChunkedDecoder::feed(std::string_view input, const Sink& sink) {
                 if (remaining_ == 0) state_ = State::data_crlf;
                 break;
             }
-            case State::done: break;
+            case State::done:
+                break;
         }
     }
     return used;

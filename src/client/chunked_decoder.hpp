@@ -9,7 +9,7 @@
 namespace berth::client {
 
 class ChunkedDecoder {
-public:
+  public:
     using Sink = std::function<void(std::string_view)>;
 
     // Consumes bytes from `input`; returns how many were used (less than input.size() only when
@@ -18,7 +18,7 @@ public:
     size_t feed(std::string_view input, const Sink& sink);
     bool done() const noexcept { return state_ == State::done; }
 
-private:
+  private:
     enum class State { size_line, data, data_crlf, trailer, done };
     State state_ = State::size_line;
     std::string line_;

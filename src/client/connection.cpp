@@ -110,8 +110,7 @@ bool Connection::read_line(std::string& line, size_t limit) {
             if (!line.empty() && line.back() == '\r') line.pop_back();
             return true;
         }
-        if (buf_.size() - pos_ > limit)
-            throw Error(Errc::internal, "daemon sent an overlong line");
+        if (buf_.size() - pos_ > limit) throw Error(Errc::internal, "daemon sent an overlong line");
         if (!fill()) {
             if (pos_ == buf_.size()) return false;
             line.assign(buf_, pos_);
@@ -121,7 +120,9 @@ bool Connection::read_line(std::string& line, size_t limit) {
     }
 }
 
-void Connection::shutdown_write() { ::shutdown(fd_.get(), SHUT_WR); }
+void Connection::shutdown_write() {
+    ::shutdown(fd_.get(), SHUT_WR);
+}
 
 bool Connection::stale() const {
     if (pos_ != buf_.size()) return true;

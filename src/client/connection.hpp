@@ -12,7 +12,7 @@
 namespace berth::client {
 
 class Connection {
-public:
+  public:
     // Connects; throws ConnectError when nothing listens there.
     static std::unique_ptr<Connection> open(const Host& host);
     explicit Connection(UniqueFd fd) : fd_(std::move(fd)) {}
@@ -31,7 +31,7 @@ public:
     // True when the peer closed the connection or sent unexpected bytes while idle.
     bool stale() const;
 
-private:
+  private:
     bool fill();
     UniqueFd fd_;
     std::string buf_;

@@ -14,13 +14,19 @@ DaemonError::DaemonError(int status, std::string message)
 
 Errc errc_from_status(int status) {
     switch (status) {
-        case 400: return Errc::invalid_argument;
+        case 400:
+            return Errc::invalid_argument;
         case 401:
-        case 403: return Errc::permission_denied;
-        case 404: return Errc::not_found;
-        case 409: return Errc::conflict;
-        case 503: return Errc::unavailable;
-        default: return Errc::internal;
+        case 403:
+            return Errc::permission_denied;
+        case 404:
+            return Errc::not_found;
+        case 409:
+            return Errc::conflict;
+        case 503:
+            return Errc::unavailable;
+        default:
+            return Errc::internal;
     }
 }
 

@@ -9,20 +9,20 @@
 namespace berth::client {
 
 class ConnectError : public Error {
-public:
+  public:
     ConnectError(const std::string& host_url, const std::string& detail);
     const std::string& detail() const noexcept { return detail_; }
 
-private:
+  private:
     std::string detail_;
 };
 
 class DaemonError : public Error {
-public:
+  public:
     DaemonError(int status, std::string message);
     int status() const noexcept { return status_; }
 
-private:
+  private:
     int status_;
 };
 

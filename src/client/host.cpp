@@ -42,8 +42,10 @@ Host parse_host(std::string_view url) {
             name = rest.substr(1, close - 1);
             rest = rest.substr(close + 1);
             if (!rest.empty() && rest.front() != ':') throw bad("junk after address");
-            if (!rest.empty()) rest = rest.substr(1);
-            else rest = {};
+            if (!rest.empty())
+                rest = rest.substr(1);
+            else
+                rest = {};
         } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
             name = rest.substr(0, colon);
             rest = rest.substr(colon + 1);
@@ -53,8 +55,7 @@ Host parse_host(std::string_view url) {
         if (!rest.empty()) {
             unsigned value = 0;
             auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
-            if (ec != std::errc() || p != rest.data() + rest.size() || value == 0 ||
-                value > 65535)
+            if (ec != std::errc() || p != rest.data() + rest.size() || value == 0 || value > 65535)
                 throw bad("invalid port");
             port = static_cast<uint16_t>(value);
         }

@@ -60,7 +60,8 @@ std::unique_ptr<Connection> HttpClient::exchange(const Request& request, Respons
     try {
         write_request(*conn, request);
         if (read_response_head(*conn, head)) return conn;
-        if (!reused) throw Error(Errc::unavailable, "the daemon closed the connection without answering");
+        if (!reused)
+            throw Error(Errc::unavailable, "the daemon closed the connection without answering");
     } catch (const Error& e) {
         // A streamed body cannot be replayed; a reused connection may just have timed out.
         if (!reused || request.body_fd >= 0) throw;
@@ -74,7 +75,8 @@ std::unique_ptr<Connection> HttpClient::exchange(const Request& request, Respons
 
 bool HttpClient::read_body(Connection& conn, const Request& request, const ResponseHead& head,
                            const BodySink& sink) {
-    if (request.method == "HEAD" || head.status == 204 || head.status == 304) return head.keep_alive();
+    if (request.method == "HEAD" || head.status == 204 || head.status == 304)
+        return head.keep_alive();
     char buf[65536];
     bool wanted = true;
     auto deliver = [&](std::string_view data) {
@@ -86,7 +88,8 @@ bool HttpClient::read_body(Connection& conn, const Request& request, const Respo
             std::string_view pending = conn.buffered();
             if (pending.empty()) {
                 size_t n = conn.read_some(buf, sizeof buf);
-                if (n == 0) throw Error(Errc::unavailable, "the daemon closed the connection mid-response");
+                if (n == 0)
+                    throw Error(Errc::unavailable, "the daemon closed the connection mid-response");
                 size_t used = decoder.feed(std::string_view(buf, n), deliver);
                 if (used < n) return false;  // junk after the body: do not reuse
             } else {
@@ -100,7 +103,8 @@ bool HttpClient::read_body(Connection& conn, const Request& request, const Respo
         size_t remaining = *length;
         while (remaining > 0 && wanted) {
             size_t n = conn.read_some(buf, std::min(remaining, sizeof buf));
-            if (n == 0) throw Error(Errc::unavailable, "the daemon closed the connection mid-response");
+            if (n == 0)
+                throw Error(Errc::unavailable, "the daemon closed the connection mid-response");
             deliver(std::string_view(buf, n));
             remaining -= n;
         }

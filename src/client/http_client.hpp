@@ -23,7 +23,7 @@ struct Response {
 using BodySink = std::function<bool(std::string_view)>;
 
 class HttpClient {
-public:
+  public:
     explicit HttpClient(Host host) : host_(std::move(host)) {}
 
     const Host& host() const { return host_; }
@@ -41,7 +41,7 @@ public:
     std::unique_ptr<Connection> hijack(const Request& request, ResponseHead& head,
                                        std::string& error_body);
 
-private:
+  private:
     // Writes the request on a reused or new connection and reads the response head; retries
     // once on a fresh connection when a reused one turns out to have been closed by the daemon.
     std::unique_ptr<Connection> exchange(const Request& request, ResponseHead& head);

@@ -23,7 +23,8 @@ bool has_token(std::string_view list, std::string_view token) {
     size_t start = 0;
     while (start <= list.size()) {
         size_t comma = list.find(',', start);
-        std::string_view item = list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        std::string_view item = list.substr(
+            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
         while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
         if (iequals(item, token)) return true;
@@ -107,7 +108,8 @@ void parse_header_line(std::string_view line, ResponseHead& head) {
     if (colon == std::string_view::npos || colon == 0)
         throw Error(Errc::internal, "daemon sent a malformed header: " + std::string(line));
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     head.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
 }

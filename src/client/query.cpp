@@ -28,8 +28,12 @@ std::string escape(std::string_view text, bool keep_slash) {
 
 }  // namespace
 
-std::string url_escape(std::string_view text) { return escape(text, false); }
-std::string path_escape(std::string_view text) { return escape(text, true); }
+std::string url_escape(std::string_view text) {
+    return escape(text, false);
+}
+std::string path_escape(std::string_view text) {
+    return escape(text, true);
+}
 
 Query& Query::add(std::string key, std::string value) {
     params_.emplace_back(std::move(key), std::move(value));
@@ -60,8 +64,7 @@ std::string Query::str() const {
 void Filters::add_arg(std::string_view arg) {
     auto eq = arg.find('=');
     if (eq == std::string_view::npos || eq == 0)
-        throw Error(Errc::invalid_argument,
-                    "bad format of filter (expected name=value)");
+        throw Error(Errc::invalid_argument, "bad format of filter (expected name=value)");
     std::string key(arg.substr(0, eq));
     for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     // Docker trims spaces around the key and the value.

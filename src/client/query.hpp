@@ -16,7 +16,7 @@ std::string url_escape(std::string_view text);
 std::string path_escape(std::string_view text);
 
 class Query {
-public:
+  public:
     Query& add(std::string key, std::string value);
     Query& add_if(bool condition, std::string key, std::string value);
     Query& flag(std::string key, bool value);  // "key=1" only when value is true
@@ -24,13 +24,13 @@ public:
     // "?a=1&b=x%20y", or "" when empty.
     std::string str() const;
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> params_;
 };
 
 // Docker's filter arguments: name -> set of values.
 class Filters {
-public:
+  public:
     // Parses "key=value" as given to --filter; throws invalid_argument otherwise.
     void add_arg(std::string_view arg);
     void add(std::string key, std::string value) { args_[std::move(key)].insert(std::move(value)); }
@@ -38,7 +38,7 @@ public:
     // {"key":{"value":true}}, keys sorted.
     std::string to_json() const;
 
-private:
+  private:
     std::map<std::string, std::set<std::string>> args_;
 };
 

@@ -15,8 +15,8 @@ void StdcopyDecoder::feed(std::string_view data) {
             auto byte = [&](size_t i) { return static_cast<uint8_t>(header_[i]); };
             uint8_t type = byte(0);
             if (type > 3)
-                throw Error(Errc::internal,
-                            "unrecognized stream type " + std::to_string(type) + " in the daemon's stream");
+                throw Error(Errc::internal, "unrecognized stream type " + std::to_string(type) +
+                                                " in the daemon's stream");
             current_ = static_cast<StdStream>(type);
             remaining_ = (uint32_t{byte(4)} << 24) | (uint32_t{byte(5)} << 16) |
                          (uint32_t{byte(6)} << 8) | uint32_t{byte(7)};

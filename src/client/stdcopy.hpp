@@ -13,7 +13,7 @@ namespace berth::client {
 enum class StdStream : uint8_t { stdin_ = 0, stdout_ = 1, stderr_ = 2, systemerr = 3 };
 
 class StdcopyDecoder {
-public:
+  public:
     using Sink = std::function<void(StdStream, std::string_view)>;
 
     explicit StdcopyDecoder(Sink sink) : sink_(std::move(sink)) {}
@@ -23,7 +23,7 @@ public:
     // True when no partial frame is pending (a stream may end only there).
     bool at_boundary() const { return header_.empty() && remaining_ == 0; }
 
-private:
+  private:
     Sink sink_;
     std::string header_;
     uint32_t remaining_ = 0;

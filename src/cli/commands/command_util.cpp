@@ -13,7 +13,8 @@
 
 namespace berth::cli {
 
-std::optional<std::vector<std::string>> parse_args(Cli& cli, FlagSet& flags, const std::vector<std::string>& args) {
+std::optional<std::vector<std::string>> parse_args(Cli& cli, FlagSet& flags,
+                                                   const std::vector<std::string>& args) {
     auto positional = flags.parse(args);
     if (flags.help_requested()) {
         cli.out(flags.help_text());
@@ -22,7 +23,8 @@ std::optional<std::vector<std::string>> parse_args(Cli& cli, FlagSet& flags, con
     return positional;
 }
 
-int for_each_item(Cli& cli, const std::vector<std::string>& names, const std::function<void(const std::string&)>& fn) {
+int for_each_item(Cli& cli, const std::vector<std::string>& names,
+                  const std::function<void(const std::string&)>& fn) {
     int status = 0;
     for (const auto& name : names) {
         try {
@@ -46,7 +48,8 @@ std::string image_path(const std::string& name, const std::string& suffix) {
     return "/images/" + client::path_escape(name) + suffix;
 }
 
-void print_formatted(Cli& cli, const std::string& format, const Json& header, const std::vector<Json>& rows,
+void print_formatted(Cli& cli, const std::string& format, const Json& header,
+                     const std::vector<Json>& rows,
                      const std::function<void(tmpl::Template&)>& customize) {
     FormatOptions options;
     options.format = format;
@@ -59,7 +62,9 @@ std::string reclaimed_text(const Json& result) {
     return "Total reclaimed space: " + human_size(result.value("SpaceReclaimed", 0.0));
 }
 
-bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+bool is_terminal(int fd) {
+    return ::isatty(fd) == 1;
+}
 
 std::string read_file_or_stdin(const std::string& path) {
     std::ostringstream buffer;

@@ -17,17 +17,20 @@ using client::Json;
 using client::Query;
 
 // Parses the flags; nullopt when --help was asked for (and printed).
-std::optional<std::vector<std::string>> parse_args(Cli& cli, FlagSet& flags, const std::vector<std::string>& args);
+std::optional<std::vector<std::string>> parse_args(Cli& cli, FlagSet& flags,
+                                                   const std::vector<std::string>& args);
 
 // Runs `fn` for every name; failures are printed as they happen and turn into exit status 1.
-int for_each_item(Cli& cli, const std::vector<std::string>& names, const std::function<void(const std::string&)>& fn);
+int for_each_item(Cli& cli, const std::vector<std::string>& names,
+                  const std::function<void(const std::string&)>& fn);
 
 // "/containers/<escaped id>" + suffix.
 std::string container_path(const std::string& id, const std::string& suffix = "");
 std::string image_path(const std::string& name, const std::string& suffix = "");
 
 // Renders rows through --format (or the default table) and prints them.
-void print_formatted(Cli& cli, const std::string& format, const Json& header, const std::vector<Json>& rows,
+void print_formatted(Cli& cli, const std::string& format, const Json& header,
+                     const std::vector<Json>& rows,
                      const std::function<void(tmpl::Template&)>& customize = nullptr);
 
 // "Total reclaimed space: 1.2MB" from a prune result's SpaceReclaimed.

@@ -6,18 +6,21 @@
 namespace berth::cli {
 
 int cmd_top(Cli& cli, const Args& args) {
-    FlagSet flags("berth top", "CONTAINER [ps OPTIONS]", "Display the running processes of a container");
+    FlagSet flags("berth top", "CONTAINER [ps OPTIONS]",
+                  "Display the running processes of a container");
     flags.set_interspersed(false);
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_min_args(*pos, 1);
     std::string ps_args;
     for (size_t i = 1; i < pos->size(); ++i) ps_args += (i > 1 ? " " : "") + (*pos)[i];
-    Json top = cli.api().get_json(container_path((*pos)[0], "/top"), Query().add_if(!ps_args.empty(), "ps_args", ps_args));
+    Json top = cli.api().get_json(container_path((*pos)[0], "/top"),
+                                  Query().add_if(!ps_args.empty(), "ps_args", ps_args));
     TabWriter w(20, 3);
     auto line = [&](const Json& cells) {
         std::string text;
-        for (size_t i = 0; i < cells.size(); ++i) text += (i ? "\t" : "") + cells[i].get<std::string>();
+        for (size_t i = 0; i < cells.size(); ++i)
+            text += (i ? "\t" : "") + cells[i].get<std::string>();
         w.write(text + "\n");
     };
     line(top.value("Titles", Json::array()));
@@ -27,7 +30,8 @@ int cmd_top(Cli& cli, const Args& args) {
 }
 
 int cmd_diff(Cli& cli, const Args& args) {
-    FlagSet flags("berth diff", "CONTAINER", "Inspect changes to files or directories on a container's filesystem");
+    FlagSet flags("berth diff", "CONTAINER",
+                  "Inspect changes to files or directories on a container's filesystem");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_exact_args(*pos, 1);
@@ -45,8 +49,10 @@ int cmd_commit(Cli& cli, const Args& args) {
     std::string author, message;
     std::vector<std::string> changes;
     bool pause = true;
-    FlagSet flags("berth commit", "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", "Create a new image from a container's changes");
-    flags.string(&author, "author", 'a', "Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")");
+    FlagSet flags("berth commit", "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+                  "Create a new image from a container's changes");
+    flags.string(&author, "author", 'a',
+                 "Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")");
     flags.strings(&changes, "change", 'c', "Apply Dockerfile instruction to the created image");
     flags.string(&message, "message", 'm', "Commit message");
     flags.boolean(&pause, "pause", 'p', "Pause container during commit (default true)");

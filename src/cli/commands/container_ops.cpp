@@ -62,7 +62,8 @@ int cmd_unpause(Cli& cli, const Args& args) {
 
 int cmd_kill(Cli& cli, const Args& args) {
     std::string signal;
-    FlagSet flags("berth kill", "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers");
+    FlagSet flags("berth kill", "[OPTIONS] CONTAINER [CONTAINER...]",
+                  "Kill one or more running containers");
     flags.string(&signal, "signal", 's', "Signal to send to the container");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
@@ -77,10 +78,12 @@ int cmd_kill(Cli& cli, const Args& args) {
 
 int cmd_rm(Cli& cli, const Args& args) {
     bool force = false, volumes = false, link = false;
-    FlagSet flags("berth rm", "[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers");
+    FlagSet flags("berth rm", "[OPTIONS] CONTAINER [CONTAINER...]",
+                  "Remove one or more containers");
     flags.boolean(&force, "force", 'f', "Force the removal of a running container (uses SIGKILL)");
     flags.boolean(&link, "link", 'l', "Remove the specified link");
-    flags.boolean(&volumes, "volumes", 'v', "Remove anonymous volumes associated with the container");
+    flags.boolean(&volumes, "volumes", 'v',
+                  "Remove anonymous volumes associated with the container");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_min_args(*pos, 1);
@@ -131,20 +134,26 @@ int cmd_container_prune(Cli& cli, const Args& args) {
     bool force = false;
     std::vector<std::string> filters;
     FlagSet flags("berth container prune", "[OPTIONS]", "Remove all stopped containers");
-    flags.strings(&filters, "filter", 0, "Provide filter values (e.g. \"until=<timestamp>\")", "filter");
+    flags.strings(&filters, "filter", 0, "Provide filter values (e.g. \"until=<timestamp>\")",
+                  "filter");
     flags.boolean(&force, "force", 'f', "Do not prompt for confirmation");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_no_args(*pos);
     if (!force) {
-        cli.out("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+        cli.out(
+            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? "
+            "[y/N] ");
         std::fflush(stdout);
         char answer[16] = {0};
-        if (std::fgets(answer, sizeof answer, stdin) == nullptr || (answer[0] != 'y' && answer[0] != 'Y')) return 0;
+        if (std::fgets(answer, sizeof answer, stdin) == nullptr ||
+            (answer[0] != 'y' && answer[0] != 'Y'))
+            return 0;
     }
     client::Filters f;
     for (const auto& v : filters) f.add_arg(v);
-    Json result = cli.api().post_json("/containers/prune", Query().add_if(!f.empty(), "filters", f.to_json()));
+    Json result = cli.api().post_json("/containers/prune",
+                                      Query().add_if(!f.empty(), "filters", f.to_json()));
     const Json deleted = result.value("ContainersDeleted", Json::array());
     if (deleted.is_array() && !deleted.empty()) {
         cli.outln("Deleted Containers:");

@@ -54,7 +54,10 @@ std::string create_container(Cli& cli, const CreateRequest& req, const RunOption
             std::fputs(id.c_str(), f);
             std::fclose(f);
         } else {
-            throw Error(Errc::conflict, "container ID file found, make sure the other container isn't running or delete " + o.cidfile);
+            throw Error(
+                Errc::conflict,
+                "container ID file found, make sure the other container isn't running or delete " +
+                    o.cidfile);
         }
     }
     return id;
@@ -123,7 +126,8 @@ int run_attached(Cli& cli, const RunOptions& o, const CreateRequest& req, const 
 
 int cmd_run(Cli& cli, const Args& args) {
     RunOptions o;
-    FlagSet flags("berth run", "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create and run a new container from an image");
+    FlagSet flags("berth run", "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+                  "Create and run a new container from an image");
     register_run_flags(flags, o, true);
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;

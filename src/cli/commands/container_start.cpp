@@ -31,9 +31,11 @@ int attached_session(Cli& cli, const std::string& name, const SessionOptions& s)
         if (state.value("Paused", false))
             throw StatusError(1, "You cannot attach to a paused container, unpause it first");
         if (state.value("Restarting", false))
-            throw StatusError(1, "You cannot attach to a restarting container, wait until it is running");
+            throw StatusError(
+                1, "You cannot attach to a restarting container, wait until it is running");
     }
-    if (send_stdin && tty && !is_terminal(STDIN_FILENO)) throw StatusError(1, "the input device is not a TTY");
+    if (send_stdin && tty && !is_terminal(STDIN_FILENO))
+        throw StatusError(1, "the input device is not a TTY");
 
     if (s.sig_proxy && !tty) start_signal_proxy(cli.api(), id);
     auto conn = hijack_attach(cli.api(), id, AttachStreams{send_stdin, true, true}, s.detach_keys);
@@ -48,7 +50,8 @@ int attached_session(Cli& cli, const std::string& name, const SessionOptions& s)
     std::unique_ptr<RawTerminal> raw;
     if (tty && send_stdin) {
         raw = std::make_unique<RawTerminal>(STDIN_FILENO);
-        pump.detach_keys = parse_detach_keys(s.detach_keys.empty() ? "ctrl-p,ctrl-q" : s.detach_keys);
+        pump.detach_keys =
+            parse_detach_keys(s.detach_keys.empty() ? "ctrl-p,ctrl-q" : s.detach_keys);
     }
     if (tty && is_terminal(STDOUT_FILENO)) {
         std::string prefix = container_path(id);
@@ -63,7 +66,8 @@ int attached_session(Cli& cli, const std::string& name, const SessionOptions& s)
     if (raw) raw->restore();
     if (result.detached) return 0;
     if (waiter) return waiter->status();
-    Json wait = cli.api().post_json(container_path(id, "/wait"), Query().add("condition", "not-running"));
+    Json wait =
+        cli.api().post_json(container_path(id, "/wait"), Query().add("condition", "not-running"));
     return wait.value("StatusCode", 0);
 }
 
@@ -72,15 +76,18 @@ int attached_session(Cli& cli, const std::string& name, const SessionOptions& s)
 int cmd_start(Cli& cli, const Args& args) {
     bool attach = false, interactive = false;
     std::string detach_keys, checkpoint;
-    FlagSet flags("berth start", "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers");
+    FlagSet flags("berth start", "[OPTIONS] CONTAINER [CONTAINER...]",
+                  "Start one or more stopped containers");
     flags.boolean(&attach, "attach", 'a', "Attach STDOUT/STDERR and forward signals");
-    flags.string(&detach_keys, "detach-keys", 0, "Override the key sequence for detaching a container");
+    flags.string(&detach_keys, "detach-keys", 0,
+                 "Override the key sequence for detaching a container");
     flags.boolean(&interactive, "interactive", 'i', "Attach container's STDIN");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_min_args(*pos, 1);
     if (attach || interactive) {
-        if (pos->size() > 1) throw StatusError(1, "you cannot start and attach multiple containers at once");
+        if (pos->size() > 1)
+            throw StatusError(1, "you cannot start and attach multiple containers at once");
         SessionOptions s;
         s.stdin_ = interactive;
         s.detach_keys = detach_keys;
@@ -100,9 +107,11 @@ int cmd_attach(Cli& cli, const Args& args) {
     std::string detach_keys;
     FlagSet flags("berth attach", "[OPTIONS] CONTAINER",
                   "Attach local standard input, output, and error streams to a running container");
-    flags.string(&detach_keys, "detach-keys", 0, "Override the key sequence for detaching a container");
+    flags.string(&detach_keys, "detach-keys", 0,
+                 "Override the key sequence for detaching a container");
     flags.boolean(&no_stdin, "no-stdin", 0, "Do not attach STDIN");
-    flags.boolean(&sig_proxy, "sig-proxy", 0, "Proxy all received signals to the process (default true)");
+    flags.boolean(&sig_proxy, "sig-proxy", 0,
+                  "Proxy all received signals to the process (default true)");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_exact_args(*pos, 1);

@@ -78,9 +78,10 @@ void copy_from_container(Cli& cli, const Location& src, const std::string& dest)
         return;
     }
     std::string base = std::filesystem::path(src.path).filename().string();
-    if (base.empty() || base == ".") base = std::filesystem::path(src.path).parent_path().filename().string();
+    if (base.empty() || base == ".")
+        base = std::filesystem::path(src.path).parent_path().filename().string();
     std::vector<std::string> args{"tar", "-x", "--no-same-owner", "-f", "-"};
-    struct stat st{};
+    struct stat st {};
     if (::stat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
         args.insert(args.end(), {"-C", dest});
     } else {
@@ -109,12 +110,13 @@ void copy_from_container(Cli& cli, const Location& src, const std::string& dest)
 void copy_to_container(Cli& cli, const std::string& src, const Location& dest) {
     std::string path = container_path(dest.container, "/archive");
     if (src == "-") {
-        cli.api().upload("PUT", path, Query().add("path", dest.path), STDIN_FILENO, "application/x-tar",
-                         [](std::string_view) { return true; });
+        cli.api().upload("PUT", path, Query().add("path", dest.path), STDIN_FILENO,
+                         "application/x-tar", [](std::string_view) { return true; });
         return;
     }
-    struct stat st{};
-    if (::stat(src.c_str(), &st) != 0) throw Error(Errc::not_found, "stat " + src + ": no such file or directory");
+    struct stat st {};
+    if (::stat(src.c_str(), &st) != 0)
+        throw Error(Errc::not_found, "stat " + src + ": no such file or directory");
     // Into an existing directory keeps the name; otherwise the copy takes the destination's name.
     bool dest_is_dir = false;
     try {
@@ -123,7 +125,8 @@ void copy_to_container(Cli& cli, const std::string& src, const Location& dest) {
         dest_is_dir = stat_header.has_value();  // refined below when decodable
         if (stat_header) {
             // base64 JSON {"mode": ...}: directories have the ModeDir bit (1<<31).
-            static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            static const std::string kAlphabet =
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
             std::string decoded;
             int val = 0, bits = -8;
             for (char c : *stat_header) {
@@ -137,7 +140,8 @@ void copy_to_container(Cli& cli, const std::string& src, const Location& dest) {
                 }
             }
             auto doc = Json::parse(decoded, nullptr, false);
-            if (doc.is_object()) dest_is_dir = (doc.value("mode", int64_t{0}) & (int64_t{1} << 31)) != 0;
+            if (doc.is_object())
+                dest_is_dir = (doc.value("mode", int64_t{0}) & (int64_t{1} << 31)) != 0;
         }
     } catch (const client::DaemonError& e) {
         if (e.status() != 404) throw;
@@ -159,8 +163,8 @@ void copy_to_container(Cli& cli, const std::string& src, const Location& dest) {
     UniqueFd fd;
     pid_t pid = spawn_tar(args, false, fd);
     try {
-        cli.api().upload("PUT", path, Query().add("path", target_dir), fd.get(), "application/x-tar",
-                         [](std::string_view) { return true; });
+        cli.api().upload("PUT", path, Query().add("path", target_dir), fd.get(),
+                         "application/x-tar", [](std::string_view) { return true; });
     } catch (...) {
         fd.reset();
         wait_tar(pid);
@@ -174,7 +178,9 @@ void copy_to_container(Cli& cli, const std::string& src, const Location& dest) {
 
 int cmd_cp(Cli& cli, const Args& args) {
     bool archive = false, follow = false, quiet = false;
-    FlagSet flags("berth cp", "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
+    FlagSet flags("berth cp",
+                  "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- "
+                  "CONTAINER:DEST_PATH",
                   "Copy files/folders between a container and the local filesystem");
     flags.boolean(&archive, "archive", 'a', "Archive mode (copy all uid/gid information)");
     flags.boolean(&follow, "follow-link", 'L', "Always follow symbol link in SRC_PATH");
@@ -187,8 +193,10 @@ int cmd_cp(Cli& cli, const Args& args) {
         throw StatusError(1, "copying between containers is not supported");
     if (src.container.empty() && dest.container.empty())
         throw StatusError(1, "must specify at least one container source");
-    if (!src.container.empty()) copy_from_container(cli, src, (*pos)[1]);
-    else copy_to_container(cli, (*pos)[0], dest);
+    if (!src.container.empty())
+        copy_from_container(cli, src, (*pos)[1]);
+    else
+        copy_to_container(cli, (*pos)[0], dest);
     return 0;
 }
 

@@ -21,11 +21,12 @@ std::string rfc3339_nano_fixed(int64_t ns) {
     if (offset == 0) {
         std::snprintf(zone, sizeof zone, "Z");
     } else {
-        std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", offset < 0 ? '-' : '+', std::labs(offset) / 3600,
-                      (std::labs(offset) % 3600) / 60);
+        std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", offset < 0 ? '-' : '+',
+                      std::labs(offset) / 3600, (std::labs(offset) % 3600) / 60);
     }
     char out[80];
-    std::snprintf(out, sizeof out, "%s.%09lld%s", date, static_cast<long long>(ns % 1'000'000'000), zone);
+    std::snprintf(out, sizeof out, "%s.%09lld%s", date, static_cast<long long>(ns % 1'000'000'000),
+                  zone);
     return out;
 }
 
@@ -33,8 +34,10 @@ std::string pretty_event(const Json& e) {
     std::string out;
     int64_t nano = e.value("timeNano", int64_t{0});
     int64_t secs = e.value("time", int64_t{0});
-    if (nano != 0) out += rfc3339_nano_fixed(nano) + " ";
-    else if (secs != 0) out += rfc3339_nano_fixed(secs * 1'000'000'000) + " ";
+    if (nano != 0)
+        out += rfc3339_nano_fixed(nano) + " ";
+    else if (secs != 0)
+        out += rfc3339_nano_fixed(secs * 1'000'000'000) + " ";
     const Json actor = e.value("Actor", Json::object());
     out += e.value("Type", "") + " " + e.value("Action", "") + " " + actor.value("ID", "");
     const Json attrs = actor.value("Attributes", Json::object());
@@ -45,7 +48,8 @@ std::string pretty_event(const Json& e) {
         out += " (";
         for (size_t i = 0; i < keys.size(); ++i) {
             const Json& v = attrs[keys[i]];
-            out += (i ? ", " : "") + keys[i] + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+            out +=
+                (i ? ", " : "") + keys[i] + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
         }
         out += ")";
     }

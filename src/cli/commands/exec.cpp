@@ -16,10 +16,12 @@ int cmd_exec(Cli& cli, const Args& args) {
     bool detach = false, interactive = false, tty = false, privileged = false;
     std::string user, workdir, detach_keys;
     std::vector<std::string> env, env_file;
-    FlagSet flags("berth exec", "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container");
+    FlagSet flags("berth exec", "[OPTIONS] CONTAINER COMMAND [ARG...]",
+                  "Execute a command in a running container");
     flags.set_interspersed(false);
     flags.boolean(&detach, "detach", 'd', "Detached mode: run command in the background");
-    flags.string(&detach_keys, "detach-keys", 0, "Override the key sequence for detaching a container");
+    flags.string(&detach_keys, "detach-keys", 0,
+                 "Override the key sequence for detaching a container");
     flags.strings(&env, "env", 'e', "Set environment variables");
     flags.strings(&env_file, "env-file", 0, "Read in a file of environment variables");
     flags.boolean(&interactive, "interactive", 'i', "Keep STDIN open even if not attached");
@@ -42,7 +44,8 @@ int cmd_exec(Cli& cli, const Args& args) {
         environment.insert(environment.end(), lines.begin(), lines.end());
     }
     for (const auto& e : env) environment.push_back(resolve_env(e, lookup));
-    if (interactive && tty && !detach && !is_terminal(STDIN_FILENO)) throw StatusError(1, "the input device is not a TTY");
+    if (interactive && tty && !detach && !is_terminal(STDIN_FILENO))
+        throw StatusError(1, "the input device is not a TTY");
 
     Json config = Json::object();
     config["User"] = user;

@@ -40,8 +40,10 @@ void print_json_messages(std::string_view chunk, std::string& pending, std::FILE
         // Progress updates ("Downloading", "Extracting" with a bar) are noise without a terminal.
         if (msg.contains("progressDetail") && !msg["progressDetail"].empty()) continue;
         std::string id = msg.value("id", "");
-        if (!id.empty()) std::fprintf(out, "%s: %s\n", id.c_str(), status.c_str());
-        else std::fprintf(out, "%s\n", status.c_str());
+        if (!id.empty())
+            std::fprintf(out, "%s: %s\n", id.c_str(), status.c_str());
+        else
+            std::fprintf(out, "%s\n", status.c_str());
     }
     pending.erase(0, start);
     std::fflush(out);
@@ -73,7 +75,8 @@ void pull_image(Cli& cli, const std::string& ref, bool quiet, std::FILE* out) {
 int cmd_pull(Cli& cli, const Args& args) {
     bool quiet = false, all_tags = false;
     std::string platform;
-    FlagSet flags("berth pull", "[OPTIONS] NAME[:TAG|@DIGEST]", "Download an image from a registry");
+    FlagSet flags("berth pull", "[OPTIONS] NAME[:TAG|@DIGEST]",
+                  "Download an image from a registry");
     flags.boolean(&all_tags, "all-tags", 'a', "Download all tagged images in the repository");
     flags.string(&platform, "platform", 0, "Set platform if server is multi-platform capable");
     flags.boolean(&quiet, "quiet", 'q', "Suppress verbose output");
@@ -81,7 +84,8 @@ int cmd_pull(Cli& cli, const Args& args) {
     if (!pos) return 0;
     flags.require_exact_args(*pos, 1);
     std::string ref = with_default_tag((*pos)[0]);
-    if (!quiet && (*pos)[0].find(':') == std::string::npos && (*pos)[0].find('@') == std::string::npos)
+    if (!quiet && (*pos)[0].find(':') == std::string::npos &&
+        (*pos)[0].find('@') == std::string::npos)
         cli.outln("Using default tag: latest");
     pull_image(cli, ref, quiet, stdout);
     cli.outln(ref.find('/') == std::string::npos ? "docker.io/library/" + ref : ref);

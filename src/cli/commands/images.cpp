@@ -30,8 +30,10 @@ int cmd_images(Cli& cli, const Args& args) {
     q.flag("all", all);
     q.add_if(!f.empty(), "filters", f.to_json());
     Json list = cli.api().get_json("/images/json", q);
-    if (format.empty() || format == "table") format = quiet ? "{{.ID}}" : digests ? kImageTableDigestFormat : kImageTableFormat;
-    else if (quiet) format = "{{.ID}}";
+    if (format.empty() || format == "table")
+        format = quiet ? "{{.ID}}" : digests ? kImageTableDigestFormat : kImageTableFormat;
+    else if (quiet)
+        format = "{{.ID}}";
     std::vector<Json> rows;
     for (const auto& img : list)
         for (auto& row : image_rows(img, !no_trunc, digests)) rows.push_back(std::move(row));
@@ -54,8 +56,10 @@ int cmd_rmi(Cli& cli, const Args& args) {
         auto body = Json::parse(cli.api().call("DELETE", image_path(name), q).body, nullptr, false);
         if (!body.is_array()) return;
         for (const auto& item : body) {
-            if (item.contains("Untagged")) cli.outln("Untagged: " + item["Untagged"].get<std::string>());
-            if (item.contains("Deleted")) cli.outln("Deleted: " + item["Deleted"].get<std::string>());
+            if (item.contains("Untagged"))
+                cli.outln("Untagged: " + item["Untagged"].get<std::string>());
+            if (item.contains("Deleted"))
+                cli.outln("Deleted: " + item["Deleted"].get<std::string>());
         }
     });
     if (status != 0) throw StatusError(status, "");
@@ -75,7 +79,8 @@ int cmd_tag(Cli& cli, const Args& args) {
         repo = target.substr(0, colon);
         tag = target.substr(colon + 1);
     }
-    cli.api().call("POST", image_path((*pos)[0], "/tag"), Query().add("repo", repo).add_if(!tag.empty(), "tag", tag));
+    cli.api().call("POST", image_path((*pos)[0], "/tag"),
+                   Query().add("repo", repo).add_if(!tag.empty(), "tag", tag));
     return 0;
 }
 
@@ -84,7 +89,8 @@ int cmd_history(Cli& cli, const Args& args) {
     std::string format;
     FlagSet flags("berth history", "[OPTIONS] IMAGE", "Show the history of an image");
     flags.string(&format, "format", 0, "Format output using a custom template");
-    flags.boolean(&human, "human", 'H', "Print sizes and dates in human readable format (default true)");
+    flags.boolean(&human, "human", 'H',
+                  "Print sizes and dates in human readable format (default true)");
     flags.boolean(&no_trunc, "no-trunc", 0, "Don't truncate output");
     flags.boolean(&quiet, "quiet", 'q', "Only show image IDs");
     auto pos = parse_args(cli, flags, args);
@@ -109,9 +115,15 @@ int cmd_history(Cli& cli, const Args& args) {
         rows.push_back(row);
     }
     if (format.empty() || format == "table")
-        format = quiet ? "{{.ID}}" : "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
-    Json header{{"ID", "IMAGE"},        {"CreatedSince", "CREATED"}, {"CreatedAt", "CREATED AT"},
-                {"CreatedBy", "CREATED BY"}, {"Size", "SIZE"},         {"Comment", "COMMENT"}};
+        format = quiet
+                     ? "{{.ID}}"
+                     : "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+    Json header{{"ID", "IMAGE"},
+                {"CreatedSince", "CREATED"},
+                {"CreatedAt", "CREATED AT"},
+                {"CreatedBy", "CREATED BY"},
+                {"Size", "SIZE"},
+                {"Comment", "COMMENT"}};
     print_formatted(cli, format, header, rows);
     return 0;
 }
@@ -121,18 +133,22 @@ int cmd_image_prune(Cli& cli, const Args& args) {
     std::vector<std::string> filters;
     FlagSet flags("berth image prune", "[OPTIONS]", "Remove unused images");
     flags.boolean(&all, "all", 'a', "Remove all unused images, not just dangling ones");
-    flags.strings(&filters, "filter", 0, "Provide filter values (e.g. \"until=<timestamp>\")", "filter");
+    flags.strings(&filters, "filter", 0, "Provide filter values (e.g. \"until=<timestamp>\")",
+                  "filter");
     flags.boolean(&force, "force", 'f', "Do not prompt for confirmation");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_no_args(*pos);
     if (!force) {
-        cli.out(all ? "WARNING! This will remove all images without at least one container associated to them.\n"
+        cli.out(all ? "WARNING! This will remove all images without at least one container "
+                      "associated to them.\n"
                     : "WARNING! This will remove all dangling images.\n");
         cli.out("Are you sure you want to continue? [y/N] ");
         std::fflush(stdout);
         char answer[16] = {0};
-        if (std::fgets(answer, sizeof answer, stdin) == nullptr || (answer[0] != 'y' && answer[0] != 'Y')) return 0;
+        if (std::fgets(answer, sizeof answer, stdin) == nullptr ||
+            (answer[0] != 'y' && answer[0] != 'Y'))
+            return 0;
     }
     client::Filters f;
     for (const auto& v : filters) f.add_arg(v);
@@ -142,8 +158,10 @@ int cmd_image_prune(Cli& cli, const Args& args) {
     if (deleted.is_array() && !deleted.empty()) {
         cli.outln("Deleted Images:");
         for (const auto& item : deleted) {
-            if (item.contains("Untagged")) cli.outln("untagged: " + item["Untagged"].get<std::string>());
-            if (item.contains("Deleted")) cli.outln("deleted: " + item["Deleted"].get<std::string>());
+            if (item.contains("Untagged"))
+                cli.outln("untagged: " + item["Untagged"].get<std::string>());
+            if (item.contains("Deleted"))
+                cli.outln("deleted: " + item["Deleted"].get<std::string>());
         }
         cli.outln("");
     }

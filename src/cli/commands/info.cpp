@@ -31,7 +31,8 @@ std::string server_section(const Json& info) {
     line(" Server Version: " + str(info, "ServerVersion"));
     line(" Storage Driver: " + str(info, "Driver"));
     for (const auto& pair : info.value("DriverStatus", Json::array()))
-        if (pair.is_array() && pair.size() == 2) line("  " + pair[0].get<std::string>() + ": " + pair[1].get<std::string>());
+        if (pair.is_array() && pair.size() == 2)
+            line("  " + pair[0].get<std::string>() + ": " + pair[1].get<std::string>());
     line(" Logging Driver: " + str(info, "LoggingDriver"));
     line(" Cgroup Driver: " + str(info, "CgroupDriver"));
     line(" Cgroup Version: " + str(info, "CgroupVersion"));
@@ -44,7 +45,8 @@ std::string server_section(const Json& info) {
         for (const auto& n : *it) names += (names.empty() ? "" : " ") + n.get<std::string>();
         line(std::string("  ") + kind + ": " + names);
     }
-    line(" Swarm: " + (info.contains("Swarm") ? str(info["Swarm"], "LocalNodeState") : std::string("inactive")));
+    line(" Swarm: " +
+         (info.contains("Swarm") ? str(info["Swarm"], "LocalNodeState") : std::string("inactive")));
     std::vector<std::string> runtimes;
     const Json runtime_map = info.value("Runtimes", Json::object());
     for (const auto& [name, v] : runtime_map.items()) runtimes.push_back(name);
@@ -54,7 +56,9 @@ std::string server_section(const Json& info) {
     line(" Runtimes: " + rt);
     line(" Default Runtime: " + str(info, "DefaultRuntime"));
     line(" Init Binary: " + str(info, "InitBinary"));
-    auto commit = [&](const char* key) { return info.contains(key) ? str(info[key], "ID") : std::string(); };
+    auto commit = [&](const char* key) {
+        return info.contains(key) ? str(info[key], "ID") : std::string();
+    };
     line(" containerd version: " + commit("ContainerdCommit"));
     line(" runc version: " + commit("RuncCommit"));
     line(" init version: " + commit("InitCommit"));
@@ -67,11 +71,15 @@ std::string server_section(const Json& info) {
             size_t start = 0;
             while (start <= text.size()) {
                 size_t comma = text.find(',', start);
-                std::string kv = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                std::string kv = text.substr(
+                    start, comma == std::string::npos ? std::string::npos : comma - start);
                 auto eq = kv.find('=');
-                std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
-                if (k == "name") line("  " + v);
-                else line("   " + capitalize(k) + ": " + v);
+                std::string k = kv.substr(0, eq),
+                            v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+                if (k == "name")
+                    line("  " + v);
+                else
+                    line("   " + capitalize(k) + ": " + v);
                 if (comma == std::string::npos) break;
                 start = comma + 1;
             }
@@ -101,7 +109,8 @@ std::string server_section(const Json& info) {
     const Json index_configs = registry.value("IndexConfigs", Json::object());
     for (const auto& [name, index] : index_configs.items())
         if (!index.value("Secure", true)) insecure.push_back(name);
-    for (const auto& cidr : registry.value("InsecureRegistryCIDRs", Json::array())) insecure.push_back(cidr.get<std::string>());
+    for (const auto& cidr : registry.value("InsecureRegistryCIDRs", Json::array()))
+        insecure.push_back(cidr.get<std::string>());
     if (!insecure.empty()) {
         line(" Insecure Registries:");
         for (const auto& r : insecure) line("  " + r);
@@ -152,7 +161,8 @@ int cmd_info(Cli& cli, const std::vector<std::string>& args) {
         return 0;
     }
 
-    std::string out = "Client:\n Version:    " BERTH_VERSION "\n Context:    default\n Debug Mode: false\n";
+    std::string out =
+        "Client:\n Version:    " BERTH_VERSION "\n Context:    default\n Debug Mode: false\n";
     out += "\nServer:\n";
     if (!error.empty()) {
         cli.out(out);

@@ -12,10 +12,12 @@ namespace {
 int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const char* path) {
     std::string format, type = fixed_type;
     bool size = false;
-    FlagSet flags(path, "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on berth objects");
+    FlagSet flags(path, "[OPTIONS] NAME|ID [NAME|ID...]",
+                  "Return low-level information on berth objects");
     flags.string(&format, "format", 'f', "Format output using a custom template");
     flags.boolean(&size, "size", 's', "Display total file sizes if the type is container");
-    if (fixed_type.empty()) flags.string(&type, "type", 0, "Only inspect objects of the given type");
+    if (fixed_type.empty())
+        flags.string(&type, "type", 0, "Only inspect objects of the given type");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_min_args(*pos, 1);
@@ -34,12 +36,18 @@ int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const cha
             }
         };
         std::optional<Json> obj;
-        if (type.empty() || type == "container") obj = try_get(container_path(name, "/json"), Query().flag("size", size));
-        if (!obj && (type.empty() || type == "image")) obj = try_get(image_path(name, "/json"), Query());
-        if (obj) found.push_back(std::move(*obj));
-        else if (type == "container") errors.push_back("Error: No such container: " + name);
-        else if (type == "image") errors.push_back("Error: No such image: " + name);
-        else errors.push_back("Error: No such object: " + name);
+        if (type.empty() || type == "container")
+            obj = try_get(container_path(name, "/json"), Query().flag("size", size));
+        if (!obj && (type.empty() || type == "image"))
+            obj = try_get(image_path(name, "/json"), Query());
+        if (obj)
+            found.push_back(std::move(*obj));
+        else if (type == "container")
+            errors.push_back("Error: No such container: " + name);
+        else if (type == "image")
+            errors.push_back("Error: No such image: " + name);
+        else
+            errors.push_back("Error: No such object: " + name);
     }
 
     if (format.empty() || format == "json") {
@@ -72,10 +80,14 @@ int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const cha
 
 }  // namespace
 
-int cmd_inspect(Cli& cli, const Args& args) { return inspect(cli, args, "", "berth inspect"); }
+int cmd_inspect(Cli& cli, const Args& args) {
+    return inspect(cli, args, "", "berth inspect");
+}
 int cmd_container_inspect(Cli& cli, const Args& args) {
     return inspect(cli, args, "container", "berth container inspect");
 }
-int cmd_image_inspect(Cli& cli, const Args& args) { return inspect(cli, args, "image", "berth image inspect"); }
+int cmd_image_inspect(Cli& cli, const Args& args) {
+    return inspect(cli, args, "image", "berth image inspect");
+}
 
 }  // namespace berth::cli

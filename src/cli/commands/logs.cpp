@@ -14,10 +14,15 @@ int cmd_logs(Cli& cli, const Args& args) {
     FlagSet flags("berth logs", "[OPTIONS] CONTAINER", "Fetch the logs of a container");
     flags.boolean(&details, "details", 0, "Show extra details provided to logs");
     flags.boolean(&follow, "follow", 'f', "Follow log output");
-    flags.string(&since, "since", 0, "Show logs since timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)");
-    flags.string(&tail, "tail", 'n', "Number of lines to show from the end of the logs (default \"all\")");
+    flags.string(&since, "since", 0,
+                 "Show logs since timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. "
+                 "\"42m\" for 42 minutes)");
+    flags.string(&tail, "tail", 'n',
+                 "Number of lines to show from the end of the logs (default \"all\")");
     flags.boolean(&timestamps, "timestamps", 't', "Show timestamps");
-    flags.string(&until, "until", 0, "Show logs before a timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)");
+    flags.string(&until, "until", 0,
+                 "Show logs before a timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. "
+                 "\"42m\" for 42 minutes)");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_exact_args(*pos, 1);
@@ -39,8 +44,10 @@ int cmd_logs(Cli& cli, const Args& args) {
         if (stream == client::StdStream::stderr_) std::fflush(stdout);
     });
     cli.api().stream("GET", container_path(id, "/logs"), q, [&](std::string_view data) {
-        if (tty) std::fwrite(data.data(), 1, data.size(), stdout);
-        else demux.feed(data);
+        if (tty)
+            std::fwrite(data.data(), 1, data.size(), stdout);
+        else
+            demux.feed(data);
         if (follow) std::fflush(stdout);
         return true;
     });

@@ -14,9 +14,13 @@ int cmd_ps(Cli& cli, const Args& args) {
     FlagSet flags("berth ps", "[OPTIONS]", "List containers");
     flags.boolean(&all, "all", 'a', "Show all containers (default shows just running)");
     flags.strings(&filters, "filter", 'f', "Filter output based on conditions provided", "filter");
-    flags.string(&format, "format", 0, "Format output using a custom template ('table', 'table TEMPLATE', 'json', 'TEMPLATE')");
-    flags.integer(&last, "last", 'n', "Show n last created containers (includes all states) (default -1)");
-    flags.boolean(&latest, "latest", 'l', "Show the latest created container (includes all states)");
+    flags.string(
+        &format, "format", 0,
+        "Format output using a custom template ('table', 'table TEMPLATE', 'json', 'TEMPLATE')");
+    flags.integer(&last, "last", 'n',
+                  "Show n last created containers (includes all states) (default -1)");
+    flags.boolean(&latest, "latest", 'l',
+                  "Show the latest created container (includes all states)");
     flags.boolean(&no_trunc, "no-trunc", 0, "Don't truncate output");
     flags.boolean(&quiet, "quiet", 'q', "Only display container IDs");
     flags.boolean(&size, "size", 's', "Display total file sizes");
@@ -51,13 +55,15 @@ int cmd_ps(Cli& cli, const Args& args) {
         rows.push_back(std::move(row));
     }
     print_formatted(cli, format, container_header(), rows, [&labels_by_id](tmpl::Template& t) {
-        t.set_method("Label", [&labels_by_id](const tmpl::Value& self, std::vector<tmpl::Value>& a) {
-            if (a.size() != 1 || !a[0].json.is_string()) return tmpl::Value(std::string());
-            if (!self.json.is_object() || !self.json.contains("ID")) return tmpl::Value(std::string("LABEL"));
-            auto it = labels_by_id.find(self.json["ID"].get<std::string>());
-            if (it == labels_by_id.end()) return tmpl::Value(std::string());
-            return tmpl::Value(it->second.value(a[0].json.get<std::string>(), std::string()));
-        });
+        t.set_method(
+            "Label", [&labels_by_id](const tmpl::Value& self, std::vector<tmpl::Value>& a) {
+                if (a.size() != 1 || !a[0].json.is_string()) return tmpl::Value(std::string());
+                if (!self.json.is_object() || !self.json.contains("ID"))
+                    return tmpl::Value(std::string("LABEL"));
+                auto it = labels_by_id.find(self.json["ID"].get<std::string>());
+                if (it == labels_by_id.end()) return tmpl::Value(std::string());
+                return tmpl::Value(it->second.value(a[0].json.get<std::string>(), std::string()));
+            });
     });
     return 0;
 }

@@ -19,7 +19,8 @@ int cmd_stats(Cli& cli, const Args& args) {
                   "Display a live stream of container(s) resource usage statistics");
     flags.boolean(&all, "all", 'a', "Show all containers (default shows just running)");
     flags.string(&format, "format", 0, "Format output using a custom template");
-    flags.boolean(&no_stream, "no-stream", 0, "Disable streaming stats and only pull the first result");
+    flags.boolean(&no_stream, "no-stream", 0,
+                  "Disable streaming stats and only pull the first result");
     flags.boolean(&no_trunc, "no-trunc", 0, "Do not truncate output");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
@@ -33,7 +34,8 @@ int cmd_stats(Cli& cli, const Args& args) {
         } else {
             Json list = cli.api().get_json("/containers/json", Query().flag("all", all));
             for (const auto& c : list) {
-                std::string name = c.value("Names", Json::array()).empty() ? "" : c["Names"][0].get<std::string>();
+                std::string name =
+                    c.value("Names", Json::array()).empty() ? "" : c["Names"][0].get<std::string>();
                 if (!name.empty() && name[0] == '/') name.erase(0, 1);
                 targets.emplace_back(c.value("Id", ""), name);
             }
@@ -42,7 +44,8 @@ int cmd_stats(Cli& cli, const Args& args) {
         std::string errors;
         for (const auto& [id, name] : targets) {
             try {
-                Json s = cli.api().get_json(container_path(id, "/stats"), Query().add("stream", "0"));
+                Json s =
+                    cli.api().get_json(container_path(id, "/stats"), Query().add("stream", "0"));
                 std::string full_id = s.value("id", id);
                 std::string display = s.value("name", name);
                 if (!display.empty() && display[0] == '/') display.erase(0, 1);

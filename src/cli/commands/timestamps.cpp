@@ -24,7 +24,8 @@ std::string api_timestamp(const std::string& value, int64_t now) {
     std::string text = value;
     // Date only, or date-time without a zone: Docker reads them in local time; we read UTC when
     // no zone is given, which is what a daemon in a container sees anyway.
-    if (text.size() == 10) text += "T00:00:00Z";
+    if (text.size() == 10)
+        text += "T00:00:00Z";
     else if (text.find('Z') == std::string::npos && text.find('+', 19) == std::string::npos &&
              text.rfind('-') < 10)
         text += "Z";
@@ -35,7 +36,8 @@ std::string api_timestamp(const std::string& value, int64_t now) {
                       static_cast<long long>(ns % 1'000'000'000));
         return buf;
     } catch (const Error&) {
-        throw Error(Errc::invalid_argument, "failed to parse value as time or duration: \"" + value + "\"");
+        throw Error(Errc::invalid_argument,
+                    "failed to parse value as time or duration: \"" + value + "\"");
     }
 }
 

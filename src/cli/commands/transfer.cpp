@@ -13,7 +13,8 @@ namespace berth::cli {
 namespace {
 
 // Streams a GET body to `output` (a file) or stdout; refuses a terminal as Docker does.
-void download(Cli& cli, const std::string& path, const Query& q, const std::string& output, const char* what) {
+void download(Cli& cli, const std::string& path, const Query& q, const std::string& output,
+              const char* what) {
     int fd = STDOUT_FILENO;
     UniqueFd file;
     std::string tmp;
@@ -23,7 +24,8 @@ void download(Cli& cli, const std::string& path, const Query& q, const std::stri
         if (!file) throw_errno("failed to create " + output);
         fd = file.get();
     } else if (is_terminal(STDOUT_FILENO)) {
-        throw StatusError(1, std::string("cowardly refusing to save to a terminal. Use the -o flag or redirect"));
+        throw StatusError(
+            1, std::string("cowardly refusing to save to a terminal. Use the -o flag or redirect"));
     }
     (void)what;
     cli.api().stream("GET", path, q, [fd](std::string_view data) {
@@ -38,7 +40,8 @@ void download(Cli& cli, const std::string& path, const Query& q, const std::stri
         return true;
     });
     if (!output.empty()) {
-        if (::fsync(fd) != 0 || ::rename(tmp.c_str(), output.c_str()) != 0) throw_errno("failed to write " + output);
+        if (::fsync(fd) != 0 || ::rename(tmp.c_str(), output.c_str()) != 0)
+            throw_errno("failed to write " + output);
     }
 }
 
@@ -53,7 +56,8 @@ UniqueFd open_input(const std::string& path) {
 
 int cmd_export(Cli& cli, const Args& args) {
     std::string output;
-    FlagSet flags("berth export", "[OPTIONS] CONTAINER", "Export a container's filesystem as a tar archive");
+    FlagSet flags("berth export", "[OPTIONS] CONTAINER",
+                  "Export a container's filesystem as a tar archive");
     flags.string(&output, "output", 'o', "Write to a file, instead of STDOUT");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
@@ -91,8 +95,8 @@ int cmd_load(Cli& cli, const Args& args) {
         throw StatusError(1, "requested load from stdin, but stdin is empty");
     UniqueFd fd = open_input(input);
     std::string pending;
-    cli.api().upload("POST", "/images/load", Query().flag("quiet", quiet), fd.get(), "application/x-tar",
-                     [&](std::string_view data) {
+    cli.api().upload("POST", "/images/load", Query().flag("quiet", quiet), fd.get(),
+                     "application/x-tar", [&](std::string_view data) {
                          print_json_messages(data, pending, stdout, false);
                          return true;
                      });

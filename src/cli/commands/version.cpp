@@ -125,8 +125,10 @@ int cmd_version(Cli& cli, const std::vector<std::string>& args) {
         client["ApiVersion"] = cli.api().version();
         Json server = cli.api().get_json("/version");
         for (auto& c : server["Components"])
-            if (c.value("Name", "") == "Engine" && c.contains("Details") && c["Details"].contains("BuildTime"))
-                c["Details"]["BuildTime"] = reformat_date(c["Details"]["BuildTime"].get<std::string>());
+            if (c.value("Name", "") == "Engine" && c.contains("Details") &&
+                c["Details"].contains("BuildTime"))
+                c["Details"]["BuildTime"] =
+                    reformat_date(c["Details"]["BuildTime"].get<std::string>());
         data["Client"] = client;
         data["Server"] = server;
     } catch (const std::exception& e) {

@@ -11,8 +11,8 @@
 namespace berth::cli {
 
 std::unique_ptr<client::Connection> hijack_attach(client::ApiClient& api, const std::string& id,
-                                                  const AttachStreams& streams, const std::string& detach_keys,
-                                                  bool logs) {
+                                                  const AttachStreams& streams,
+                                                  const std::string& detach_keys, bool logs) {
     Query q;
     q.flag("logs", logs);
     q.add("stream", "1");
@@ -42,8 +42,10 @@ ExitWaiter::ExitWaiter(client::ApiClient& api, const std::string& id, const std:
                     cv_.notify_all();
                 });
             auto doc = Json::parse(body, nullptr, false);
-            if (doc.is_discarded()) throw Error(Errc::internal, "the daemon sent an invalid wait response");
-            if (doc.contains("Error") && doc["Error"].is_object() && !doc["Error"].value("Message", "").empty())
+            if (doc.is_discarded())
+                throw Error(Errc::internal, "the daemon sent an invalid wait response");
+            if (doc.contains("Error") && doc["Error"].is_object() &&
+                !doc["Error"].value("Message", "").empty())
                 throw Error(Errc::internal, doc["Error"]["Message"].get<std::string>());
             status_ = doc.value("StatusCode", 0);
         } catch (...) {
@@ -98,7 +100,8 @@ void start_signal_proxy(client::ApiClient& api, const std::string& id) {
             int sig = 0;
             if (sigwait(&set, &sig) != 0) return;
             try {
-                proxy_api->call("POST", container_path(id, "/kill"), Query().add("signal", std::to_string(sig)));
+                proxy_api->call("POST", container_path(id, "/kill"),
+                                Query().add("signal", std::to_string(sig)));
             } catch (const std::exception&) {
                 // The container may be gone already; nothing to forward to.
             }

@@ -19,13 +19,14 @@ struct AttachStreams {
 };
 
 std::unique_ptr<client::Connection> hijack_attach(client::ApiClient& api, const std::string& id,
-                                                  const AttachStreams& streams, const std::string& detach_keys,
+                                                  const AttachStreams& streams,
+                                                  const std::string& detach_keys,
                                                   bool logs = false);
 
 // POST /containers/{id}/wait?condition=... on its own connection and thread. The constructor
 // returns once the daemon answered the head (the wait is registered) or after a short grace.
 class ExitWaiter {
-public:
+  public:
     ExitWaiter(client::ApiClient& api, const std::string& id, const std::string& condition);
     ~ExitWaiter();
     ExitWaiter(const ExitWaiter&) = delete;
@@ -33,7 +34,7 @@ public:
     // The container's exit status; rethrows a failed wait.
     int status();
 
-private:
+  private:
     std::unique_ptr<client::ApiClient> api_;
     std::thread thread_;
     std::mutex mu_;

@@ -8,7 +8,9 @@ namespace berth::cli {
 
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) { throw Error(Errc::invalid_argument, message); }
+[[noreturn]] void invalid(const std::string& message) {
+    throw Error(Errc::invalid_argument, message);
+}
 
 bool parse_int64(std::string_view text, int64_t& out) {
     if (text.empty()) return false;
@@ -36,7 +38,8 @@ std::vector<std::string> parse_env_file(const std::string& path, const std::stri
     int line_no = 0;
     while (start <= content.size()) {
         size_t nl = content.find('\n', start);
-        std::string line = content.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+        std::string line =
+            content.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
         start = nl == std::string::npos ? content.size() + 1 : nl + 1;
         ++line_no;
         if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -63,22 +66,23 @@ Json parse_ulimit(const std::string& value) {
     auto eq = value.find('=');
     if (eq == std::string::npos) invalid("invalid ulimit argument: " + value);
     std::string name = value.substr(0, eq);
-    static const char* kNames[] = {"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
-                                   "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"};
+    static const char* kNames[] = {"core",    "cpu",      "data",   "fsize",      "locks",
+                                   "memlock", "msgqueue", "nice",   "nofile",     "nproc",
+                                   "rss",     "rtprio",   "rttime", "sigpending", "stack"};
     bool known = false;
     for (const char* k : kNames) known = known || name == k;
     if (!known) invalid("invalid ulimit type: " + name);
     std::string limits = value.substr(eq + 1);
     auto colon = limits.find(':');
     int64_t soft = 0, hard = 0;
-    if (!parse_int64(limits.substr(0, colon), soft))
-        invalid("invalid ulimit argument: " + value);
+    if (!parse_int64(limits.substr(0, colon), soft)) invalid("invalid ulimit argument: " + value);
     hard = soft;
     if (colon != std::string::npos) {
-        if (!parse_int64(limits.substr(colon + 1), hard)) invalid("invalid ulimit argument: " + value);
+        if (!parse_int64(limits.substr(colon + 1), hard))
+            invalid("invalid ulimit argument: " + value);
         if (soft > hard)
-            invalid("ulimit soft limit must be less than or equal to hard limit: " + std::to_string(soft) + " > " +
-                    std::to_string(hard));
+            invalid("ulimit soft limit must be less than or equal to hard limit: " +
+                    std::to_string(soft) + " > " + std::to_string(hard));
     }
     Json u = Json::object();
     u["Name"] = name;
@@ -103,7 +107,8 @@ Json parse_restart_policy(const std::string& value) {
         if (!parse_int64(value.substr(colon + 1), count))
             invalid("invalid restart policy format: maximum retry count must be an integer");
         if (name != "on-failure")
-            invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+            invalid(
+                "invalid restart policy: maximum retry count can only be used with 'on-failure'");
         if (count < 0) invalid("invalid restart policy: maximum retry count cannot be negative");
         policy["MaximumRetryCount"] = count;
     }
@@ -114,7 +119,11 @@ Json parse_restart_policy(const std::string& value) {
 int64_t parse_cpus(const std::string& value) {
     // Exact decimal: integer part and up to 9 fractional digits.
     std::string_view v = value;
-    auto bad = [&]() { return UsageError("invalid argument \"" + value + "\" for \"--cpus\" flag: failed to parse " + value + " as a rational number"); };
+    auto bad = [&]() {
+        return UsageError("invalid argument \"" + value +
+                          "\" for \"--cpus\" flag: failed to parse " + value +
+                          " as a rational number");
+    };
     if (v.empty()) throw bad();
     auto dot = v.find('.');
     std::string_view whole = v.substr(0, dot);
@@ -126,7 +135,9 @@ int64_t parse_cpus(const std::string& value) {
         if (c < '0' || c > '9') throw bad();
     std::string f(frac);
     while (!f.empty() && f.back() == '0') f.pop_back();
-    if (f.size() > 9) throw UsageError("invalid argument \"" + value + "\" for \"--cpus\" flag: value is too precise");
+    if (f.size() > 9)
+        throw UsageError("invalid argument \"" + value +
+                         "\" for \"--cpus\" flag: value is too precise");
     while (f.size() < 9) f += '0';
     int64_t nanos = w * 1'000'000'000 + std::stoll(f);
     return nanos;
@@ -137,7 +148,8 @@ Json parse_device(const std::string& value) {
     size_t start = 0;
     for (;;) {
         auto colon = value.find(':', start);
-        parts.push_back(value.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+        parts.push_back(
+            value.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
         if (colon == std::string::npos) break;
         start = colon + 1;
     }
@@ -145,8 +157,10 @@ Json parse_device(const std::string& value) {
     std::string host = parts[0], ctr = parts[0], perms = "rwm";
     if (parts.size() == 2) {
         bool is_mode = !parts[1].empty() && parts[1].find_first_not_of("rwm") == std::string::npos;
-        if (is_mode) perms = parts[1];
-        else ctr = parts[1];
+        if (is_mode)
+            perms = parts[1];
+        else
+            ctr = parts[1];
     } else if (parts.size() == 3) {
         ctr = parts[1];
         perms = parts[2];
@@ -162,7 +176,8 @@ Json parse_device(const std::string& value) {
     return d;
 }
 
-std::vector<std::string> parse_security_opts(const std::vector<std::string>& values, const FileReader& read) {
+std::vector<std::string> parse_security_opts(const std::vector<std::string>& values,
+                                             const FileReader& read) {
     std::vector<std::string> out;
     for (const auto& opt : values) {
         if (opt == "no-new-privileges") {
@@ -176,7 +191,8 @@ std::vector<std::string> parse_security_opts(const std::vector<std::string>& val
         if (key == "seccomp" && val != "unconfined" && val != "builtin") {
             std::string content = read(val);
             auto parsed = Json::parse(content, nullptr, false);
-            if (parsed.is_discarded()) invalid("compacting json for seccomp profile (" + val + ") failed");
+            if (parsed.is_discarded())
+                invalid("compacting json for seccomp profile (" + val + ") failed");
             out.push_back("seccomp=" + parsed.dump());
             continue;
         }
@@ -207,11 +223,13 @@ void parse_ports(const std::vector<std::string>& specs, Json& exposed, Json& bin
             } else {
                 ip = rest.substr(0, first);
                 host_port = rest.substr(first + 1);
-                if (ip.size() > 1 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+                if (ip.size() > 1 && ip.front() == '[' && ip.back() == ']')
+                    ip = ip.substr(1, ip.size() - 2);
             }
         }
         int64_t n = 0;
-        if (!parse_int64(ctr_port, n) || n <= 0 || n > 65535) invalid("invalid containerPort: " + ctr_port);
+        if (!parse_int64(ctr_port, n) || n <= 0 || n > 65535)
+            invalid("invalid containerPort: " + ctr_port);
         std::string key = ctr_port + "/" + proto;
         exposed[key] = Json::object();
         Json binding = Json::object();

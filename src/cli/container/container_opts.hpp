@@ -34,7 +34,8 @@ int64_t parse_cpus(const std::string& value);
 // "/dev/sda:/dev/xvda:rwm" -> {"PathOnHost","PathInContainer","CgroupPermissions"}.
 Json parse_device(const std::string& value);
 // --security-opt values; a seccomp profile path is replaced by the profile's compacted JSON.
-std::vector<std::string> parse_security_opts(const std::vector<std::string>& values, const FileReader& read);
+std::vector<std::string> parse_security_opts(const std::vector<std::string>& values,
+                                             const FileReader& read);
 // -p specs into ExposedPorts and PortBindings.
 void parse_ports(const std::vector<std::string>& specs, Json& exposed, Json& bindings);
 // "key=value" / "key" -> map entry.

@@ -20,7 +20,8 @@ void register_run_flags(FlagSet& f, RunOptions& o, bool is_run) {
     f.string(&o.cpuset_cpus, "cpuset-cpus", 0, "CPUs in which to allow execution (0-3, 0,1)");
     if (is_run) {
         f.boolean(&o.detach, "detach", 'd', "Run container in background and print container ID");
-        f.string(&o.detach_keys, "detach-keys", 0, "Override the key sequence for detaching a container");
+        f.string(&o.detach_keys, "detach-keys", 0,
+                 "Override the key sequence for detaching a container");
     }
     f.strings(&o.devices, "device", 0, "Add a host device to the container");
     f.strings(&o.dns, "dns", 0, "Set custom DNS servers");
@@ -33,12 +34,19 @@ void register_run_flags(FlagSet& f, RunOptions& o, bool is_run) {
     f.strings(&o.expose, "expose", 0, "Expose a port or a range of ports");
     f.strings(&o.group_add, "group-add", 0, "Add additional groups to join");
     f.string(&o.health_cmd, "health-cmd", 0, "Command to run to check health");
-    f.string(&o.health_interval, "health-interval", 0, "Time between running the check (ms|s|m|h) (default 0s)", "duration");
-    f.integer(&o.health_retries, "health-retries", 0, "Consecutive failures needed to report unhealthy");
-    f.string(&o.health_start_period, "health-start-period", 0, "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)", "duration");
-    f.string(&o.health_timeout, "health-timeout", 0, "Maximum time to allow one check to run (ms|s|m|h) (default 0s)", "duration");
+    f.string(&o.health_interval, "health-interval", 0,
+             "Time between running the check (ms|s|m|h) (default 0s)", "duration");
+    f.integer(&o.health_retries, "health-retries", 0,
+              "Consecutive failures needed to report unhealthy");
+    f.string(&o.health_start_period, "health-start-period", 0,
+             "Start period for the container to initialize before starting health-retries "
+             "countdown (ms|s|m|h) (default 0s)",
+             "duration");
+    f.string(&o.health_timeout, "health-timeout", 0,
+             "Maximum time to allow one check to run (ms|s|m|h) (default 0s)", "duration");
     f.string(&o.hostname, "hostname", 'h', "Container host name");
-    f.boolean(&o.init, "init", 0, "Run an init inside the container that forwards signals and reaps processes");
+    f.boolean(&o.init, "init", 0,
+              "Run an init inside the container that forwards signals and reaps processes");
     f.boolean(&o.interactive, "interactive", 'i', "Keep STDIN open even if not attached");
     f.string(&o.ipc, "ipc", 0, "IPC mode to use");
     f.strings(&o.labels, "label", 'l', "Set meta data on a container");
@@ -47,10 +55,12 @@ void register_run_flags(FlagSet& f, RunOptions& o, bool is_run) {
     f.strings(&o.log_opts, "log-opt", 0, "Log driver options");
     f.string(&o.memory, "memory", 'm', "Memory limit", "bytes");
     f.string(&o.memory_reservation, "memory-reservation", 0, "Memory soft limit", "bytes");
-    f.string(&o.memory_swap, "memory-swap", 0, "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", "bytes");
+    f.string(&o.memory_swap, "memory-swap", 0,
+             "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", "bytes");
     f.string(&o.name, "name", 0, "Assign a name to the container");
     f.string(&o.network, "network", 0, "Connect a container to a network", "network");
-    f.boolean(&o.no_healthcheck, "no-healthcheck", 0, "Disable any container-specified HEALTHCHECK");
+    f.boolean(&o.no_healthcheck, "no-healthcheck", 0,
+              "Disable any container-specified HEALTHCHECK");
     f.integer(&o.oom_score_adj, "oom-score-adj", 0, "Tune host's OOM preferences (-1000 to 1000)");
     f.string(&o.pid, "pid", 0, "PID namespace to use");
     f.integer(&o.pids_limit, "pids-limit", 0, "Tune container pids limit (set -1 for unlimited)");
@@ -61,13 +71,22 @@ void register_run_flags(FlagSet& f, RunOptions& o, bool is_run) {
     f.string(&o.pull, "pull", 0, "Pull image before running (\"always\", \"missing\", \"never\")");
     f.boolean(&o.quiet, "quiet", 'q', "Suppress the pull output");
     f.boolean(&o.read_only, "read-only", 0, "Mount the container's root filesystem as read only");
-    f.string(&o.restart, "restart", 0, "Restart policy to apply when a container exits (default \"no\")");
-    if (is_run) f.boolean(&o.rm, "rm", 0, "Automatically remove the container and its associated anonymous volumes when it exits");
-    else f.boolean(&o.rm, "rm", 0, "Automatically remove the container and its associated anonymous volumes when it exits");
+    f.string(&o.restart, "restart", 0,
+             "Restart policy to apply when a container exits (default \"no\")");
+    if (is_run)
+        f.boolean(&o.rm, "rm", 0,
+                  "Automatically remove the container and its associated anonymous volumes when it "
+                  "exits");
+    else
+        f.boolean(&o.rm, "rm", 0,
+                  "Automatically remove the container and its associated anonymous volumes when it "
+                  "exits");
     f.string(&o.runtime, "runtime", 0, "Runtime to use for this container");
     f.strings(&o.security_opt, "security-opt", 0, "Security Options");
     f.string(&o.shm_size, "shm-size", 0, "Size of /dev/shm", "bytes");
-    if (is_run) f.boolean(&o.sig_proxy, "sig-proxy", 0, "Proxy received signals to the process (default true)");
+    if (is_run)
+        f.boolean(&o.sig_proxy, "sig-proxy", 0,
+                  "Proxy received signals to the process (default true)");
     f.string(&o.stop_signal, "stop-signal", 0, "Signal to stop the container");
     f.integer(&o.stop_timeout, "stop-timeout", 0, "Timeout (in seconds) to stop a container");
     f.strings(&o.sysctls, "sysctl", 0, "Sysctl options", "map");
@@ -82,8 +101,8 @@ void register_run_flags(FlagSet& f, RunOptions& o, bool is_run) {
 }
 
 void record_changed(const FlagSet& flags, RunOptions& o) {
-    for (const char* name : {"init", "pids-limit", "stop-timeout", "entrypoint", "health-retries", "oom-score-adj",
-                             "network", "sig-proxy", "memory-swap"})
+    for (const char* name : {"init", "pids-limit", "stop-timeout", "entrypoint", "health-retries",
+                             "oom-score-adj", "network", "sig-proxy", "memory-swap"})
         if (flags.changed(name)) o.changed.insert(name);
 }
 
@@ -93,7 +112,8 @@ int64_t bytes_flag(const std::string& value, const char* spelled) {
     try {
         return ram_in_bytes(value);
     } catch (const Error& e) {
-        throw UsageError("invalid argument \"" + value + "\" for \"" + spelled + "\" flag: " + e.what());
+        throw UsageError("invalid argument \"" + value + "\" for \"" + spelled +
+                         "\" flag: " + e.what());
     }
 }
 
@@ -103,9 +123,11 @@ int64_t duration_flag(const std::string& value, const char* name) {
     try {
         ns = parse_go_duration(value);
     } catch (const Error& e) {
-        throw UsageError("invalid argument \"" + value + "\" for \"--" + name + "\" flag: " + e.what());
+        throw UsageError("invalid argument \"" + value + "\" for \"--" + name +
+                         "\" flag: " + e.what());
     }
-    if (ns < 0) throw Error(Errc::invalid_argument, std::string("--") + name + " cannot be negative");
+    if (ns < 0)
+        throw Error(Errc::invalid_argument, std::string("--") + name + " cannot be negative");
     return ns;
 }
 
@@ -113,10 +135,14 @@ Json healthcheck(const RunOptions& o) {
     int64_t interval = duration_flag(o.health_interval, "health-interval");
     int64_t timeout = duration_flag(o.health_timeout, "health-timeout");
     int64_t start_period = duration_flag(o.health_start_period, "health-start-period");
-    if (o.health_retries < 0) throw Error(Errc::invalid_argument, "--health-retries cannot be negative");
-    bool have = !o.health_cmd.empty() || interval != 0 || timeout != 0 || start_period != 0 || o.health_retries != 0;
+    if (o.health_retries < 0)
+        throw Error(Errc::invalid_argument, "--health-retries cannot be negative");
+    bool have = !o.health_cmd.empty() || interval != 0 || timeout != 0 || start_period != 0 ||
+                o.health_retries != 0;
     if (o.no_healthcheck) {
-        if (have) throw Error(Errc::invalid_argument, "--no-healthcheck conflicts with --health-* options");
+        if (have)
+            throw Error(Errc::invalid_argument,
+                        "--no-healthcheck conflicts with --health-* options");
         Json h = Json::object();
         h["Test"] = Json::array({"NONE"});
         return h;
@@ -151,18 +177,27 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
         for (const auto& a : o.attach) {
             std::string s = a;
             for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (s == "stdin") attach_stdin = true;
-            else if (s == "stdout") attach_stdout = true;
-            else if (s == "stderr") attach_stderr = true;
-            else throw Error(Errc::invalid_argument, "invalid argument \"" + a + "\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR");
+            if (s == "stdin")
+                attach_stdin = true;
+            else if (s == "stdout")
+                attach_stdout = true;
+            else if (s == "stderr")
+                attach_stderr = true;
+            else
+                throw Error(
+                    Errc::invalid_argument,
+                    "invalid argument \"" + a +
+                        "\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR");
         }
     } else if (!o.attach.empty()) {
-        throw Error(Errc::invalid_argument, "conflicting options: cannot specify both --attach and --detach");
+        throw Error(Errc::invalid_argument,
+                    "conflicting options: cannot specify both --attach and --detach");
     }
 
     Json restart = parse_restart_policy(o.restart);
     if (o.rm && restart["Name"] != "" && restart["Name"] != "no")
-        throw Error(Errc::invalid_argument, "conflicting options: cannot specify both --restart and --rm");
+        throw Error(Errc::invalid_argument,
+                    "conflicting options: cannot specify both --restart and --rm");
 
     std::vector<std::string> env;
     for (const auto& file : o.env_file) {
@@ -173,7 +208,8 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
 
     Json labels = Json::object();
     for (const auto& file : o.label_file)
-        for (const auto& line : parse_env_file(file, read_file(file), nullptr)) parse_key_value(line, labels);
+        for (const auto& line : parse_env_file(file, read_file(file), nullptr))
+            parse_key_value(line, labels);
     for (const auto& l : o.labels) parse_key_value(l, labels);
 
     Json exposed = Json::object(), bindings = Json::object();
@@ -186,8 +222,10 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
     Json volumes = Json::object();
     Json binds = Json::array();
     for (const auto& v : o.volumes) {
-        if (v.find(':') == std::string::npos) volumes[v] = Json::object();
-        else binds.push_back(v);
+        if (v.find(':') == std::string::npos)
+            volumes[v] = Json::object();
+        else
+            binds.push_back(v);
     }
 
     Json& c = req.body;
@@ -203,15 +241,20 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
     c["OpenStdin"] = o.interactive;
     c["StdinOnce"] = o.interactive && attach_stdin;
     c["Env"] = env;
-    if (args.size() > 1) c["Cmd"] = std::vector<std::string>(args.begin() + 1, args.end());
-    else c["Cmd"] = nullptr;
+    if (args.size() > 1)
+        c["Cmd"] = std::vector<std::string>(args.begin() + 1, args.end());
+    else
+        c["Cmd"] = nullptr;
     if (Json h = healthcheck(o); !h.is_null()) c["Healthcheck"] = h;
     c["Image"] = args[0];
     c["Volumes"] = volumes;
     c["WorkingDir"] = o.workdir;
-    if (!o.entrypoint.empty()) c["Entrypoint"] = Json::array({o.entrypoint});
-    else if (o.changed.count("entrypoint")) c["Entrypoint"] = Json::array({""});
-    else c["Entrypoint"] = nullptr;
+    if (!o.entrypoint.empty())
+        c["Entrypoint"] = Json::array({o.entrypoint});
+    else if (o.changed.count("entrypoint"))
+        c["Entrypoint"] = Json::array({""});
+    else
+        c["Entrypoint"] = nullptr;
     c["Labels"] = labels;
     if (!o.stop_signal.empty()) c["StopSignal"] = o.stop_signal;
     if (o.changed.count("stop-timeout")) c["StopTimeout"] = o.stop_timeout;
@@ -262,9 +305,11 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
     if (!o.shm_size.empty()) h["ShmSize"] = bytes_flag(o.shm_size, "--shm-size");
     h["CpuShares"] = o.cpu_shares;
     h["Memory"] = o.memory.empty() ? 0 : bytes_flag(o.memory, "-m, --memory");
-    if (!o.memory_reservation.empty()) h["MemoryReservation"] = bytes_flag(o.memory_reservation, "--memory-reservation");
+    if (!o.memory_reservation.empty())
+        h["MemoryReservation"] = bytes_flag(o.memory_reservation, "--memory-reservation");
     if (!o.memory_swap.empty())
-        h["MemorySwap"] = o.memory_swap == "-1" ? int64_t{-1} : bytes_flag(o.memory_swap, "--memory-swap");
+        h["MemorySwap"] =
+            o.memory_swap == "-1" ? int64_t{-1} : bytes_flag(o.memory_swap, "--memory-swap");
     h["NanoCpus"] = o.cpus.empty() ? 0 : parse_cpus(o.cpus);
     if (o.cpu_period) h["CpuPeriod"] = o.cpu_period;
     if (o.cpu_quota) h["CpuQuota"] = o.cpu_quota;

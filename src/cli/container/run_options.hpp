@@ -14,17 +14,19 @@ namespace berth::cli {
 class FlagSet;
 
 struct RunOptions {
-    bool detach = false, interactive = false, tty = false, rm = false, privileged = false, read_only = false,
-         init = false, no_healthcheck = false, publish_all = false, sig_proxy = true, quiet = false;
-    std::string name, workdir, user, entrypoint, restart, memory, memory_swap, memory_reservation, cpus,
-        cpuset_cpus, hostname, domainname, network = "default", stop_signal, health_cmd, health_interval,
-        health_timeout, health_start_period, platform, pull = "missing", detach_keys, log_driver, shm_size,
-        pid, ipc, uts, cgroupns, runtime, userns, cidfile;
+    bool detach = false, interactive = false, tty = false, rm = false, privileged = false,
+         read_only = false, init = false, no_healthcheck = false, publish_all = false,
+         sig_proxy = true, quiet = false;
+    std::string name, workdir, user, entrypoint, restart, memory, memory_swap, memory_reservation,
+        cpus, cpuset_cpus, hostname, domainname,
+        network = "default", stop_signal, health_cmd, health_interval, health_timeout,
+        health_start_period, platform, pull = "missing", detach_keys, log_driver, shm_size, pid,
+        ipc, uts, cgroupns, runtime, userns, cidfile;
     int64_t pids_limit = 0, stop_timeout = 0, health_retries = 0, cpu_shares = 0, oom_score_adj = 0,
             cpu_period = 0, cpu_quota = 0;
-    std::vector<std::string> env, env_file, labels, label_file, attach, ulimits, cap_add, cap_drop, security_opt,
-        tmpfs, volumes, publish, expose, log_opts, sysctls, devices, add_hosts, dns, dns_search, dns_options,
-        group_add;
+    std::vector<std::string> env, env_file, labels, label_file, attach, ulimits, cap_add, cap_drop,
+        security_opt, tmpfs, volumes, publish, expose, log_opts, sysctls, devices, add_hosts, dns,
+        dns_search, dns_options, group_add;
     // Names of the flags the user gave (Docker sends some fields only when set: --init,
     // --pids-limit, --stop-timeout, --entrypoint "").
     std::set<std::string> changed;

@@ -7,18 +7,20 @@ namespace berth::cli {
 FlagSet::FlagSet(std::string path, std::string usage, std::string description)
     : path_(std::move(path)), usage_(std::move(usage)), description_(std::move(description)) {}
 
-void FlagSet::boolean(bool* target, const std::string& name, char shorthand, const std::string& help) {
+void FlagSet::boolean(bool* target, const std::string& name, char shorthand,
+                      const std::string& help) {
     flags_.push_back({Kind::boolean, name, shorthand, help, "", target});
 }
-void FlagSet::string(std::string* target, const std::string& name, char shorthand, const std::string& help,
-                     const std::string& type) {
+void FlagSet::string(std::string* target, const std::string& name, char shorthand,
+                     const std::string& help, const std::string& type) {
     flags_.push_back({Kind::string, name, shorthand, help, type, target});
 }
 void FlagSet::strings(std::vector<std::string>* target, const std::string& name, char shorthand,
                       const std::string& help, const std::string& type) {
     flags_.push_back({Kind::strings, name, shorthand, help, type, target});
 }
-void FlagSet::integer(int64_t* target, const std::string& name, char shorthand, const std::string& help) {
+void FlagSet::integer(int64_t* target, const std::string& name, char shorthand,
+                      const std::string& help) {
     flags_.push_back({Kind::integer, name, shorthand, help, "int", target});
 }
 
@@ -41,31 +43,37 @@ bool FlagSet::changed(std::string_view name) const {
 }
 
 void FlagSet::fail(const std::string& message) const {
-    throw UsageError(message + "\n\n" + usage_line() + "\n\nRun '" + path_ + " --help' for more information");
+    throw UsageError(message + "\n\n" + usage_line() + "\n\nRun '" + path_ +
+                     " --help' for more information");
 }
 
 void FlagSet::set(Flag& flag, const std::string& value, const std::string& spelled) {
     flag.changed = true;
     switch (flag.kind) {
         case Kind::boolean: {
-            if (value == "true" || value == "1" || value == "t" || value == "T" || value == "TRUE" || value == "True")
+            if (value == "true" || value == "1" || value == "t" || value == "T" ||
+                value == "TRUE" || value == "True")
                 *static_cast<bool*>(flag.target) = true;
-            else if (value == "false" || value == "0" || value == "f" || value == "F" || value == "FALSE" ||
-                     value == "False")
+            else if (value == "false" || value == "0" || value == "f" || value == "F" ||
+                     value == "FALSE" || value == "False")
                 *static_cast<bool*>(flag.target) = false;
             else
-                fail("invalid argument \"" + value + "\" for \"" + spelled + "\" flag: strconv.ParseBool: parsing \"" +
-                     value + "\": invalid syntax");
+                fail("invalid argument \"" + value + "\" for \"" + spelled +
+                     "\" flag: strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
             break;
         }
-        case Kind::string: *static_cast<std::string*>(flag.target) = value; break;
-        case Kind::strings: static_cast<std::vector<std::string>*>(flag.target)->push_back(value); break;
+        case Kind::string:
+            *static_cast<std::string*>(flag.target) = value;
+            break;
+        case Kind::strings:
+            static_cast<std::vector<std::string>*>(flag.target)->push_back(value);
+            break;
         case Kind::integer: {
             int64_t v = 0;
             auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
             if (ec != std::errc() || p != value.data() + value.size() || value.empty())
-                fail("invalid argument \"" + value + "\" for \"" + spelled + "\" flag: strconv.ParseInt: parsing \"" +
-                     value + "\": invalid syntax");
+                fail("invalid argument \"" + value + "\" for \"" + spelled +
+                     "\" flag: strconv.ParseInt: parsing \"" + value + "\": invalid syntax");
             *static_cast<int64_t*>(flag.target) = v;
             break;
         }
@@ -77,13 +85,15 @@ std::vector<std::string> FlagSet::parse(const std::vector<std::string>& args) {
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg == "--") {
-            positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+            positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1,
+                              args.end());
             break;
         }
         if (arg.size() < 2 || arg[0] != '-') {
             positional.push_back(arg);
             if (!interspersed_) {
-                positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+                positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1,
+                                  args.end());
                 break;
             }
             continue;
@@ -100,7 +110,9 @@ std::vector<std::string> FlagSet::parse(const std::vector<std::string>& args) {
                 }
                 fail("unknown flag: --" + name);
             }
-            std::string spelled = (flag->shorthand ? std::string("-") + flag->shorthand + ", " : "") + "--" + flag->name;
+            std::string spelled =
+                (flag->shorthand ? std::string("-") + flag->shorthand + ", " : "") + "--" +
+                flag->name;
             if (eq != std::string::npos) {
                 set(*flag, body.substr(eq + 1), spelled);
             } else if (flag->kind == Kind::boolean) {
@@ -135,7 +147,8 @@ std::vector<std::string> FlagSet::parse(const std::vector<std::string>& args) {
                 size_t start = arg[k + 1] == '=' ? k + 2 : k + 1;
                 set(*flag, arg.substr(start), spelled);
             } else {
-                if (i + 1 >= args.size()) fail(std::string("flag needs an argument: '") + c + "' in -" + c);
+                if (i + 1 >= args.size())
+                    fail(std::string("flag needs an argument: '") + c + "' in -" + c);
                 set(*flag, args[++i], spelled);
             }
             break;
@@ -158,36 +171,39 @@ std::string FlagSet::help_text() const {
         width = std::max(width, left.size());
         rows.emplace_back(left, f.help);
     }
-    for (const auto& [left, help] : rows) out += left + std::string(width - left.size() + 3, ' ') + help + "\n";
+    for (const auto& [left, help] : rows)
+        out += left + std::string(width - left.size() + 3, ' ') + help + "\n";
     return out;
 }
 
 namespace {
-std::string plural(size_t n) { return n == 1 ? "argument" : "arguments"; }
+std::string plural(size_t n) {
+    return n == 1 ? "argument" : "arguments";
+}
 }  // namespace
 
 void FlagSet::require_min_args(const std::vector<std::string>& args, size_t n) const {
     if (args.size() >= n) return;
-    throw ArgsError("'" + path_ + "' requires at least " + std::to_string(n) + " " + plural(n) + "\n\n" +
-                    usage_line() + "\n\nSee '" + path_ + " --help' for more information");
+    throw ArgsError("'" + path_ + "' requires at least " + std::to_string(n) + " " + plural(n) +
+                    "\n\n" + usage_line() + "\n\nSee '" + path_ + " --help' for more information");
 }
 
 void FlagSet::require_exact_args(const std::vector<std::string>& args, size_t n) const {
     if (args.size() == n) return;
-    throw ArgsError("'" + path_ + "' requires " + std::to_string(n) + " " + plural(n) + "\n\n" + usage_line() +
-                    "\n\nSee '" + path_ + " --help' for more information");
+    throw ArgsError("'" + path_ + "' requires " + std::to_string(n) + " " + plural(n) + "\n\n" +
+                    usage_line() + "\n\nSee '" + path_ + " --help' for more information");
 }
 
 void FlagSet::require_max_args(const std::vector<std::string>& args, size_t n) const {
     if (args.size() <= n) return;
-    throw ArgsError("'" + path_ + "' requires at most " + std::to_string(n) + " " + plural(n) + "\n\n" +
-                    usage_line() + "\n\nSee '" + path_ + " --help' for more information");
+    throw ArgsError("'" + path_ + "' requires at most " + std::to_string(n) + " " + plural(n) +
+                    "\n\n" + usage_line() + "\n\nSee '" + path_ + " --help' for more information");
 }
 
 void FlagSet::require_no_args(const std::vector<std::string>& args) const {
     if (args.empty()) return;
-    throw ArgsError("'" + path_ + "' accepts no arguments\n\n" + usage_line() + "\n\nSee '" + path_ +
-                    " --help' for more information");
+    throw ArgsError("'" + path_ + "' accepts no arguments\n\n" + usage_line() + "\n\nSee '" +
+                    path_ + " --help' for more information");
 }
 
 }  // namespace berth::cli

@@ -14,18 +14,19 @@ namespace berth::cli {
 
 // A command-line mistake: printed with the command's usage line, exit status 125.
 class UsageError : public Error {
-public:
+  public:
     explicit UsageError(std::string message) : Error(Errc::invalid_argument, std::move(message)) {}
 };
 
 class FlagSet {
-public:
-    // `path` is "berth run"; `usage` the rest of the usage line ("[OPTIONS] IMAGE [COMMAND] [ARG...]").
+  public:
+    // `path` is "berth run"; `usage` the rest of the usage line ("[OPTIONS] IMAGE [COMMAND]
+    // [ARG...]").
     FlagSet(std::string path, std::string usage, std::string description = "");
 
     void boolean(bool* target, const std::string& name, char shorthand, const std::string& help);
-    void string(std::string* target, const std::string& name, char shorthand, const std::string& help,
-                const std::string& type = "string");
+    void string(std::string* target, const std::string& name, char shorthand,
+                const std::string& help, const std::string& type = "string");
     // Repeatable: every occurrence appends.
     void strings(std::vector<std::string>* target, const std::string& name, char shorthand,
                  const std::string& help, const std::string& type = "list");
@@ -50,7 +51,7 @@ public:
     void require_no_args(const std::vector<std::string>& args) const;
     void require_max_args(const std::vector<std::string>& args, size_t n) const;
 
-private:
+  private:
     enum class Kind { boolean, string, strings, integer };
     struct Flag {
         Kind kind;
@@ -74,7 +75,7 @@ private:
 
 // An argument-count mistake: Docker prints it and exits 1 (not 125).
 class ArgsError : public Error {
-public:
+  public:
     explicit ArgsError(std::string message) : Error(Errc::invalid_argument, std::move(message)) {}
 };
 

@@ -12,9 +12,11 @@ namespace {
 
 // East Asian wide and full-width ranges, enough for what container names and commands hold.
 int char_width(uint32_t cp) {
-    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x20000 && cp <= 0x3FFFD))
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x20000 && cp <= 0x3FFFD))
         return 2;
     return 1;
 }
@@ -31,7 +33,8 @@ std::vector<Rune> runes(std::string_view s) {
         size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
         if (i + n > s.size()) n = 1;
         uint32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
-        for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        for (size_t k = 1; k < n; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
         out.push_back({i, n, cp});
         i += n;
     }
@@ -64,7 +67,9 @@ std::string truncate_id(std::string_view id) {
     return std::string(id.substr(0, 12));
 }
 
-int64_t now_unix() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t now_unix() {
+    return static_cast<int64_t>(std::time(nullptr));
+}
 
 int64_t now_unix_nano() {
     timespec ts{};
@@ -86,11 +91,13 @@ std::string go_time_string(int64_t unix_seconds) {
 }
 
 int64_t parse_rfc3339_nano(std::string_view text) {
-    auto bad = [&]() { return Error(Errc::invalid_argument, "invalid time: " + std::string(text)); };
+    auto bad = [&]() {
+        return Error(Errc::invalid_argument, "invalid time: " + std::string(text));
+    };
     tm parts{};
     int y, mo, d, h, mi, s;
-    if (text.size() < 19 || std::sscanf(std::string(text.substr(0, 19)).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h,
-                                        &mi, &s) != 6)
+    if (text.size() < 19 || std::sscanf(std::string(text.substr(0, 19)).c_str(),
+                                        "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
         throw bad();
     parts.tm_year = y - 1900;
     parts.tm_mon = mo - 1;
@@ -115,7 +122,8 @@ int64_t parse_rfc3339_nano(std::string_view text) {
     }
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
         int oh = 0, om = 0;
-        if (std::sscanf(std::string(text.substr(i + 1)).c_str(), "%2d:%2d", &oh, &om) != 2) throw bad();
+        if (std::sscanf(std::string(text.substr(i + 1)).c_str(), "%2d:%2d", &oh, &om) != 2)
+            throw bad();
         int64_t offset = (oh * 3600 + om * 60) * (text[i] == '+' ? 1 : -1);
         secs -= offset;
     } else if (i >= text.size() || (text[i] != 'Z' && text[i] != 'z')) {

@@ -5,12 +5,16 @@
 
 namespace berth::cli {
 
-bool is_table_format(std::string_view format) { return format.starts_with("table"); }
+bool is_table_format(std::string_view format) {
+    return format.starts_with("table");
+}
 
 std::string prepare_format(std::string_view format) {
     std::string text(format);
-    if (is_table_format(text)) text = text.substr(5);
-    else if (text == "json") text = "{{json .}}";
+    if (is_table_format(text))
+        text = text.substr(5);
+    else if (text == "json")
+        text = "{{json .}}";
     size_t start = text.find_first_not_of(' ');
     size_t end = text.find_last_not_of(' ');
     text = start == std::string::npos ? "" : text.substr(start, end - start + 1);

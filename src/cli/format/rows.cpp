@@ -31,7 +31,8 @@ std::string displayable_ports(const Json& ports) {
     std::vector<Port> list;
     if (ports.is_array())
         for (const auto& p : ports)
-            list.push_back({get_string(p, "IP"), get_string(p, "Type"), static_cast<int>(get_int(p, "PrivatePort")),
+            list.push_back({get_string(p, "IP"), get_string(p, "Type"),
+                            static_cast<int>(get_int(p, "PrivatePort")),
                             static_cast<int>(get_int(p, "PublicPort"))});
     std::sort(list.begin(), list.end(), [](const Port& a, const Port& b) {
         if (a.priv != b.priv) return a.priv < b.priv;
@@ -60,7 +61,8 @@ std::string displayable_ports(const Json& ports) {
         std::string key = p.type;
         if (!p.ip.empty()) {
             if (p.pub != p.priv) {
-                host_mappings.push_back(join_host(p.ip, std::to_string(p.pub)) + "->" + std::to_string(p.priv) + "/" + p.type);
+                host_mappings.push_back(join_host(p.ip, std::to_string(p.pub)) + "->" +
+                                        std::to_string(p.priv) + "/" + p.type);
                 continue;
             }
             key = p.ip + "/" + p.type;
@@ -93,12 +95,15 @@ Json container_row(const Json& c, bool trunc) {
     std::string id = get_string(c, "Id");
     row["ID"] = trunc ? truncate_id(id) : id;
     std::string image = get_string(c, "Image");
-    if (image.empty()) image = "<no image>";
-    else if (trunc && image.starts_with("sha256:")) image = truncate_id(image);
+    if (image.empty())
+        image = "<no image>";
+    else if (trunc && image.starts_with("sha256:"))
+        image = truncate_id(image);
     row["Image"] = image;
     std::vector<std::string> labels;
     if (c.contains("Labels") && c["Labels"].is_object())
-        for (const auto& [k, v] : c["Labels"].items()) labels.push_back(k + "=" + (v.is_string() ? v.get<std::string>() : ""));
+        for (const auto& [k, v] : c["Labels"].items())
+            labels.push_back(k + "=" + (v.is_string() ? v.get<std::string>() : ""));
     std::sort(labels.begin(), labels.end());
     std::string label_text;
     for (const auto& l : labels) label_text += (label_text.empty() ? "" : ",") + l;
@@ -146,18 +151,34 @@ Json container_row(const Json& c, bool trunc) {
 }
 
 Json container_header() {
-    return Json{{"ID", "CONTAINER ID"},    {"Names", "NAMES"},         {"Image", "IMAGE"},
-                {"Command", "COMMAND"},    {"CreatedAt", "CREATED AT"}, {"RunningFor", "CREATED"},
-                {"Ports", "PORTS"},        {"State", "STATE"},          {"Status", "STATUS"},
-                {"Size", "SIZE"},          {"Labels", "LABELS"},        {"Mounts", "MOUNTS"},
-                {"LocalVolumes", "LOCAL VOLUMES"}, {"Networks", "NETWORKS"}};
+    return Json{{"ID", "CONTAINER ID"},
+                {"Names", "NAMES"},
+                {"Image", "IMAGE"},
+                {"Command", "COMMAND"},
+                {"CreatedAt", "CREATED AT"},
+                {"RunningFor", "CREATED"},
+                {"Ports", "PORTS"},
+                {"State", "STATE"},
+                {"Status", "STATUS"},
+                {"Size", "SIZE"},
+                {"Labels", "LABELS"},
+                {"Mounts", "MOUNTS"},
+                {"LocalVolumes", "LOCAL VOLUMES"},
+                {"Networks", "NETWORKS"}};
 }
 
 Json image_header() {
-    return Json{{"ID", "IMAGE ID"},          {"Repository", "REPOSITORY"}, {"Tag", "TAG"},
-                {"Digest", "DIGEST"},        {"CreatedSince", "CREATED"},  {"CreatedAt", "CREATED AT"},
-                {"Size", "SIZE"},            {"SharedSize", "SHARED SIZE"}, {"UniqueSize", "UNIQUE SIZE"},
-                {"VirtualSize", "VIRTUAL SIZE"}, {"Containers", "CONTAINERS"}};
+    return Json{{"ID", "IMAGE ID"},
+                {"Repository", "REPOSITORY"},
+                {"Tag", "TAG"},
+                {"Digest", "DIGEST"},
+                {"CreatedSince", "CREATED"},
+                {"CreatedAt", "CREATED AT"},
+                {"Size", "SIZE"},
+                {"SharedSize", "SHARED SIZE"},
+                {"UniqueSize", "UNIQUE SIZE"},
+                {"VirtualSize", "VIRTUAL SIZE"},
+                {"Containers", "CONTAINERS"}};
 }
 
 std::vector<Json> image_rows(const Json& img, bool trunc, bool digests) {

@@ -31,11 +31,14 @@ std::string percent(double value) {
 }  // namespace
 
 Json stats_row(const Json& s, const std::string& id, const std::string& name) {
-    double cpu_delta = num(s, {"cpu_stats", "cpu_usage", "total_usage"}) - num(s, {"precpu_stats", "cpu_usage", "total_usage"});
-    double system_delta = num(s, {"cpu_stats", "system_cpu_usage"}) - num(s, {"precpu_stats", "system_cpu_usage"});
+    double cpu_delta = num(s, {"cpu_stats", "cpu_usage", "total_usage"}) -
+                       num(s, {"precpu_stats", "cpu_usage", "total_usage"});
+    double system_delta =
+        num(s, {"cpu_stats", "system_cpu_usage"}) - num(s, {"precpu_stats", "system_cpu_usage"});
     double online = num(s, {"cpu_stats", "online_cpus"});
     if (online == 0 && s.contains("cpu_stats") && s["cpu_stats"].contains("cpu_usage") &&
-        s["cpu_stats"]["cpu_usage"].contains("percpu_usage") && s["cpu_stats"]["cpu_usage"]["percpu_usage"].is_array())
+        s["cpu_stats"]["cpu_usage"].contains("percpu_usage") &&
+        s["cpu_stats"]["cpu_usage"]["percpu_usage"].is_array())
         online = static_cast<double>(s["cpu_stats"]["cpu_usage"]["percpu_usage"].size());
     double cpu = system_delta > 0 && cpu_delta > 0 ? cpu_delta / system_delta * online * 100.0 : 0;
 
@@ -77,9 +80,9 @@ Json stats_row(const Json& s, const std::string& id, const std::string& name) {
 }
 
 Json stats_header() {
-    return Json{{"ID", "CONTAINER ID"}, {"Container", "CONTAINER"}, {"Name", "NAME"},   {"CPUPerc", "CPU %"},
-                {"MemUsage", "MEM USAGE / LIMIT"}, {"MemPerc", "MEM %"}, {"NetIO", "NET I/O"},
-                {"BlockIO", "BLOCK I/O"}, {"PIDs", "PIDS"}};
+    return Json{{"ID", "CONTAINER ID"}, {"Container", "CONTAINER"},        {"Name", "NAME"},
+                {"CPUPerc", "CPU %"},   {"MemUsage", "MEM USAGE / LIMIT"}, {"MemPerc", "MEM %"},
+                {"NetIO", "NET I/O"},   {"BlockIO", "BLOCK I/O"},          {"PIDs", "PIDS"}};
 }
 
 }  // namespace berth::cli

@@ -8,6 +8,8 @@ namespace berth::cli {
 tmpl::Json stats_row(const tmpl::Json& stats, const std::string& id, const std::string& name);
 tmpl::Json stats_header();
 inline constexpr const char* kStatsTableFormat =
-    "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}";
+    "table "
+    "{{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{."
+    "PIDs}}";
 
 }  // namespace berth::cli

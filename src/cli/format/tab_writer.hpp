@@ -9,13 +9,13 @@
 namespace berth::cli {
 
 class TabWriter {
-public:
+  public:
     TabWriter(int min_width, int padding) : min_width_(min_width), padding_(padding) {}
     void write(std::string_view text);
     // Formats everything written so far and returns it.
     std::string flush();
 
-private:
+  private:
     struct Cell {
         std::string text;
         int width = 0;

@@ -29,8 +29,8 @@ std::string human_duration(int64_t ns) {
 
 namespace {
 
-std::string custom_size(double size, double base, const char* const* units, int count, const char* fmt,
-                        int precision) {
+std::string custom_size(double size, double base, const char* const* units, int count,
+                        const char* fmt, int precision) {
     int i = 0;
     while (size >= base && i < count - 1) {
         size /= base;
@@ -45,7 +45,9 @@ constexpr const char* kDecimal[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB
 constexpr const char* kBinary[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
 
 int64_t parse_size(std::string_view text, bool binary) {
-    auto bad = [&]() { return Error(Errc::invalid_argument, "invalid size: '" + std::string(text) + "'"); };
+    auto bad = [&]() {
+        return Error(Errc::invalid_argument, "invalid size: '" + std::string(text) + "'");
+    };
     // ^(\d+(\.\d+)*) ?([kmgtp])?i?b?$ (case-insensitive)
     size_t i = 0;
     auto digits = [&]() {
@@ -85,14 +87,21 @@ std::string human_size(double bytes, int precision) {
     return custom_size(bytes, 1000.0, kDecimal, 9, "%.*g", precision);
 }
 
-std::string bytes_size(double bytes) { return custom_size(bytes, 1024.0, kBinary, 9, "%.*g", 4); }
+std::string bytes_size(double bytes) {
+    return custom_size(bytes, 1024.0, kBinary, 9, "%.*g", 4);
+}
 
-int64_t ram_in_bytes(std::string_view text) { return parse_size(text, true); }
-int64_t from_human_size(std::string_view text) { return parse_size(text, false); }
+int64_t ram_in_bytes(std::string_view text) {
+    return parse_size(text, true);
+}
+int64_t from_human_size(std::string_view text) {
+    return parse_size(text, false);
+}
 
 int64_t parse_go_duration(std::string_view text) {
     auto bad = [&]() {
-        return Error(Errc::invalid_argument, "time: invalid duration \"" + std::string(text) + "\"");
+        return Error(Errc::invalid_argument,
+                     "time: invalid duration \"" + std::string(text) + "\"");
     };
     std::string_view s = text;
     bool negative = false;
@@ -114,14 +123,24 @@ int64_t parse_go_duration(std::string_view text) {
         std::string_view unit = s.substr(0, u);
         s.remove_prefix(u);
         double scale;
-        if (unit == "ns") scale = 1;
-        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") scale = 1e3;
-        else if (unit == "ms") scale = 1e6;
-        else if (unit == "s") scale = 1e9;
-        else if (unit == "m") scale = 60e9;
-        else if (unit == "h") scale = 3600e9;
-        else if (unit.empty()) throw Error(Errc::invalid_argument, "time: missing unit in duration \"" + std::string(text) + "\"");
-        else throw Error(Errc::invalid_argument, "time: unknown unit \"" + std::string(unit) + "\" in duration \"" + std::string(text) + "\"");
+        if (unit == "ns")
+            scale = 1;
+        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+            scale = 1e3;
+        else if (unit == "ms")
+            scale = 1e6;
+        else if (unit == "s")
+            scale = 1e9;
+        else if (unit == "m")
+            scale = 60e9;
+        else if (unit == "h")
+            scale = 3600e9;
+        else if (unit.empty())
+            throw Error(Errc::invalid_argument,
+                        "time: missing unit in duration \"" + std::string(text) + "\"");
+        else
+            throw Error(Errc::invalid_argument, "time: unknown unit \"" + std::string(unit) +
+                                                    "\" in duration \"" + std::string(text) + "\"");
         total += value * scale;
     }
     auto ns = static_cast<int64_t>(std::llround(total));
@@ -143,9 +162,12 @@ std::string format_go_duration(int64_t ns) {
         return frac.empty() ? whole : whole + "." + frac;
     };
     if (u < 1'000'000'000) {
-        if (u < 1000) out = std::to_string(u) + "ns";
-        else if (u < 1'000'000) out = fraction(u, 3) + "\xC2\xB5s";
-        else out = fraction(u, 6) + "ms";
+        if (u < 1000)
+            out = std::to_string(u) + "ns";
+        else if (u < 1'000'000)
+            out = fraction(u, 3) + "\xC2\xB5s";
+        else
+            out = fraction(u, 6) + "ms";
     } else {
         uint64_t hours = u / 3'600'000'000'000ULL;
         uint64_t rest = u % 3'600'000'000'000ULL;

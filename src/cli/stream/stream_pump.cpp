@@ -55,8 +55,10 @@ PumpResult pump_stream(client::Connection& conn, const PumpOptions& options) {
         write_fd(stream == client::StdStream::stderr_ ? STDERR_FILENO : STDOUT_FILENO, data);
     });
     auto deliver = [&](std::string_view data) {
-        if (options.tty) write_fd(STDOUT_FILENO, data);
-        else demux.feed(data);
+        if (options.tty)
+            write_fd(STDOUT_FILENO, data);
+        else
+            demux.feed(data);
     };
     if (!conn.buffered().empty()) {
         std::string pending(conn.buffered());

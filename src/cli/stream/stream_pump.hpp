@@ -27,12 +27,12 @@ PumpResult pump_stream(client::Connection& conn, const PumpOptions& options);
 // Incremental matcher of the detach sequence over stdin: passes bytes through, holds a partial
 // match back until it completes (detach) or breaks (the held bytes go out after all).
 class DetachFilter {
-public:
+  public:
     explicit DetachFilter(std::string keys) : keys_(std::move(keys)) {}
     // Appends what should be forwarded to `out`; returns true when the sequence completed.
     bool feed(const char* data, size_t size, std::string& out);
 
-private:
+  private:
     std::string keys_;
     size_t matched_ = 0;
 };

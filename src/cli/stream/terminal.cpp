@@ -32,7 +32,8 @@ void on_fatal_signal(int sig) {
 void on_winch(int) {
     int saved = errno;
     char c = 1;
-    if (g_winch_pipe[1] >= 0) [[maybe_unused]] ssize_t n = ::write(g_winch_pipe[1], &c, 1);
+    if (g_winch_pipe[1] >= 0) [[maybe_unused]]
+        ssize_t n = ::write(g_winch_pipe[1], &c, 1);
     errno = saved;
 }
 
@@ -57,7 +58,9 @@ RawTerminal::RawTerminal(int fd) : fd_(fd) {
     for (int sig : {SIGTERM, SIGHUP, SIGINT, SIGQUIT}) ::signal(sig, on_fatal_signal);
 }
 
-RawTerminal::~RawTerminal() { restore(); }
+RawTerminal::~RawTerminal() {
+    restore();
+}
 
 void RawTerminal::restore() {
     if (!active_) return;
@@ -66,12 +69,14 @@ void RawTerminal::restore() {
     active_ = false;
 }
 
-int winch_fd() { return g_winch_pipe[0]; }
+int winch_fd() {
+    return g_winch_pipe[0];
+}
 
 void install_winch_handler() {
     if (g_winch_pipe[0] >= 0) return;
     if (::pipe2(g_winch_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_winch;
     sa.sa_flags = SA_RESTART;
     ::sigaction(SIGWINCH, &sa, nullptr);
@@ -88,7 +93,8 @@ std::string parse_detach_keys(const std::string& spec) {
     size_t start = 0;
     while (start <= spec.size()) {
         size_t comma = spec.find(',', start);
-        std::string key = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string key =
+            spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         start = comma == std::string::npos ? spec.size() + 1 : comma + 1;
         if (key.size() == 1) {
             out += key;

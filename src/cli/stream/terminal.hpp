@@ -14,7 +14,7 @@ struct WindowSize {
 std::optional<WindowSize> window_size(int fd);
 
 class RawTerminal {
-public:
+  public:
     // Puts `fd` in raw mode when it is a terminal; a no-op otherwise.
     explicit RawTerminal(int fd);
     ~RawTerminal();
@@ -23,7 +23,7 @@ public:
     bool active() const { return active_; }
     void restore();
 
-private:
+  private:
     int fd_;
     bool active_ = false;
 };

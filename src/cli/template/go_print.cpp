@@ -37,9 +37,11 @@ std::string go_float(double value) {
         std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
         return out + exp;
     }
-    if (exponent < 0) return out + "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + mantissa;
+    if (exponent < 0)
+        return out + "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + mantissa;
     size_t int_digits = static_cast<size_t>(exponent) + 1;
-    if (mantissa.size() <= int_digits) return out + mantissa + std::string(int_digits - mantissa.size(), '0');
+    if (mantissa.size() <= int_digits)
+        return out + mantissa + std::string(int_digits - mantissa.size(), '0');
     return out + mantissa.substr(0, int_digits) + "." + mantissa.substr(int_digits);
 }
 
@@ -47,12 +49,24 @@ namespace {
 
 void print_json(const Json& j, std::string& out) {
     switch (j.type()) {
-        case Json::value_t::null: out += "<nil>"; break;
-        case Json::value_t::string: out += j.get_ref<const std::string&>(); break;
-        case Json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; break;
-        case Json::value_t::number_integer: out += std::to_string(j.get<int64_t>()); break;
-        case Json::value_t::number_unsigned: out += std::to_string(j.get<uint64_t>()); break;
-        case Json::value_t::number_float: out += go_float(j.get<double>()); break;
+        case Json::value_t::null:
+            out += "<nil>";
+            break;
+        case Json::value_t::string:
+            out += j.get_ref<const std::string&>();
+            break;
+        case Json::value_t::boolean:
+            out += j.get<bool>() ? "true" : "false";
+            break;
+        case Json::value_t::number_integer:
+            out += std::to_string(j.get<int64_t>());
+            break;
+        case Json::value_t::number_unsigned:
+            out += std::to_string(j.get<uint64_t>());
+            break;
+        case Json::value_t::number_float:
+            out += go_float(j.get<double>());
+            break;
         case Json::value_t::array: {
             out += '[';
             bool first = true;
@@ -80,7 +94,9 @@ void print_json(const Json& j, std::string& out) {
             out += ']';
             break;
         }
-        default: out += j.dump(); break;
+        default:
+            out += j.dump();
+            break;
     }
 }
 
@@ -97,15 +113,33 @@ std::string go_quote(std::string_view text) {
     std::string out = "\"";
     for (unsigned char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\a': out += "\\a"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\v': out += "\\v"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\a':
+                out += "\\a";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\v':
+                out += "\\v";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     char hex[8];
@@ -123,15 +157,23 @@ bool go_truth(const Value& value) {
     if (value.missing) return false;
     const Json& j = value.json;
     switch (j.type()) {
-        case Json::value_t::null: return false;
-        case Json::value_t::boolean: return j.get<bool>();
-        case Json::value_t::number_integer: return j.get<int64_t>() != 0;
-        case Json::value_t::number_unsigned: return j.get<uint64_t>() != 0;
-        case Json::value_t::number_float: return j.get<double>() != 0;
-        case Json::value_t::string: return !j.get_ref<const std::string&>().empty();
+        case Json::value_t::null:
+            return false;
+        case Json::value_t::boolean:
+            return j.get<bool>();
+        case Json::value_t::number_integer:
+            return j.get<int64_t>() != 0;
+        case Json::value_t::number_unsigned:
+            return j.get<uint64_t>() != 0;
+        case Json::value_t::number_float:
+            return j.get<double>() != 0;
+        case Json::value_t::string:
+            return !j.get_ref<const std::string&>().empty();
         case Json::value_t::array:
-        case Json::value_t::object: return !j.empty();
-        default: return true;
+        case Json::value_t::object:
+            return !j.empty();
+        default:
+            return true;
     }
 }
 
@@ -176,7 +218,8 @@ std::string format_one(char verb, const Spec& spec, const Value& arg) {
         case 'v':
         case 's': {
             std::string text = go_print(arg);
-            if (spec.precision >= 0 && j.is_string() && text.size() > static_cast<size_t>(spec.precision))
+            if (spec.precision >= 0 && j.is_string() &&
+                text.size() > static_cast<size_t>(spec.precision))
                 text = text.substr(0, static_cast<size_t>(spec.precision));
             return pad(text, spec);
         }
@@ -193,13 +236,18 @@ std::string format_one(char verb, const Spec& spec, const Value& arg) {
         case 'b':
         case 'c':
             if (integer) {
-                long long v = j.is_number_unsigned() ? static_cast<long long>(j.get<uint64_t>()) : j.get<int64_t>();
+                long long v = j.is_number_unsigned() ? static_cast<long long>(j.get<uint64_t>())
+                                                     : j.get<int64_t>();
                 if (verb == 'c') return pad(std::string(1, static_cast<char>(v)), spec);
                 char buf[80];
-                const char* fmt = verb == 'd' ? "%lld" : verb == 'x' ? "%llx" : verb == 'X' ? "%llX" : "%llo";
+                const char* fmt = verb == 'd'   ? "%lld"
+                                  : verb == 'x' ? "%llx"
+                                  : verb == 'X' ? "%llX"
+                                                : "%llo";
                 if (verb == 'b') {
                     std::string bits;
-                    unsigned long long u = v < 0 ? static_cast<unsigned long long>(-v) : static_cast<unsigned long long>(v);
+                    unsigned long long u = v < 0 ? static_cast<unsigned long long>(-v)
+                                                 : static_cast<unsigned long long>(v);
                     do {
                         bits.insert(bits.begin(), static_cast<char>('0' + (u & 1)));
                         u >>= 1;
@@ -236,11 +284,16 @@ std::string format_one(char verb, const Spec& spec, const Value& arg) {
                 return pad(buf, spec);
             }
             break;
-        default: break;
+        default:
+            break;
     }
     // Go's report of a verb that does not fit the operand.
-    std::string type = arg.missing || j.is_null() ? "<nil>" : j.is_string() ? "string" : j.is_boolean() ? "bool"
-                       : j.is_number_float() ? "float64" : j.is_number() ? "int" : "map";
+    std::string type = arg.missing || j.is_null() ? "<nil>"
+                       : j.is_string()            ? "string"
+                       : j.is_boolean()           ? "bool"
+                       : j.is_number_float()      ? "float64"
+                       : j.is_number()            ? "int"
+                                                  : "map";
     return std::string("%!") + verb + "(" + type + "=" + go_print(arg) + ")";
 }
 
@@ -262,23 +315,31 @@ std::string go_sprintf(std::string_view format, const std::vector<Value>& args) 
         Spec spec;
         for (; i < format.size(); ++i) {
             char f = format[i];
-            if (f == '-') spec.minus = true;
-            else if (f == '+') spec.plus = true;
-            else if (f == '0') spec.zero = !spec.minus;
-            else if (f == ' ') spec.space = true;
-            else if (f == '#') spec.sharp = true;
-            else break;
+            if (f == '-')
+                spec.minus = true;
+            else if (f == '+')
+                spec.plus = true;
+            else if (f == '0')
+                spec.zero = !spec.minus;
+            else if (f == ' ')
+                spec.space = true;
+            else if (f == '#')
+                spec.sharp = true;
+            else
+                break;
         }
         auto read_int = [&](int& target) {
             if (i < format.size() && format[i] == '*') {
-                if (argi < args.size() && args[argi].json.is_number_integer()) target = args[argi].json.get<int>();
+                if (argi < args.size() && args[argi].json.is_number_integer())
+                    target = args[argi].json.get<int>();
                 ++argi;
                 ++i;
                 return;
             }
             if (i < format.size() && format[i] >= '0' && format[i] <= '9') {
                 target = 0;
-                while (i < format.size() && format[i] >= '0' && format[i] <= '9') target = target * 10 + (format[i++] - '0');
+                while (i < format.size() && format[i] >= '0' && format[i] <= '9')
+                    target = target * 10 + (format[i++] - '0');
             }
         };
         read_int(spec.width);

@@ -34,7 +34,7 @@ using Function = std::function<Value(std::vector<Value>& args)>;
 using Method = std::function<Value(const Value& receiver, std::vector<Value>& args)>;
 
 class Template {
-public:
+  public:
     // Throws invalid_argument ("template: :1: ...") on a syntax error.
     static Template parse(std::string_view text);
 
@@ -49,7 +49,7 @@ public:
 
     const std::vector<Node>& nodes() const { return *nodes_; }
 
-private:
+  private:
     Template();
     std::shared_ptr<std::vector<Node>> nodes_;
     std::map<std::string, Function> functions_;

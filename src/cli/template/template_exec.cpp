@@ -14,7 +14,7 @@ struct ContinueSignal {};
 }  // namespace
 
 class Executor {
-public:
+  public:
     Executor(const Template& t, const Json& dot) : t_(t), root_(dot) {}
 
     std::string run() {
@@ -23,12 +23,12 @@ public:
         return std::move(out_);
     }
 
-private:
+  private:
     [[noreturn]] void fail(const std::string& what) const {
         std::string at = pipe_ ? pipe_->source : "";
         int line = pipe_ ? pipe_->line : 1;
-        throw Error(Errc::invalid_argument, "template: :" + std::to_string(line) + ": executing \"\" at <" +
-                                                at + ">: " + what);
+        throw Error(Errc::invalid_argument, "template: :" + std::to_string(line) +
+                                                ": executing \"\" at <" + at + ">: " + what);
     }
 
     void walk(const std::vector<Node>& nodes, const Value& dot) {
@@ -37,24 +37,32 @@ private:
 
     void walk_node(const Node& node, const Value& dot) {
         switch (node.kind) {
-            case Node::Kind::text: out_ += node.text; return;
+            case Node::Kind::text:
+                out_ += node.text;
+                return;
             case Node::Kind::action: {
                 Value v = eval_pipeline(node.pipe, dot);
                 if (node.pipe.vars.empty()) out_ += go_print(v);
                 return;
             }
-            case Node::Kind::break_: throw BreakSignal{};
-            case Node::Kind::continue_: throw ContinueSignal{};
+            case Node::Kind::break_:
+                throw BreakSignal{};
+            case Node::Kind::continue_:
+                throw ContinueSignal{};
             case Node::Kind::if_:
             case Node::Kind::with: {
                 size_t mark = vars_.size();
                 Value v = eval_pipeline(node.pipe, dot);
-                if (go_truth(v)) walk(node.body, node.kind == Node::Kind::with ? v : dot);
-                else walk(node.else_body, dot);
+                if (go_truth(v))
+                    walk(node.body, node.kind == Node::Kind::with ? v : dot);
+                else
+                    walk(node.else_body, dot);
                 vars_.resize(mark);
                 return;
             }
-            case Node::Kind::range: walk_range(node, dot); return;
+            case Node::Kind::range:
+                walk_range(node, dot);
+                return;
         }
     }
 
@@ -69,14 +77,16 @@ private:
         const Json& j = collection.json;
         if (!collection.missing) {
             if (j.is_array()) {
-                for (size_t i = 0; i < j.size(); ++i) items.emplace_back(Json(static_cast<int64_t>(i)), Value(j[i]));
+                for (size_t i = 0; i < j.size(); ++i)
+                    items.emplace_back(Json(static_cast<int64_t>(i)), Value(j[i]));
             } else if (j.is_object()) {
                 std::vector<std::string> keys;
                 for (const auto& [k, v] : j.items()) keys.push_back(k);
                 std::sort(keys.begin(), keys.end());
                 for (const auto& k : keys) items.emplace_back(Json(k), Value(j.at(k)));
             } else if (j.is_number_integer()) {
-                for (int64_t i = 0; i < j.get<int64_t>(); ++i) items.emplace_back(Json(i), Value(Json(i)));
+                for (int64_t i = 0; i < j.get<int64_t>(); ++i)
+                    items.emplace_back(Json(i), Value(Json(i)));
             } else if (!j.is_null()) {
                 pipe_ = &node.pipe;
                 fail("range can't iterate over " + go_print(collection));
@@ -113,7 +123,8 @@ private:
         }
         for (const auto& name : pipe.vars) {
             if (pipe.assign) {
-                auto it = std::find_if(vars_.rbegin(), vars_.rend(), [&](auto& p) { return p.first == name; });
+                auto it = std::find_if(vars_.rbegin(), vars_.rend(),
+                                       [&](auto& p) { return p.first == name; });
                 if (it == vars_.rend()) fail("undefined variable: " + name);
                 it->second = value;
             } else {
@@ -126,20 +137,22 @@ private:
 
     Value eval_command(const Command& cmd, const Value& dot, const Value* final) {
         const Operand& first = cmd.args.front();
-        if (first.kind == Operand::Kind::identifier) return call_function(first.name, cmd, dot, final);
+        if (first.kind == Operand::Kind::identifier)
+            return call_function(first.name, cmd, dot, final);
         bool has_args = cmd.args.size() > 1 || final != nullptr;
         if (first.kind == Operand::Kind::field || first.kind == Operand::Kind::variable ||
             (first.kind == Operand::Kind::pipeline && !first.fields.empty())) {
-            Value base = first.kind == Operand::Kind::field ? dot
+            Value base = first.kind == Operand::Kind::field      ? dot
                          : first.kind == Operand::Kind::variable ? variable(first.name)
-                                                                  : eval_pipeline(*first.pipe, dot);
+                                                                 : eval_pipeline(*first.pipe, dot);
             if (first.fields.empty()) {
                 if (has_args) fail("can't give argument to non-function " + first.name);
                 return base;
             }
             std::vector<Value> args;
             if (has_args) {
-                for (size_t i = 1; i < cmd.args.size(); ++i) args.push_back(eval_operand(cmd.args[i], dot));
+                for (size_t i = 1; i < cmd.args.size(); ++i)
+                    args.push_back(eval_operand(cmd.args[i], dot));
                 if (final) args.push_back(*final);
             }
             return eval_fields(base, first.fields, args, has_args);
@@ -161,8 +174,8 @@ private:
     }
 
     // Field chain: every name but the last is a plain field; the last may be a method call.
-    Value eval_fields(Value receiver, const std::vector<std::string>& fields, std::vector<Value>& args,
-                      bool has_args) {
+    Value eval_fields(Value receiver, const std::vector<std::string>& fields,
+                      std::vector<Value>& args, bool has_args) {
         for (size_t i = 0; i < fields.size(); ++i) {
             bool last = i + 1 == fields.size();
             receiver = field(receiver, fields[i], args, last && has_args);
@@ -170,15 +183,20 @@ private:
         return receiver;
     }
 
-    Value field(const Value& receiver, const std::string& name, std::vector<Value>& args, bool has_args) {
+    Value field(const Value& receiver, const std::string& name, std::vector<Value>& args,
+                bool has_args) {
         const Json& j = receiver.json;
         bool is_key = !receiver.missing && j.is_object() && j.contains(name);
         auto method = t_.methods_.find(name);
-        if (method != t_.methods_.end() && (!is_key || has_args)) return method->second(receiver, args);
+        if (method != t_.methods_.end() && (!is_key || has_args))
+            return method->second(receiver, args);
         if (receiver.missing || j.is_null()) fail("nil pointer evaluating interface {}." + name);
         if (!j.is_object()) {
-            std::string type = j.is_string() ? "string" : j.is_array() ? "[]interface {}" : j.is_boolean() ? "bool"
-                               : j.is_number_float() ? "float64" : "int";
+            std::string type = j.is_string()         ? "string"
+                               : j.is_array()        ? "[]interface {}"
+                               : j.is_boolean()      ? "bool"
+                               : j.is_number_float() ? "float64"
+                                                     : "int";
             fail("can't evaluate field " + name + " in type " + type);
         }
         if (has_args) fail(name + " is not a method but has arguments");
@@ -188,7 +206,8 @@ private:
             for (const auto& [key, value] : j.items())
                 if (key.size() == name.size() &&
                     std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-                        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                        return std::tolower(static_cast<unsigned char>(a)) ==
+                               std::tolower(static_cast<unsigned char>(b));
                     }))
                     return Value(value);
             return Value::none();
@@ -198,9 +217,12 @@ private:
 
     Value eval_operand(const Operand& op, const Value& dot) {
         switch (op.kind) {
-            case Operand::Kind::dot: return dot;
-            case Operand::Kind::literal: return Value(op.literal);
-            case Operand::Kind::nil: return Value(Json(nullptr));
+            case Operand::Kind::dot:
+                return dot;
+            case Operand::Kind::literal:
+                return Value(op.literal);
+            case Operand::Kind::nil:
+                return Value(Json(nullptr));
             case Operand::Kind::identifier: {
                 Command cmd;
                 cmd.args.push_back(op);
@@ -209,7 +231,7 @@ private:
             case Operand::Kind::field:
             case Operand::Kind::variable:
             case Operand::Kind::pipeline: {
-                Value base = op.kind == Operand::Kind::field ? dot
+                Value base = op.kind == Operand::Kind::field      ? dot
                              : op.kind == Operand::Kind::variable ? variable(op.name)
                                                                   : eval_pipeline(*op.pipe, dot);
                 std::vector<Value> none;
@@ -219,7 +241,8 @@ private:
         return Value::none();
     }
 
-    Value call_function(const std::string& name, const Command& cmd, const Value& dot, const Value* final) {
+    Value call_function(const std::string& name, const Command& cmd, const Value& dot,
+                        const Value* final) {
         auto fn = t_.functions_.find(name);
         if (fn == t_.functions_.end()) fail("function \"" + name + "\" not defined");
         std::vector<Value> args;
@@ -239,6 +262,8 @@ private:
     const Pipeline* pipe_ = nullptr;
 };
 
-std::string Template::execute(const Json& dot) const { return Executor(*this, dot).run(); }
+std::string Template::execute(const Json& dot) const {
+    return Executor(*this, dot).run();
+}
 
 }  // namespace berth::cli::tmpl

@@ -10,12 +10,14 @@ namespace berth::cli::tmpl {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw Error(Errc::invalid_argument, what); }
+[[noreturn]] void fail(const std::string& what) {
+    throw Error(Errc::invalid_argument, what);
+}
 
 void want_args(const char* name, const std::vector<Value>& args, size_t n) {
     if (args.size() != n)
-        fail(std::string("wrong number of args for ") + name + ": want " + std::to_string(n) + " got " +
-             std::to_string(args.size()));
+        fail(std::string("wrong number of args for ") + name + ": want " + std::to_string(n) +
+             " got " + std::to_string(args.size()));
 }
 
 std::string as_string(const Value& v, const char* name) {
@@ -66,7 +68,8 @@ int compare(const Value& a, const Value& b, const char* name, bool equality_only
         if (!equality_only) fail(std::string("invalid type for comparison (in ") + name + ")");
         return x.get<bool>() == y.get<bool>() ? 0 : 1;
     }
-    if (x.type() != y.type()) fail(std::string("incompatible types for comparison (in ") + name + ")");
+    if (x.type() != y.type())
+        fail(std::string("incompatible types for comparison (in ") + name + ")");
     if (!equality_only) fail(std::string("invalid type for comparison (in ") + name + ")");
     return x == y ? 0 : 1;
 }
@@ -76,10 +79,12 @@ Value index_one(const Value& item, const Value& key) {
     const Json& j = item.json;
     if (j.is_array() || j.is_string()) {
         int64_t i = as_int(key, "index");
-        int64_t size = j.is_array() ? static_cast<int64_t>(j.size()) : static_cast<int64_t>(j.get_ref<const std::string&>().size());
+        int64_t size = j.is_array() ? static_cast<int64_t>(j.size())
+                                    : static_cast<int64_t>(j.get_ref<const std::string&>().size());
         if (i < 0 || i >= size) fail("index out of range: " + std::to_string(i));
         if (j.is_array()) return Value(j[static_cast<size_t>(i)]);
-        return Value(Json(static_cast<int64_t>(static_cast<unsigned char>(j.get_ref<const std::string&>()[static_cast<size_t>(i)]))));
+        return Value(Json(static_cast<int64_t>(
+            static_cast<unsigned char>(j.get_ref<const std::string&>()[static_cast<size_t>(i)]))));
     }
     if (j.is_object()) {
         std::string k = key.json.is_string() ? key.json.get<std::string>() : go_print(key);
@@ -117,7 +122,8 @@ std::map<std::string, Function> default_functions() {
         if (sep.empty()) {
             for (size_t i = 0; i < s.size();) {
                 size_t n = 1;
-                while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+                while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80)
+                    ++n;
                 out.push_back(s.substr(i, n));
                 i += n;
             }
@@ -137,7 +143,8 @@ std::map<std::string, Function> default_functions() {
         want_args("join", a, 2);
         std::string sep = as_string(a[1], "join");
         if (a[0].missing || !a[0].json.is_array())
-            fail("wrong type for value; expected []string; got " + std::string(a[0].missing ? "<nil>" : a[0].json.type_name()));
+            fail("wrong type for value; expected []string; got " +
+                 std::string(a[0].missing ? "<nil>" : a[0].json.type_name()));
         std::string out;
         bool first = true;
         for (const auto& e : a[0].json) {
@@ -167,8 +174,9 @@ std::map<std::string, Function> default_functions() {
         want_args("pad", a, 3);
         std::string s = as_string(a[0], "pad");
         if (s.empty()) return Value(s);
-        return Value(std::string(static_cast<size_t>(std::max<int64_t>(0, as_int(a[1], "pad"))), ' ') + s +
-                     std::string(static_cast<size_t>(std::max<int64_t>(0, as_int(a[2], "pad"))), ' '));
+        return Value(
+            std::string(static_cast<size_t>(std::max<int64_t>(0, as_int(a[1], "pad"))), ' ') + s +
+            std::string(static_cast<size_t>(std::max<int64_t>(0, as_int(a[2], "pad"))), ' '));
     };
     f["truncate"] = [](std::vector<Value>& a) {
         want_args("truncate", a, 2);
@@ -198,7 +206,8 @@ std::map<std::string, Function> default_functions() {
         want_args("len", a, 1);
         const Json& j = a[0].json;
         if (a[0].missing || j.is_null()) fail("len of nil pointer");
-        if (j.is_string()) return Value(static_cast<int64_t>(j.get_ref<const std::string&>().size()));
+        if (j.is_string())
+            return Value(static_cast<int64_t>(j.get_ref<const std::string&>().size()));
         if (j.is_array() || j.is_object()) return Value(static_cast<int64_t>(j.size()));
         fail(std::string("len of type ") + j.type_name());
     };
@@ -211,13 +220,16 @@ std::map<std::string, Function> default_functions() {
     f["slice"] = [](std::vector<Value>& a) {
         if (a.empty()) fail("wrong number of args for slice: want at least 1 got 0");
         const Json& j = a[0].json;
-        int64_t size = j.is_string() ? static_cast<int64_t>(j.get_ref<const std::string&>().size())
-                       : j.is_array() ? static_cast<int64_t>(j.size()) : -1;
+        int64_t size = j.is_string()  ? static_cast<int64_t>(j.get_ref<const std::string&>().size())
+                       : j.is_array() ? static_cast<int64_t>(j.size())
+                                      : -1;
         if (size < 0) fail("can't slice item of this type");
         int64_t lo = a.size() > 1 ? as_int(a[1], "slice") : 0;
         int64_t hi = a.size() > 2 ? as_int(a[2], "slice") : size;
         if (lo < 0 || hi < lo || hi > size) fail("index out of range");
-        if (j.is_string()) return Value(j.get_ref<const std::string&>().substr(static_cast<size_t>(lo), static_cast<size_t>(hi - lo)));
+        if (j.is_string())
+            return Value(j.get_ref<const std::string&>().substr(static_cast<size_t>(lo),
+                                                                static_cast<size_t>(hi - lo)));
         return Value(Json(j.begin() + lo, j.begin() + hi));
     };
     f["print"] = [](std::vector<Value>& a) { return Value(go_sprint(a)); };
@@ -244,22 +256,39 @@ std::map<std::string, Function> default_functions() {
             return Value(pred(compare(a[0], a[1], name, equality)));
         };
     };
-    cmp("eq", [](int c) { return c == 0; }, true);
-    cmp("ne", [](int c) { return c != 0; }, true);
-    cmp("lt", [](int c) { return c < 0; }, false);
-    cmp("le", [](int c) { return c <= 0; }, false);
-    cmp("gt", [](int c) { return c > 0; }, false);
-    cmp("ge", [](int c) { return c >= 0; }, false);
+    cmp(
+        "eq", [](int c) { return c == 0; }, true);
+    cmp(
+        "ne", [](int c) { return c != 0; }, true);
+    cmp(
+        "lt", [](int c) { return c < 0; }, false);
+    cmp(
+        "le", [](int c) { return c <= 0; }, false);
+    cmp(
+        "gt", [](int c) { return c > 0; }, false);
+    cmp(
+        "ge", [](int c) { return c >= 0; }, false);
     f["html"] = [](std::vector<Value>& a) {
         std::string s = go_sprint(a), out;
         for (char c : s) {
             switch (c) {
-                case '<': out += "&lt;"; break;
-                case '>': out += "&gt;"; break;
-                case '&': out += "&amp;"; break;
-                case '"': out += "&#34;"; break;
-                case '\'': out += "&#39;"; break;
-                default: out += c;
+                case '<':
+                    out += "&lt;";
+                    break;
+                case '>':
+                    out += "&gt;";
+                    break;
+                case '&':
+                    out += "&amp;";
+                    break;
+                case '"':
+                    out += "&#34;";
+                    break;
+                case '\'':
+                    out += "&#39;";
+                    break;
+                default:
+                    out += c;
             }
         }
         return Value(out);

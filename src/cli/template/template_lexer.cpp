@@ -6,10 +6,12 @@ namespace berth::cli::tmpl {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 bool is_alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || static_cast<unsigned char>(c) >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
 }
 
 [[noreturn]] void fail(int line, const std::string& what) {
@@ -17,7 +19,7 @@ bool is_alnum(char c) {
 }
 
 class Lexer {
-public:
+  public:
     explicit Lexer(std::string_view in) : in_(in) {}
 
     std::vector<Token> run() {
@@ -48,7 +50,7 @@ public:
         return std::move(out_);
     }
 
-private:
+  private:
     void emit_text(std::string_view text) {
         if (!text.empty()) out_.push_back({Token::Kind::text, std::string(text), line_});
         for (char c : text)
@@ -110,35 +112,54 @@ private:
                 continue;
             }
             switch (c) {
-                case '|': push(Token::Kind::pipe, "|", 1); continue;
-                case '(': ++paren_depth; push(Token::Kind::lparen, "(", 1); continue;
+                case '|':
+                    push(Token::Kind::pipe, "|", 1);
+                    continue;
+                case '(':
+                    ++paren_depth;
+                    push(Token::Kind::lparen, "(", 1);
+                    continue;
                 case ')':
                     if (--paren_depth < 0) fail(line_, "unexpected right paren");
                     push(Token::Kind::rparen, ")", 1);
                     continue;
-                case ',': push(Token::Kind::comma, ",", 1); continue;
-                case '=': push(Token::Kind::assign, "=", 1); continue;
+                case ',':
+                    push(Token::Kind::comma, ",", 1);
+                    continue;
+                case '=':
+                    push(Token::Kind::assign, "=", 1);
+                    continue;
                 case ':':
                     if (in_.substr(pos_).starts_with(":=")) {
                         push(Token::Kind::declare, ":=", 2);
                         continue;
                     }
                     fail(line_, "expected :=");
-                case '"': lex_quoted(); continue;
-                case '`': lex_raw(); continue;
-                case '\'': lex_char(); continue;
-                case '$': lex_word(Token::Kind::variable, 1); continue;
+                case '"':
+                    lex_quoted();
+                    continue;
+                case '`':
+                    lex_raw();
+                    continue;
+                case '\'':
+                    lex_char();
+                    continue;
+                case '$':
+                    lex_word(Token::Kind::variable, 1);
+                    continue;
                 case '.':
                     if (pos_ + 1 < in_.size() && is_alnum(in_[pos_ + 1]) &&
                         !(in_[pos_ + 1] >= '0' && in_[pos_ + 1] <= '9')) {
                         lex_word(Token::Kind::field, 1);
-                    } else if (pos_ + 1 < in_.size() && in_[pos_ + 1] >= '0' && in_[pos_ + 1] <= '9') {
+                    } else if (pos_ + 1 < in_.size() && in_[pos_ + 1] >= '0' &&
+                               in_[pos_ + 1] <= '9') {
                         lex_number();
                     } else {
                         push(Token::Kind::dot, ".", 1);
                     }
                     continue;
-                default: break;
+                default:
+                    break;
             }
             if ((c >= '0' && c <= '9') || c == '-' || c == '+') {
                 lex_number();
@@ -148,9 +169,9 @@ private:
                 size_t start = pos_;
                 while (pos_ < in_.size() && is_alnum(in_[pos_])) ++pos_;
                 std::string word(in_.substr(start, pos_ - start));
-                static const char* kKeywords[] = {"if", "else", "end", "range", "with", "define",
-                                                  "template", "block", "break", "continue",
-                                                  "nil", "true", "false"};
+                static const char* kKeywords[] = {
+                    "if",    "else",  "end",      "range", "with", "define", "template",
+                    "block", "break", "continue", "nil",   "true", "false"};
                 bool keyword = false;
                 for (const char* k : kKeywords) keyword = keyword || word == k;
                 add({keyword ? Token::Kind::keyword : Token::Kind::identifier, word, line_});
@@ -212,23 +233,45 @@ private:
             if (pos_ >= in_.size()) fail(line_, "unterminated quoted string");
             char e = in_[pos_++];
             switch (e) {
-                case 'n': value += '\n'; break;
-                case 't': value += '\t'; break;
-                case 'r': value += '\r'; break;
-                case 'a': value += '\a'; break;
-                case 'b': value += '\b'; break;
-                case 'f': value += '\f'; break;
-                case 'v': value += '\v'; break;
-                case '\\': value += '\\'; break;
-                case '"': value += '"'; break;
-                case '\'': value += '\''; break;
+                case 'n':
+                    value += '\n';
+                    break;
+                case 't':
+                    value += '\t';
+                    break;
+                case 'r':
+                    value += '\r';
+                    break;
+                case 'a':
+                    value += '\a';
+                    break;
+                case 'b':
+                    value += '\b';
+                    break;
+                case 'f':
+                    value += '\f';
+                    break;
+                case 'v':
+                    value += '\v';
+                    break;
+                case '\\':
+                    value += '\\';
+                    break;
+                case '"':
+                    value += '"';
+                    break;
+                case '\'':
+                    value += '\'';
+                    break;
                 case 'x': {
                     if (pos_ + 2 > in_.size()) fail(line_, "bad escape in string");
-                    value += static_cast<char>(std::stoi(std::string(in_.substr(pos_, 2)), nullptr, 16));
+                    value +=
+                        static_cast<char>(std::stoi(std::string(in_.substr(pos_, 2)), nullptr, 16));
                     pos_ += 2;
                     break;
                 }
-                default: fail(line_, std::string("unknown escape sequence: \\") + e);
+                default:
+                    fail(line_, std::string("unknown escape sequence: \\") + e);
             }
         }
         add({Token::Kind::string, value, line_});
@@ -246,18 +289,29 @@ private:
 
     void lex_char() {
         size_t end = pos_ + 1;
-        if (end < in_.size() && in_[end] == '\\') end += 2;
-        else ++end;
+        if (end < in_.size() && in_[end] == '\\')
+            end += 2;
+        else
+            ++end;
         if (end >= in_.size() || in_[end] != '\'') fail(line_, "unterminated character constant");
         std::string body(in_.substr(pos_ + 1, end - pos_ - 1));
         int code = static_cast<unsigned char>(body[0]);
         if (body.size() == 2) {
             switch (body[1]) {
-                case 'n': code = '\n'; break;
-                case 't': code = '\t'; break;
-                case '\\': code = '\\'; break;
-                case '\'': code = '\''; break;
-                default: code = static_cast<unsigned char>(body[1]);
+                case 'n':
+                    code = '\n';
+                    break;
+                case 't':
+                    code = '\t';
+                    break;
+                case '\\':
+                    code = '\\';
+                    break;
+                case '\'':
+                    code = '\'';
+                    break;
+                default:
+                    code = static_cast<unsigned char>(body[1]);
             }
         }
         pos_ = end + 1;
@@ -273,6 +327,8 @@ private:
 
 }  // namespace
 
-std::vector<Token> lex_template(std::string_view input) { return Lexer(input).run(); }
+std::vector<Token> lex_template(std::string_view input) {
+    return Lexer(input).run();
+}
 
 }  // namespace berth::cli::tmpl

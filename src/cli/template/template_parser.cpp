@@ -8,7 +8,7 @@ namespace berth::cli::tmpl {
 namespace {
 
 class Parser {
-public:
+  public:
     explicit Parser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
 
     std::vector<Node> parse_all() {
@@ -18,17 +18,19 @@ public:
         return nodes;
     }
 
-private:
+  private:
     const Token& peek(size_t ahead = 0) const { return t_[std::min(i_ + ahead, t_.size() - 1)]; }
     const Token& next() { return t_[std::min(i_++, t_.size() - 1)]; }
     bool is(Token::Kind kind, std::string_view value = {}) const {
         return peek().kind == kind && (value.empty() || peek().value == value);
     }
     [[noreturn]] void fail(const std::string& what) const {
-        throw Error(Errc::invalid_argument, "template: :" + std::to_string(peek().line) + ": " + what);
+        throw Error(Errc::invalid_argument,
+                    "template: :" + std::to_string(peek().line) + ": " + what);
     }
     void expect_right(const char* context) {
-        if (!is(Token::Kind::right)) fail(std::string("unexpected \"") + peek().value + "\" in " + context);
+        if (!is(Token::Kind::right))
+            fail(std::string("unexpected \"") + peek().value + "\" in " + context);
         next();
     }
 
@@ -84,7 +86,9 @@ private:
 
     Node parse_control(const std::string& word, int depth) {
         Node node;
-        node.kind = word == "if" ? Node::Kind::if_ : word == "range" ? Node::Kind::range : Node::Kind::with;
+        node.kind = word == "if"      ? Node::Kind::if_
+                    : word == "range" ? Node::Kind::range
+                                      : Node::Kind::with;
         node.pipe = parse_pipeline(word, true);
         expect_right(word.c_str());
         if (word == "range") ++range_depth_;
@@ -133,7 +137,8 @@ private:
         }
         for (size_t k = start; k < i_; ++k) {
             if (!pipe.source.empty() && t_[k].spaced) pipe.source += ' ';
-            pipe.source += t_[k].kind == Token::Kind::string ? "\"" + t_[k].value + "\"" : t_[k].value;
+            pipe.source +=
+                t_[k].kind == Token::Kind::string ? "\"" + t_[k].value + "\"" : t_[k].value;
         }
         return pipe;
     }
@@ -165,7 +170,9 @@ private:
         const Token tok = next();
         Operand op;
         switch (tok.kind) {
-            case Token::Kind::dot: op.kind = Operand::Kind::dot; break;
+            case Token::Kind::dot:
+                op.kind = Operand::Kind::dot;
+                break;
             case Token::Kind::field:
                 op.kind = Operand::Kind::field;
                 op.fields = split_fields(tok.value);
@@ -189,7 +196,9 @@ private:
                 op.kind = Operand::Kind::literal;
                 op.literal = std::stoll(tok.value);
                 break;
-            case Token::Kind::number: op = number(tok.value); break;
+            case Token::Kind::number:
+                op = number(tok.value);
+                break;
             case Token::Kind::keyword:
                 if (tok.value == "true" || tok.value == "false") {
                     op.kind = Operand::Kind::literal;
@@ -203,10 +212,12 @@ private:
                 break;
             case Token::Kind::lparen: {
                 op.kind = Operand::Kind::pipeline;
-                op.pipe = std::make_shared<Pipeline>(parse_pipeline("parenthesized pipeline", false));
+                op.pipe =
+                    std::make_shared<Pipeline>(parse_pipeline("parenthesized pipeline", false));
                 if (!is(Token::Kind::rparen)) fail("unclosed left paren");
                 next();
-                if (is(Token::Kind::field) && !peek().spaced) op.fields = split_fields(next().value);
+                if (is(Token::Kind::field) && !peek().spaced)
+                    op.fields = split_fields(next().value);
                 break;
             }
             default:
@@ -221,8 +232,8 @@ private:
         op.kind = Operand::Kind::literal;
         try {
             size_t used = 0;
-            if (text.find_first_of(".eE") == std::string::npos ||
-                text.starts_with("0x") || text.starts_with("0X")) {
+            if (text.find_first_of(".eE") == std::string::npos || text.starts_with("0x") ||
+                text.starts_with("0X")) {
                 long long v = std::stoll(text, &used, 0);
                 op.literal = v;
             } else {
@@ -243,7 +254,8 @@ private:
 
 }  // namespace
 
-Template::Template() : nodes_(std::make_shared<std::vector<Node>>()), functions_(default_functions()) {}
+Template::Template()
+    : nodes_(std::make_shared<std::vector<Node>>()), functions_(default_functions()) {}
 
 Template Template::parse(std::string_view text) {
     Template t;

@@ -36,8 +36,8 @@ TEST(Flags, StopsAtTheImageSoCommandFlagsPassThrough) {
 
 TEST(Flags, ValueSpellings) {
     RunLike r;
-    auto pos = r.flags.parse({"--name=web", "-e", "A=1", "-eB=2", "-e=C=3", "--env", "D", "-m64m", "--pids-limit", "-1",
-                              "--detach=false", "img"});
+    auto pos = r.flags.parse({"--name=web", "-e", "A=1", "-eB=2", "-e=C=3", "--env", "D", "-m64m",
+                              "--pids-limit", "-1", "--detach=false", "img"});
     EXPECT_EQ(r.name, "web");
     EXPECT_EQ(r.env, (std::vector<std::string>{"A=1", "B=2", "C=3", "D"}));
     EXPECT_EQ(r.memory, "64m");
@@ -77,9 +77,10 @@ TEST(Flags, DockerErrors) {
         r.flags.parse({"--bogus"});
         FAIL();
     } catch (const UsageError& e) {
-        EXPECT_EQ(std::string(e.what()),
-                  "unknown flag: --bogus\n\nUsage:  berth run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
-                  "Run 'berth run --help' for more information");
+        EXPECT_EQ(
+            std::string(e.what()),
+            "unknown flag: --bogus\n\nUsage:  berth run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+            "Run 'berth run --help' for more information");
     }
     try {
         r.flags.parse({"-Z"});
@@ -91,8 +92,9 @@ TEST(Flags, DockerErrors) {
         r.flags.parse({"--pids-limit", "abc"});
         FAIL();
     } catch (const UsageError& e) {
-        EXPECT_TRUE(std::string(e.what()).starts_with(
-            "invalid argument \"abc\" for \"--pids-limit\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"));
+        EXPECT_TRUE(
+            std::string(e.what()).starts_with("invalid argument \"abc\" for \"--pids-limit\" flag: "
+                                              "strconv.ParseInt: parsing \"abc\": invalid syntax"));
     }
     EXPECT_THROW(r.flags.parse({"--name"}), UsageError);
     EXPECT_THROW(r.flags.parse({"-e"}), UsageError);
@@ -110,7 +112,8 @@ TEST(Flags, HelpAndArgCounts) {
         FAIL();
     } catch (const ArgsError& e) {
         EXPECT_EQ(std::string(e.what()),
-                  "'berth run' requires at least 1 argument\n\nUsage:  berth run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+                  "'berth run' requires at least 1 argument\n\nUsage:  berth run [OPTIONS] IMAGE "
+                  "[COMMAND] [ARG...]\n\n"
                   "See 'berth run --help' for more information");
     }
     EXPECT_THROW(r.flags.require_exact_args({"a"}, 2), ArgsError);

@@ -87,10 +87,12 @@ TEST(Units, GoDurations) {
 
 TEST(Display, EllipsisAndIds) {
     EXPECT_EQ(ellipsis("sleep 1000", 20), "sleep 1000");
-    EXPECT_EQ(ellipsis("/bin/sh -c 'while true; do sleep 1; done'", 20), "/bin/sh -c 'while t\xE2\x80\xA6");
+    EXPECT_EQ(ellipsis("/bin/sh -c 'while true; do sleep 1; done'", 20),
+              "/bin/sh -c 'while t\xE2\x80\xA6");
     EXPECT_EQ(ellipsis("abc", 1), "a");
     EXPECT_EQ(ellipsis("abc", 0), "");
-    EXPECT_EQ(ellipsis("\xE4\xBD\xA0\xE5\xA5\xBD\xE4\xB8\x96\xE7\x95\x8C", 5), "\xE4\xBD\xA0\xE5\xA5\xBD\xE2\x80\xA6");
+    EXPECT_EQ(ellipsis("\xE4\xBD\xA0\xE5\xA5\xBD\xE4\xB8\x96\xE7\x95\x8C", 5),
+              "\xE4\xBD\xA0\xE5\xA5\xBD\xE2\x80\xA6");
     EXPECT_EQ(truncate_id("sha256:4f66ad9a0b2e1234567890"), "4f66ad9a0b2e");
     EXPECT_EQ(truncate_id("abc"), "abc");
 }
@@ -110,7 +112,8 @@ TEST(TabWriter, LinesWithoutTabsEndABlock) {
     TabWriter w(20, 1);
     w.write("Client:\n a:\t1\n longer key:\t2\n\nServer:\n b:\t3\n");
     EXPECT_EQ(w.flush(),
-              "Client:\n a:                 1\n longer key:        2\n\nServer:\n b:                 3\n");
+              "Client:\n a:                 1\n longer key:        2\n\nServer:\n b:               "
+              "  3\n");
 }
 
 TEST(TabWriter, UnicodeWidthAndTrailingText) {
@@ -120,14 +123,18 @@ TEST(TabWriter, UnicodeWidthAndTrailingText) {
 }
 
 TEST(Formatter, TableJsonAndCustom) {
-    std::vector<Json> rows{Json{{"ID", "abc"}, {"Names", "web"}}, Json{{"ID", "defgh"}, {"Names", "db"}}};
+    std::vector<Json> rows{Json{{"ID", "abc"}, {"Names", "web"}},
+                           Json{{"ID", "defgh"}, {"Names", "db"}}};
     Json header{{"ID", "CONTAINER ID"}, {"Names", "NAMES"}};
     FormatOptions table{"table {{.ID}}\\t{{.Names}}", header, nullptr};
-    EXPECT_EQ(render_rows(table, rows), "CONTAINER ID   NAMES\nabc            web\ndefgh          db\n");
+    EXPECT_EQ(render_rows(table, rows),
+              "CONTAINER ID   NAMES\nabc            web\ndefgh          db\n");
     FormatOptions upper{"table {{upper .Names}}\t{{json .ID}}", header, nullptr};
-    EXPECT_EQ(render_rows(upper, rows), "NAMES     CONTAINER ID\nWEB       \"abc\"\nDB        \"defgh\"\n");
+    EXPECT_EQ(render_rows(upper, rows),
+              "NAMES     CONTAINER ID\nWEB       \"abc\"\nDB        \"defgh\"\n");
     FormatOptions json{"json", header, nullptr};
-    EXPECT_EQ(render_rows(json, rows), "{\"ID\":\"abc\",\"Names\":\"web\"}\n{\"ID\":\"defgh\",\"Names\":\"db\"}\n");
+    EXPECT_EQ(render_rows(json, rows),
+              "{\"ID\":\"abc\",\"Names\":\"web\"}\n{\"ID\":\"defgh\",\"Names\":\"db\"}\n");
     FormatOptions custom{"{{.Names}}: {{.ID}}", header, nullptr};
     EXPECT_EQ(render_rows(custom, rows), "web: abc\ndb: defgh\n");
     FormatOptions empty_table{"table {{.ID}}", header, nullptr};
@@ -137,7 +144,8 @@ TEST(Formatter, TableJsonAndCustom) {
 }
 
 TEST(Rows, ContainerRowHasDockerFields) {
-    Json c = Json::parse(R"({"Id":"4f66ad9a0b2e5e3c6f8b8b7e","Names":["/web"],"Image":"busybox","ImageID":"sha256:1",
+    Json c = Json::parse(
+        R"({"Id":"4f66ad9a0b2e5e3c6f8b8b7e","Names":["/web"],"Image":"busybox","ImageID":"sha256:1",
       "Command":"sh -c 'while true; do sleep 1; done'","Created":1700000000,"State":"running","Status":"Up 2 minutes",
       "Ports":[{"PrivatePort":80,"PublicPort":8080,"IP":"0.0.0.0","Type":"tcp"},{"PrivatePort":53,"Type":"udp"}],
       "Labels":{"b":"2","a":"1"},"SizeRw":12,"SizeRootFs":4261000,
@@ -160,18 +168,22 @@ TEST(Rows, ContainerRowHasDockerFields) {
     // {{json .}} keys come sorted, as Docker marshals a map.
     std::string keys;
     for (auto& [k, v] : row.items()) keys += k + ",";
-    EXPECT_EQ(keys, "Command,CreatedAt,ID,Image,Labels,LocalVolumes,Mounts,Names,Networks,Ports,RunningFor,Size,State,Status,");
+    EXPECT_EQ(keys,
+              "Command,CreatedAt,ID,Image,Labels,LocalVolumes,Mounts,Names,Networks,Ports,"
+              "RunningFor,Size,State,Status,");
 }
 
 TEST(Rows, PortsGroupRanges) {
-    Json ports = Json::parse(R"([{"PrivatePort":80,"Type":"tcp"},{"PrivatePort":81,"Type":"tcp"},{"PrivatePort":82,"Type":"tcp"},
+    Json ports = Json::parse(
+        R"([{"PrivatePort":80,"Type":"tcp"},{"PrivatePort":81,"Type":"tcp"},{"PrivatePort":82,"Type":"tcp"},
       {"PrivatePort":90,"Type":"tcp"},{"PrivatePort":80,"PublicPort":80,"IP":"0.0.0.0","Type":"tcp"}])");
     EXPECT_EQ(displayable_ports(ports), "80-82/tcp, 90/tcp, 0.0.0.0:80->80/tcp");
     EXPECT_EQ(displayable_ports(Json::array()), "");
 }
 
 TEST(Rows, ImageRowsPerTag) {
-    Json img = Json::parse(R"({"Id":"sha256:aabbccddeeff00112233","RepoTags":["busybox:latest","busybox:1.36","me/app:v1"],
+    Json img = Json::parse(
+        R"({"Id":"sha256:aabbccddeeff00112233","RepoTags":["busybox:latest","busybox:1.36","me/app:v1"],
       "RepoDigests":["busybox@sha256:dd"],"Created":1700000000,"Size":4261000,"Containers":-1})");
     auto rows = image_rows(img, true, false);
     ASSERT_EQ(rows.size(), 3u);
@@ -184,7 +196,8 @@ TEST(Rows, ImageRowsPerTag) {
     EXPECT_EQ(rows[2]["Repository"], "me/app");
     EXPECT_EQ(rows[2]["Digest"], "<none>");
     EXPECT_EQ(rows[0]["Containers"], "N/A");
-    Json dangling = Json::parse(R"({"Id":"sha256:0123456789abcdef","RepoTags":[],"Created":0,"Size":0})");
+    Json dangling =
+        Json::parse(R"({"Id":"sha256:0123456789abcdef","RepoTags":[],"Created":0,"Size":0})");
     auto d = image_rows(dangling, true, false);
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0]["Repository"], "<none>");
@@ -192,7 +205,8 @@ TEST(Rows, ImageRowsPerTag) {
 }
 
 TEST(Rows, StatsRow) {
-    Json s = Json::parse(R"({"cpu_stats":{"cpu_usage":{"total_usage":300},"system_cpu_usage":2000,"online_cpus":2},
+    Json s = Json::parse(
+        R"({"cpu_stats":{"cpu_usage":{"total_usage":300},"system_cpu_usage":2000,"online_cpus":2},
       "precpu_stats":{"cpu_usage":{"total_usage":100},"system_cpu_usage":1000},
       "memory_stats":{"usage":10485760,"limit":104857600,"stats":{"total_inactive_file":2097152}},
       "networks":{"eth0":{"rx_bytes":1000,"tx_bytes":2000}},
@@ -227,7 +241,9 @@ TEST(Detach, KeysAndFilter) {
     EXPECT_FALSE(f.feed("ab\x10", 3, out));
     EXPECT_EQ(out, "ab");  // the ctrl-p is held back
     EXPECT_FALSE(f.feed("c", 1, out));
-    EXPECT_EQ(out, "ab\x10" "c");  // not a detach: released
+    EXPECT_EQ(out,
+              "ab\x10"
+              "c");  // not a detach: released
     out.clear();
     EXPECT_FALSE(f.feed("\x10", 1, out));
     EXPECT_TRUE(f.feed("\x11", 1, out));

@@ -69,8 +69,8 @@ TEST(RunOptions, InteractiveTtyDetach) {
 }
 
 TEST(RunOptions, Resources) {
-    auto b = build({"--memory", "64m", "--cpus", "1.5", "--pids-limit", "100", "--memory-swap", "-1", "-c", "512",
-                    "--cpuset-cpus", "0-1", "--shm-size", "1g", "busybox"});
+    auto b = build({"--memory", "64m", "--cpus", "1.5", "--pids-limit", "100", "--memory-swap",
+                    "-1", "-c", "512", "--cpuset-cpus", "0-1", "--shm-size", "1g", "busybox"});
     EXPECT_EQ(b.host()["Memory"], 67108864);
     EXPECT_EQ(b.host()["NanoCpus"], 1500000000);
     EXPECT_EQ(b.host()["PidsLimit"], 100);
@@ -99,7 +99,8 @@ TEST(RunOptions, RestartPolicies) {
     EXPECT_EQ(build({"--restart", "on-failure:3", "busybox"}).host()["RestartPolicy"],
               (Json{{"Name", "on-failure"}, {"MaximumRetryCount", 3}}));
     EXPECT_EQ(build({"--restart", "always", "busybox"}).host()["RestartPolicy"]["Name"], "always");
-    EXPECT_EQ(build({"--restart", "unless-stopped", "busybox"}).host()["RestartPolicy"]["Name"], "unless-stopped");
+    EXPECT_EQ(build({"--restart", "unless-stopped", "busybox"}).host()["RestartPolicy"]["Name"],
+              "unless-stopped");
     EXPECT_THROW(build({"--restart", "always:3", "busybox"}), Error);
     EXPECT_THROW(build({"--restart", "on-failure:x", "busybox"}), Error);
     EXPECT_THROW(build({"--restart", "sometimes", "busybox"}), Error);
@@ -114,21 +115,25 @@ TEST(RunOptions, Tmpfs) {
 }
 
 TEST(RunOptions, EnvironmentFromFlagsFilesAndTheCaller) {
-    auto b = build({"-e", "A", "-e", "B=c", "-e", "UNSET", "--env-file", "f.env", "busybox"}, {{"A", "from-env"}, {"X", "x"}},
+    auto b = build({"-e", "A", "-e", "B=c", "-e", "UNSET", "--env-file", "f.env", "busybox"},
+                   {{"A", "from-env"}, {"X", "x"}},
                    {{"f.env", "# comment\n\n  F=1\nX\nNOPE\nG=a b\r\n"}});
-    EXPECT_EQ(b.config()["Env"], Json::array({"F=1", "X=x", "G=a b", "A=from-env", "B=c", "UNSET"}));
+    EXPECT_EQ(b.config()["Env"],
+              Json::array({"F=1", "X=x", "G=a b", "A=from-env", "B=c", "UNSET"}));
     EXPECT_THROW(build({"--env-file", "bad.env", "busybox"}, {}, {{"bad.env", "A B=1\n"}}), Error);
     EXPECT_THROW(build({"--env-file", "missing.env", "busybox"}), Error);
 }
 
 TEST(RunOptions, LabelsAndLabelFiles) {
-    auto b = build({"-l", "a=1", "--label", "b", "--label-file", "l", "busybox"}, {}, {{"l", "c=3\n"}});
+    auto b =
+        build({"-l", "a=1", "--label", "b", "--label-file", "l", "busybox"}, {}, {{"l", "c=3\n"}});
     EXPECT_EQ(b.config()["Labels"], (Json{{"c", "3"}, {"a", "1"}, {"b", ""}}));
 }
 
 TEST(RunOptions, Healthcheck) {
-    auto b = build({"--health-cmd", "curl -f localhost", "--health-interval", "30s", "--health-timeout", "1m30s",
-                    "--health-retries", "3", "--health-start-period", "500ms", "busybox"});
+    auto b =
+        build({"--health-cmd", "curl -f localhost", "--health-interval", "30s", "--health-timeout",
+               "1m30s", "--health-retries", "3", "--health-start-period", "500ms", "busybox"});
     const Json& h = b.config()["Healthcheck"];
     EXPECT_EQ(h["Test"], Json::array({"CMD-SHELL", "curl -f localhost"}));
     EXPECT_EQ(h["Interval"], 30000000000LL);
@@ -136,29 +141,35 @@ TEST(RunOptions, Healthcheck) {
     EXPECT_EQ(h["StartPeriod"], 500000000LL);
     EXPECT_EQ(h["Retries"], 3);
     EXPECT_FALSE(build({"busybox"}).config().contains("Healthcheck"));
-    EXPECT_EQ(build({"--no-healthcheck", "busybox"}).config()["Healthcheck"]["Test"], Json::array({"NONE"}));
+    EXPECT_EQ(build({"--no-healthcheck", "busybox"}).config()["Healthcheck"]["Test"],
+              Json::array({"NONE"}));
     EXPECT_THROW(build({"--no-healthcheck", "--health-cmd", "x", "busybox"}), Error);
     EXPECT_THROW(build({"--health-interval", "-1s", "busybox"}), Error);
     EXPECT_THROW(build({"--health-interval", "soon", "busybox"}), UsageError);
 }
 
 TEST(RunOptions, Security) {
-    auto b = build({"--security-opt", "seccomp=unconfined", "--security-opt", "no-new-privileges", "--cap-add", "NET_ADMIN",
-                    "--cap-drop", "ALL", "--privileged", "--read-only", "busybox"});
+    auto b = build({"--security-opt", "seccomp=unconfined", "--security-opt", "no-new-privileges",
+                    "--cap-add", "NET_ADMIN", "--cap-drop", "ALL", "--privileged", "--read-only",
+                    "busybox"});
     EXPECT_EQ(b.host()["SecurityOpt"], Json::array({"seccomp=unconfined", "no-new-privileges"}));
     EXPECT_EQ(b.host()["CapAdd"], Json::array({"NET_ADMIN"}));
     EXPECT_EQ(b.host()["CapDrop"], Json::array({"ALL"}));
     EXPECT_EQ(b.host()["Privileged"], true);
     EXPECT_EQ(b.host()["ReadonlyRootfs"], true);
-    auto p = build({"--security-opt", "seccomp=profile.json", "busybox"}, {}, {{"profile.json", "{ \"defaultAction\" : \"SCMP_ACT_ALLOW\" }"}});
-    EXPECT_EQ(p.host()["SecurityOpt"], Json::array({"seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\"}"}));
-    EXPECT_EQ(build({"--security-opt", "label:disable", "busybox"}).host()["SecurityOpt"], Json::array({"label=disable"}));
+    auto p = build({"--security-opt", "seccomp=profile.json", "busybox"}, {},
+                   {{"profile.json", "{ \"defaultAction\" : \"SCMP_ACT_ALLOW\" }"}});
+    EXPECT_EQ(p.host()["SecurityOpt"],
+              Json::array({"seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\"}"}));
+    EXPECT_EQ(build({"--security-opt", "label:disable", "busybox"}).host()["SecurityOpt"],
+              Json::array({"label=disable"}));
     EXPECT_THROW(build({"--security-opt", "bogus", "busybox"}), Error);
 }
 
 TEST(RunOptions, ProcessSettings) {
-    auto b = build({"-w", "/srv", "-u", "1000:1000", "--entrypoint", "/bin/sh", "--hostname", "box", "--stop-signal",
-                    "SIGINT", "--stop-timeout", "5", "--init", "--name", "web", "--network", "none", "busybox"});
+    auto b = build({"-w", "/srv", "-u", "1000:1000", "--entrypoint", "/bin/sh", "--hostname", "box",
+                    "--stop-signal", "SIGINT", "--stop-timeout", "5", "--init", "--name", "web",
+                    "--network", "none", "busybox"});
     EXPECT_EQ(b.config()["WorkingDir"], "/srv");
     EXPECT_EQ(b.config()["User"], "1000:1000");
     EXPECT_EQ(b.config()["Entrypoint"], Json::array({"/bin/sh"}));
@@ -175,15 +186,19 @@ TEST(RunOptions, ProcessSettings) {
 }
 
 TEST(RunOptions, PortsVolumesDevices) {
-    auto b = build({"-p", "8080:80", "-p", "127.0.0.1:53:53/udp", "-p", "9000", "-v", "/host:/ctr:ro", "-v", "/anon",
-                    "--device", "/dev/fuse", "busybox"});
-    EXPECT_EQ(b.config()["ExposedPorts"], (Json{{"80/tcp", Json::object()}, {"53/udp", Json::object()}, {"9000/tcp", Json::object()}}));
+    auto b = build({"-p", "8080:80", "-p", "127.0.0.1:53:53/udp", "-p", "9000", "-v",
+                    "/host:/ctr:ro", "-v", "/anon", "--device", "/dev/fuse", "busybox"});
+    EXPECT_EQ(b.config()["ExposedPorts"], (Json{{"80/tcp", Json::object()},
+                                                {"53/udp", Json::object()},
+                                                {"9000/tcp", Json::object()}}));
     EXPECT_EQ(b.host()["PortBindings"]["80/tcp"][0], (Json{{"HostIp", ""}, {"HostPort", "8080"}}));
-    EXPECT_EQ(b.host()["PortBindings"]["53/udp"][0], (Json{{"HostIp", "127.0.0.1"}, {"HostPort", "53"}}));
+    EXPECT_EQ(b.host()["PortBindings"]["53/udp"][0],
+              (Json{{"HostIp", "127.0.0.1"}, {"HostPort", "53"}}));
     EXPECT_EQ(b.host()["Binds"], Json::array({"/host:/ctr:ro"}));
     EXPECT_EQ(b.config()["Volumes"], (Json{{"/anon", Json::object()}}));
-    EXPECT_EQ(b.host()["Devices"][0],
-              (Json{{"PathOnHost", "/dev/fuse"}, {"PathInContainer", "/dev/fuse"}, {"CgroupPermissions", "rwm"}}));
+    EXPECT_EQ(b.host()["Devices"][0], (Json{{"PathOnHost", "/dev/fuse"},
+                                            {"PathInContainer", "/dev/fuse"},
+                                            {"CgroupPermissions", "rwm"}}));
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 namespace berth::cli::tmpl {
 namespace {
 
-std::string run(const std::string& text, const Json& data) { return Template::parse(text).execute(data); }
+std::string run(const std::string& text, const Json& data) {
+    return Template::parse(text).execute(data);
+}
 
 const Json kContainer = Json::parse(R"({
   "Id": "4f66ad9a0b2e",
@@ -48,7 +50,8 @@ TEST(Template, ValuesPrintWithFmtV) {
 TEST(Template, JsonFunction) {
     EXPECT_EQ(run("{{json .Config.Cmd}}", kContainer), R"(["sh","-c","echo hi"])");
     EXPECT_EQ(run("{{json .State.Health}}", kContainer), "null");
-    EXPECT_EQ(run("{{json .Config.Labels}}", kContainer), R"({"b":"2","a":"1"})");  // daemon order kept
+    EXPECT_EQ(run("{{json .Config.Labels}}", kContainer),
+              R"({"b":"2","a":"1"})");  // daemon order kept
     EXPECT_EQ(run("{{json .Name}}", kContainer), R"("/web")");
     EXPECT_EQ(run("{{json \"<&>\"}}", kContainer), R"("<&>")");  // no HTML escaping, as Docker
 }
@@ -77,7 +80,8 @@ TEST(Template, Printf) {
     EXPECT_EQ(run("{{printf \"%-6s|\" \"ab\"}}", kContainer), "ab    |");
     EXPECT_EQ(run("{{printf \"%5d|%05d\" 42 42}}", kContainer), "   42|00042");
     EXPECT_EQ(run("{{printf \"%q\" .Name}}", kContainer), "\"/web\"");
-    EXPECT_EQ(run("{{printf \"%v %v\" .Config.Env .State.Running}}", kContainer), "[PATH=/bin A=b] true");
+    EXPECT_EQ(run("{{printf \"%v %v\" .Config.Env .State.Running}}", kContainer),
+              "[PATH=/bin A=b] true");
     EXPECT_EQ(run("{{printf \"%.2f%%\" .Ratio}}", kContainer), "1.50%");
     EXPECT_EQ(run("{{printf \"%x\" 255}}", kContainer), "ff");
     EXPECT_EQ(run("{{printf \"%d\"}}", kContainer), "%!d(MISSING)");
@@ -95,7 +99,8 @@ TEST(Template, IfElse) {
     EXPECT_EQ(run("{{if .State.Running}}up{{else}}down{{end}}", kContainer), "up");
     EXPECT_EQ(run("{{if .State.ExitCode}}bad{{else}}ok{{end}}", kContainer), "ok");
     EXPECT_EQ(run("{{if .Nope}}x{{else if .State.Running}}y{{else}}z{{end}}", kContainer), "y");
-    EXPECT_EQ(run("{{if eq .State.Status \"exited\" \"running\"}}match{{end}}", kContainer), "match");
+    EXPECT_EQ(run("{{if eq .State.Status \"exited\" \"running\"}}match{{end}}", kContainer),
+              "match");
     EXPECT_EQ(run("{{if and .State.Running (not .Config.Tty)}}ok{{end}}", kContainer), "ok");
     EXPECT_EQ(run("{{if or .Config.Tty .Mounts}}x{{else}}empty{{end}}", kContainer), "empty");
     EXPECT_EQ(run("{{if ne .State.Pid 0}}pid{{end}}", kContainer), "pid");
@@ -105,20 +110,28 @@ TEST(Template, IfElse) {
 
 TEST(Template, RangeAndVariables) {
     EXPECT_EQ(run("{{range .Config.Env}}[{{.}}]{{end}}", kContainer), "[PATH=/bin][A=b]");
-    EXPECT_EQ(run("{{range $i, $e := .Config.Env}}{{$i}}={{$e}} {{end}}", kContainer), "0=PATH=/bin 1=A=b ");
+    EXPECT_EQ(run("{{range $i, $e := .Config.Env}}{{$i}}={{$e}} {{end}}", kContainer),
+              "0=PATH=/bin 1=A=b ");
     // Maps range in key order.
-    EXPECT_EQ(run("{{range $k, $v := .Config.Labels}}{{$k}}:{{$v}},{{end}}", kContainer), "a:1,b:2,");
+    EXPECT_EQ(run("{{range $k, $v := .Config.Labels}}{{$k}}:{{$v}},{{end}}", kContainer),
+              "a:1,b:2,");
     EXPECT_EQ(run("{{range .Mounts}}x{{else}}no mounts{{end}}", kContainer), "no mounts");
-    EXPECT_EQ(run("{{range .Config.Env}}{{$.Id}} {{end}}", kContainer), "4f66ad9a0b2e 4f66ad9a0b2e ");
+    EXPECT_EQ(run("{{range .Config.Env}}{{$.Id}} {{end}}", kContainer),
+              "4f66ad9a0b2e 4f66ad9a0b2e ");
     EXPECT_EQ(run("{{$n := .Name}}{{$n}}", kContainer), "/web");
     EXPECT_EQ(run("{{$n := 1}}{{$n = 2}}{{$n}}", kContainer), "2");
-    EXPECT_EQ(run("{{range .Config.Env}}{{if eq . \"A=b\"}}{{break}}{{end}}{{.}};{{end}}", kContainer), "PATH=/bin;");
-    EXPECT_EQ(run("{{range .Config.Env}}{{if eq . \"PATH=/bin\"}}{{continue}}{{end}}{{.}};{{end}}", kContainer), "A=b;");
+    EXPECT_EQ(
+        run("{{range .Config.Env}}{{if eq . \"A=b\"}}{{break}}{{end}}{{.}};{{end}}", kContainer),
+        "PATH=/bin;");
+    EXPECT_EQ(run("{{range .Config.Env}}{{if eq . \"PATH=/bin\"}}{{continue}}{{end}}{{.}};{{end}}",
+                  kContainer),
+              "A=b;");
 }
 
 TEST(Template, With) {
     EXPECT_EQ(run("{{with .State}}{{.Status}}{{end}}", kContainer), "running");
-    EXPECT_EQ(run("{{with .State.Health}}{{.Status}}{{else}}no health{{end}}", kContainer), "no health");
+    EXPECT_EQ(run("{{with .State.Health}}{{.Status}}{{else}}no health{{end}}", kContainer),
+              "no health");
 }
 
 TEST(Template, IndexAndLen) {
@@ -164,7 +177,8 @@ TEST(Template, CustomFunction) {
 TEST(Template, HeaderFunctionsKeepNames) {
     auto t = Template::parse("{{upper .Name}}\t{{json .Labels}}\t{{pad .X 1 1}}");
     t.use_header_functions();
-    EXPECT_EQ(t.execute(Json::parse(R"({"Name":"NAMES","Labels":"LABELS","X":"X"})")), "NAMES\tLABELS\t X ");
+    EXPECT_EQ(t.execute(Json::parse(R"({"Name":"NAMES","Labels":"LABELS","X":"X"})")),
+              "NAMES\tLABELS\t X ");
 }
 
 TEST(Template, ParseErrors) {
@@ -177,7 +191,8 @@ TEST(Template, ParseErrors) {
         Template::parse("{{nosuch .Id}}").execute(kContainer);
         FAIL();
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("function \"nosuch\" not defined"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("function \"nosuch\" not defined"), std::string::npos)
+            << e.what();
     }
 }
 

@@ -20,11 +20,12 @@ namespace {
 
 // Accepts connections and hands each to `handler` with a line reader.
 class FakeDaemon {
-public:
+  public:
     using Handler = std::function<void(int fd, int connection_index)>;
     explicit FakeDaemon(Handler handler) : handler_(std::move(handler)) {
-        dir_ = std::filesystem::temp_directory_path() / ("berth-client-test-" + std::to_string(::getpid()) + "-" +
-                                                          std::to_string(counter_++));
+        dir_ =
+            std::filesystem::temp_directory_path() /
+            ("berth-client-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);
         path_ = (dir_ / "d.sock").string();
         fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -74,9 +75,11 @@ public:
         }
         return data;
     }
-    static void send(int fd, const std::string& s) { ASSERT_EQ(::write(fd, s.data(), s.size()), (ssize_t)s.size()); }
+    static void send(int fd, const std::string& s) {
+        ASSERT_EQ(::write(fd, s.data(), s.size()), (ssize_t)s.size());
+    }
 
-private:
+  private:
     static inline int counter_ = 0;
     Handler handler_;
     std::filesystem::path dir_;
@@ -95,8 +98,13 @@ TEST(ApiClient, NegotiatesAndReusesTheConnection) {
             std::string req = FakeDaemon::read_request(fd);
             if (req.empty()) return;
             requests.push_back(req.substr(0, req.find("\r\n")));
-            if (req.starts_with("GET /_ping")) FakeDaemon::send(fd, kPing);
-            else FakeDaemon::send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"b\":1,\"a\":[2]}");
+            if (req.starts_with("GET /_ping"))
+                FakeDaemon::send(fd, kPing);
+            else
+                FakeDaemon::send(
+                    fd,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                    "15\r\n\r\n{\"b\":1,\"a\":[2]}");
         }
     });
     ApiClient api(parse_host(daemon.url()));
@@ -114,8 +122,10 @@ TEST(ApiClient, NegotiatesAndReusesTheConnection) {
 TEST(ApiClient, ReconnectsWhenTheDaemonClosedAnIdleConnection) {
     FakeDaemon daemon([&](int fd, int) {
         std::string req = FakeDaemon::read_request(fd);
-        if (req.starts_with("GET /_ping")) FakeDaemon::send(fd, kPing);
-        else FakeDaemon::send(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        if (req.starts_with("GET /_ping"))
+            FakeDaemon::send(fd, kPing);
+        else
+            FakeDaemon::send(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
         // one request per connection, then close
     });
     ApiClient api(parse_host(daemon.url()), "1.47");
@@ -126,8 +136,10 @@ TEST(ApiClient, ReconnectsWhenTheDaemonClosedAnIdleConnection) {
 TEST(ApiClient, ErrorStatusBecomesDaemonError) {
     FakeDaemon daemon([&](int fd, int) {
         FakeDaemon::read_request(fd);
-        FakeDaemon::send(fd, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 37\r\n\r\n"
-                             "{\"message\":\"No such container: nope\"}");
+        FakeDaemon::send(
+            fd,
+            "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 37\r\n\r\n"
+            "{\"message\":\"No such container: nope\"}");
     });
     ApiClient api(parse_host(daemon.url()), "1.47");
     try {
@@ -146,7 +158,8 @@ TEST(ApiClient, NoDaemonIsAConnectError) {
         api.version();
         FAIL();
     } catch (const ConnectError& e) {
-        EXPECT_NE(std::string(e.what()).find("unix:///nonexistent/berthd.sock. Is berthd running?"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("unix:///nonexistent/berthd.sock. Is berthd running?"),
+                  std::string::npos);
     }
 }
 
@@ -154,7 +167,8 @@ TEST(ApiClient, StreamsChunksAsTheyArrive) {
     std::atomic<bool> release{false};
     FakeDaemon daemon([&](int fd, int) {
         FakeDaemon::read_request(fd);
-        FakeDaemon::send(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nfirst\n\r\n");
+        FakeDaemon::send(fd,
+                         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nfirst\n\r\n");
         while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         FakeDaemon::send(fd, "7\r\nsecond\n\r\n0\r\n\r\n");
     });
@@ -174,11 +188,14 @@ TEST(ApiClient, HijackStreamsBothWaysAndHalfCloses) {
     std::string seen_request, stdin_data;
     FakeDaemon daemon([&](int fd, int) {
         seen_request = FakeDaemon::read_request(fd);
-        FakeDaemon::send(fd, "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
-                             "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\nhello ");
+        FakeDaemon::send(
+            fd,
+            "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+            "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\nhello ");
         char buf[64];
         ssize_t n;
-        while ((n = ::read(fd, buf, sizeof buf)) > 0) stdin_data.append(buf, static_cast<size_t>(n));
+        while ((n = ::read(fd, buf, sizeof buf)) > 0)
+            stdin_data.append(buf, static_cast<size_t>(n));
         FakeDaemon::send(fd, "bye");  // after our half-close, output still flows
     });
     ApiClient api(parse_host(daemon.url()), "1.47");
@@ -212,10 +229,11 @@ TEST(ApiClient, UploadsWithChunkedEncoding) {
     ::close(fds[1]);
     ApiClient api(parse_host(daemon.url()), "1.47");
     std::string body;
-    api.upload("POST", "/images/load", Query(), fds[0], "application/x-tar", [&](std::string_view d) {
-        body.append(d);
-        return true;
-    });
+    api.upload("POST", "/images/load", Query(), fds[0], "application/x-tar",
+               [&](std::string_view d) {
+                   body.append(d);
+                   return true;
+               });
     ::close(fds[0]);
     EXPECT_NE(received.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
     EXPECT_NE(received.find("Content-Type: application/x-tar\r\n"), std::string::npos);

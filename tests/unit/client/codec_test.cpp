@@ -18,7 +18,8 @@ std::string decode_all(const std::string& input, size_t piece, size_t* used_tota
     std::string out;
     size_t used = 0;
     for (size_t i = 0; i < input.size() && !d.done(); i += piece) {
-        used += d.feed(std::string_view(input).substr(i, piece), [&](std::string_view s) { out.append(s); });
+        used += d.feed(std::string_view(input).substr(i, piece),
+                       [&](std::string_view s) { out.append(s); });
     }
     EXPECT_TRUE(d.done());
     if (used_total) *used_total = used;
@@ -33,7 +34,8 @@ TEST(ChunkedDecoder, WholeAndByteByByte) {
 }
 
 TEST(ChunkedDecoder, ExtensionsTrailersHexAndLeftover) {
-    std::string body = "A;name=x\r\n0123456789\r\nf\r\n0123456789abcde\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT";
+    std::string body =
+        "A;name=x\r\n0123456789\r\nf\r\n0123456789abcde\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT";
     size_t used = 0;
     EXPECT_EQ(decode_all(body, body.size(), &used), "01234567890123456789abcde");
     EXPECT_EQ(body.substr(used), "NEXT");
@@ -47,12 +49,16 @@ TEST(ChunkedDecoder, RejectsMalformed) {
 }
 
 TEST(Stdcopy, DemultiplexesSplitFrames) {
-    std::string stream = stdcopy_frame(StdStream::stdout_, "out1\n") + stdcopy_frame(StdStream::stderr_, "err\n") +
-                         stdcopy_frame(StdStream::stdout_, "") + stdcopy_frame(StdStream::stdout_, "out2");
+    std::string stream =
+        stdcopy_frame(StdStream::stdout_, "out1\n") + stdcopy_frame(StdStream::stderr_, "err\n") +
+        stdcopy_frame(StdStream::stdout_, "") + stdcopy_frame(StdStream::stdout_, "out2");
     for (size_t piece : {size_t{1}, size_t{3}, size_t{8}, stream.size()}) {
         std::string out, err;
-        StdcopyDecoder d([&](StdStream s, std::string_view data) { (s == StdStream::stderr_ ? err : out).append(data); });
-        for (size_t i = 0; i < stream.size(); i += piece) d.feed(std::string_view(stream).substr(i, piece));
+        StdcopyDecoder d([&](StdStream s, std::string_view data) {
+            (s == StdStream::stderr_ ? err : out).append(data);
+        });
+        for (size_t i = 0; i < stream.size(); i += piece)
+            d.feed(std::string_view(stream).substr(i, piece));
         EXPECT_EQ(out, "out1\nout2");
         EXPECT_EQ(err, "err\n");
         EXPECT_TRUE(d.at_boundary());
@@ -83,7 +89,10 @@ TEST(Stdcopy, SystemErrAndUnknownStreamsThrow) {
 
 TEST(Query, EscapesAndOrders) {
     Query q;
-    q.add("name", "a b/c").flag("all", true).flag("size", false).add("filters", R"({"x":{"y":true}})");
+    q.add("name", "a b/c")
+        .flag("all", true)
+        .flag("size", false)
+        .add("filters", R"({"x":{"y":true}})");
     EXPECT_EQ(q.str(), "?name=a%20b%2Fc&all=1&filters=%7B%22x%22%3A%7B%22y%22%3Atrue%7D%7D");
     EXPECT_EQ(Query().str(), "");
     EXPECT_EQ(path_escape("library/busybox:1.36"), "library/busybox%3A1.36");
@@ -105,9 +114,10 @@ TEST(HttpMessage, SerializesRequests) {
     r.target = "/v1.47/containers/create?name=x";
     r.body = "{}";
     std::string text = serialize_head(r, "berth") + r.body;
-    EXPECT_EQ(text,
-              "POST /v1.47/containers/create?name=x HTTP/1.1\r\nHost: berth\r\nUser-Agent: berth-cli\r\n"
-              "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    EXPECT_EQ(
+        text,
+        "POST /v1.47/containers/create?name=x HTTP/1.1\r\nHost: berth\r\nUser-Agent: berth-cli\r\n"
+        "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
     Request g;
     EXPECT_EQ(serialize_head(g, "h"), "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: berth-cli\r\n\r\n");
     Request s;
@@ -172,7 +182,8 @@ TEST(ApiVersion, NegotiatesTheLower) {
 }
 
 TEST(Errors, DaemonMessagesAndCodes) {
-    EXPECT_EQ(message_from_body(R"({"message":"No such container: x"})", 404), "No such container: x");
+    EXPECT_EQ(message_from_body(R"({"message":"No such container: x"})", 404),
+              "No such container: x");
     EXPECT_EQ(message_from_body("plain text\n", 500), "plain text");
     EXPECT_EQ(message_from_body("", 502), "request failed with status 502");
     EXPECT_EQ(DaemonError(409, "conflict").code(), Errc::conflict);
@@ -182,7 +193,8 @@ TEST(Errors, DaemonMessagesAndCodes) {
     EXPECT_EQ(DaemonError(500, "x").code(), Errc::internal);
     ConnectError c("unix:///run/berth/berthd.sock", "No such file or directory");
     EXPECT_STREQ(c.what(),
-                 "Cannot connect to the berth daemon at unix:///run/berth/berthd.sock. Is berthd running? Start "
+                 "Cannot connect to the berth daemon at unix:///run/berth/berthd.sock. Is berthd "
+                 "running? Start "
                  "it with: berthd");
 }
 
