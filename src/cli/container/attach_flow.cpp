@@ -25,21 +25,22 @@ std::unique_ptr<client::Connection> hijack_attach(client::ApiClient& api, const 
 }
 
 ExitWaiter::ExitWaiter(client::ApiClient& api, const std::string& id, const std::string& condition)
-    : api_(api.clone()) {
-    thread_ = std::thread([this, id, condition] {
+    : state_(std::make_shared<State>()) {
+    state_->api = api.clone();
+    thread_ = std::thread([st = state_, id, condition] {
         try {
             std::string body;
-            api_->stream(
+            st->api->stream(
                 "POST", container_path(id, "/wait"), Query().add("condition", condition),
                 [&](std::string_view data) {
                     body.append(data);
                     return true;
                 },
                 std::nullopt,
-                [this](const client::ResponseHead&) {
-                    std::lock_guard lock(mu_);
-                    head_ = true;
-                    cv_.notify_all();
+                [st](const client::ResponseHead&) {
+                    std::lock_guard lock(st->mu);
+                    st->head = true;
+                    st->cv.notify_all();
                 });
             auto doc = Json::parse(body, nullptr, false);
             if (doc.is_discarded())
@@ -47,29 +48,30 @@ ExitWaiter::ExitWaiter(client::ApiClient& api, const std::string& id, const std:
             if (doc.contains("Error") && doc["Error"].is_object() &&
                 !doc["Error"].value("Message", "").empty())
                 throw Error(Errc::internal, doc["Error"]["Message"].get<std::string>());
-            status_ = doc.value("StatusCode", 0);
+            st->status = doc.value("StatusCode", 0);
         } catch (...) {
-            error_ = std::current_exception();
+            st->error = std::current_exception();
         }
-        std::lock_guard lock(mu_);
-        head_ = true;
-        cv_.notify_all();
+        std::lock_guard lock(st->mu);
+        st->head = true;
+        st->cv.notify_all();
     });
-    std::unique_lock lock(mu_);
+    std::unique_lock lock(state_->mu);
     // Docker's daemon flushes the head as soon as the wait is registered; do not hang if one
     // holds it back.
-    cv_.wait_for(lock, std::chrono::seconds(2), [this] { return head_; });
+    state_->cv.wait_for(lock, std::chrono::seconds(2), [this] { return state_->head; });
 }
 
 ExitWaiter::~ExitWaiter() {
-    // A wait still pending (detached session) must not block the exit of the process.
+    // A wait still pending (detached session, failed start) must not block the exit of the
+    // process; the thread owns its share of the state.
     if (thread_.joinable()) thread_.detach();
 }
 
 int ExitWaiter::status() {
     if (thread_.joinable()) thread_.join();
-    if (error_) std::rethrow_exception(error_);
-    return status_;
+    if (state_->error) std::rethrow_exception(state_->error);
+    return state_->status;
 }
 
 void resize_tty(client::ApiClient& api, const std::string& prefix) {

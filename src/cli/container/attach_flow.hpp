@@ -35,13 +35,18 @@ class ExitWaiter {
     int status();
 
   private:
-    std::unique_ptr<client::ApiClient> api_;
+    // Shared with the waiting thread: when the waiter is destroyed before the wait ends (a
+    // failed start, a detached session), the detached thread keeps what it writes alive.
+    struct State {
+        std::unique_ptr<client::ApiClient> api;
+        std::mutex mu;
+        std::condition_variable cv;
+        bool head = false;
+        int status = 0;
+        std::exception_ptr error;
+    };
+    std::shared_ptr<State> state_;
     std::thread thread_;
-    std::mutex mu_;
-    std::condition_variable cv_;
-    bool head_ = false;
-    int status_ = 0;
-    std::exception_ptr error_;
 };
 
 // Sends the local terminal's size to `prefix` + "/resize" (prefix: /containers/ID or /exec/ID).
