@@ -1,3 +1,4 @@
+#include "common/strings.hpp"
 #include "runtime/cgroups/layout.hpp"
 
 #include <dirent.h>
@@ -23,17 +24,7 @@ bool is_v1_controller(std::string_view name) {
     return std::find(kV1Controllers.begin(), kV1Controllers.end(), name) != kV1Controllers.end();
 }
 
-std::vector<std::string> split(std::string_view text, char sep) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    for (;;) {
-        size_t end = text.find(sep, start);
-        out.emplace_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) break;
-        start = end + 1;
-    }
-    return out;
-}
+using berth::split;
 
 std::string strip_trailing_slashes(std::string path) {
     while (path.size() > 1 && path.back() == '/') path.pop_back();

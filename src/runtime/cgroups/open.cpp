@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "common/strings.hpp"
 #include "runtime/cgroups/cgroup_file.hpp"
 #include "runtime/cgroups/cgroup_path.hpp"
 #include "runtime/cgroups/v1.hpp"
@@ -12,17 +13,7 @@ namespace berth::runtime::cgroups {
 
 namespace {
 
-std::vector<std::string> split(std::string_view text, char sep) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    for (;;) {
-        size_t end = text.find(sep, start);
-        out.emplace_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) break;
-        start = end + 1;
-    }
-    return out;
-}
+using berth::split;
 
 std::string join_paths(const std::string& a, const std::string& b) {
     if (a.empty() || a == "/") return b.front() == '/' ? b : "/" + b;
