@@ -106,15 +106,7 @@ int run_attached(Cli& cli, const RunOptions& o, const CreateRequest& req, const 
             raw = std::make_unique<RawTerminal>(STDIN_FILENO);
             pump.detach_keys = detach_bytes;
         }
-        if (tty && is_terminal(STDOUT_FILENO)) {
-            std::string prefix = container_path(id);
-            try {
-                resize_tty(cli.api(), prefix);
-            } catch (const std::exception&) {
-            }
-            install_winch_handler();
-            pump.on_resize = [&cli, prefix] { resize_tty(cli.api(), prefix); };
-        }
+        if (tty) follow_terminal_size(cli.api(), container_path(id), pump);
         PumpResult result = pump_stream(*conn, pump);
         if (raw) raw->restore();
         if (result.detached) return 0;

@@ -53,15 +53,7 @@ int attached_session(Cli& cli, const std::string& name, const SessionOptions& s)
         pump.detach_keys =
             parse_detach_keys(s.detach_keys.empty() ? "ctrl-p,ctrl-q" : s.detach_keys);
     }
-    if (tty && is_terminal(STDOUT_FILENO)) {
-        std::string prefix = container_path(id);
-        try {
-            resize_tty(cli.api(), prefix);
-        } catch (const std::exception&) {
-        }
-        install_winch_handler();
-        pump.on_resize = [&cli, prefix] { resize_tty(cli.api(), prefix); };
-    }
+    if (tty) follow_terminal_size(cli.api(), container_path(id), pump);
     PumpResult result = pump_stream(*conn, pump);
     if (raw) raw->restore();
     if (result.detached) return 0;

@@ -83,14 +83,7 @@ int cmd_exec(Cli& cli, const Args& args) {
         raw = std::make_unique<RawTerminal>(STDIN_FILENO);
         pump.detach_keys = parse_detach_keys(detach_keys.empty() ? "ctrl-p,ctrl-q" : detach_keys);
     }
-    if (tty && is_terminal(STDOUT_FILENO)) {
-        try {
-            resize_tty(cli.api(), prefix);
-        } catch (const std::exception&) {
-        }
-        install_winch_handler();
-        pump.on_resize = [&cli, prefix] { resize_tty(cli.api(), prefix); };
-    }
+    if (tty) follow_terminal_size(cli.api(), prefix, pump);
     PumpResult result = pump_stream(*conn, pump);
     if (raw) raw->restore();
     if (result.detached) return 0;

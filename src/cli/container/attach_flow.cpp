@@ -74,6 +74,17 @@ int ExitWaiter::status() {
     return state_->status;
 }
 
+void follow_terminal_size(client::ApiClient& api, const std::string& prefix, PumpOptions& pump) {
+    if (!is_terminal(STDOUT_FILENO)) return;
+    try {
+        resize_tty(api, prefix);
+    } catch (const std::exception&) {
+        // The container may already be gone; the stream tells the rest.
+    }
+    install_winch_handler();
+    pump.on_resize = [&api, prefix] { resize_tty(api, prefix); };
+}
+
 void resize_tty(client::ApiClient& api, const std::string& prefix) {
     auto size = window_size(STDOUT_FILENO);
     if (!size || size->rows == 0 || size->cols == 0) return;

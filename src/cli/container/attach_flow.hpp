@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "cli/stream/stream_pump.hpp"
 #include "client/api_client.hpp"
 #include "client/connection.hpp"
 
@@ -51,6 +52,8 @@ class ExitWaiter {
 
 // Sends the local terminal's size to `prefix` + "/resize" (prefix: /containers/ID or /exec/ID).
 void resize_tty(client::ApiClient& api, const std::string& prefix);
+// When stdout is a terminal: sends its size now and on every SIGWINCH (through pump.on_resize).
+void follow_terminal_size(client::ApiClient& api, const std::string& prefix, PumpOptions& pump);
 
 // docker/cli toStatusError: 127 for a missing executable, 126 for one that cannot run, else 125.
 int start_error_status(const std::string& message);
