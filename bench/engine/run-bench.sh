@@ -49,10 +49,12 @@ stop_pid() {  # pid: TERM, wait up to 30 s, then KILL; only our own children
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 }
-rm_all() {  # remove every container of one daemon (dkb or dkd)
+rm_all() {  # dk host: remove every container of one daemon, one at a time (each bounded to 60 s)
+    # One at a time: a `docker rm -f` of 50 running --network none containers at once deadlocks
+    # dockerd 20.10.24 here (36 goroutines in ContainerRm -> Cleanup -> releaseNetwork, forever).
     local ids
-    ids=$("$1" ps -aq --no-trunc 2>/dev/null || true)
-    [ -z "$ids" ] || echo "$ids" | xargs -r -n 50 "$DOCKER" -H "$2" rm -f >/dev/null 2>&1 || true
+    ids=$(timeout 60 "$DOCKER" -H "$2" ps -aq --no-trunc 2>/dev/null || true)
+    [ -z "$ids" ] || echo "$ids" | xargs -r -n 1 timeout 60 "$DOCKER" -H "$2" rm -f >/dev/null 2>&1 || true
 }
 cleanup() {
     set +e
@@ -61,6 +63,13 @@ cleanup() {
     stop_pid "$berthd_pid"
     stop_pid "$dockerd_pid"
     stop_pid "$containerd_pid"
+    # containerd shims outlive containerd; if a removal failed, end ours (by pid: their container
+    # processes first, then the shim), found by our private containerd socket in their arguments
+    ps -eo pid=,comm=,args= | awk -v a="$work/containerd.sock" '$2 ~ /^containerd-shim/ && index($0, a) {print $1}' |
+        while read -r s; do
+            for c in $(cat /proc/"$s"/task/*/children 2>/dev/null); do kill -KILL "$c" 2>/dev/null || true; done
+            kill -TERM "$s" 2>/dev/null || true
+        done
     # the daemons may leave mounts (overlay, shm, netns, private binds) under their roots
     awk -v w="$work" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r |
         while read -r m; do umount -l "$m" 2>/dev/null || true; done
