@@ -169,6 +169,9 @@ for r in $(seq 1 "$runs"); do
     done
 done
 
+sleep 2
+mid_b=$(rss_kib "$berthd_pid"); mid_d=$(( $(rss_kib "$dockerd_pid") + $(rss_kib "$containerd_pid") ))
+
 # --- (2) N sequential run -d
 batch() {  # key dk host: N sequential run -d, timed as a whole; then removed, untimed
     local i t0 t1
@@ -255,7 +258,8 @@ cat <<EOF
     berth CLI  -> berthd       $(ms "$pc")      Docker/berth $(ratio "$pd" "$pc")
 (4) RSS
     idle after start-up:   berthd $(mib "$idle0_b"), dockerd+containerd $(mib "$idle0_d")
-    idle after the runs:   berthd $(mib "$idle_b")    target <= 15 MiB
+    idle after (1):        berthd $(mib "$mid_b"), dockerd+containerd $(mib "$mid_d")
+    idle after (1)+(2):    berthd $(mib "$idle_b")    target <= 15 MiB
                            dockerd $(mib "$idle_d") + containerd $(mib "$idle_c") = $(mib $((idle_d + idle_c)))      Docker/berth $(ratio $((idle_d + idle_c)) "$idle_b")
     one shim, one running container: berth-shim $(mib "$bshim_rss")    target <= 1.5 MiB
                                      containerd-shim-runc-v2 $(mib "$cshim_rss")      Docker/berth $(ratio "$cshim_rss" "$bshim_rss")
