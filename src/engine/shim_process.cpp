@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,6 +46,11 @@ ShimStarted spawn_shim(const std::string& shim_path, shim::Options options, int 
         ::dup2(devnull, 1);
         ::dup2(devnull, 2);
         ::dup2(p[1], kReadyFd);  // clears close-on-exec on the copy
+        // Nothing else of the daemon may live on in the shim: not every library marks its fds
+        // close-on-exec (Asio's listening socket), and a shim holding berthd's socket keeps
+        // accepting connections nobody serves after berthd dies, blocking its restart.
+        if (kReadyFd > 3) ::syscall(SYS_close_range, 3U, static_cast<unsigned>(kReadyFd - 1), 0U);
+        ::syscall(SYS_close_range, static_cast<unsigned>(kReadyFd + 1), ~0U, 0U);
         ::chdir("/");
         ::execve(shim_path.c_str(), argv.data(), envp);
         ::_exit(127);
