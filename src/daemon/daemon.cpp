@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include "api/containers/containers_router.hpp"
@@ -108,6 +109,8 @@ int run_daemon(const Config& config) {
     api::Server server(mux, {.io_threads = 2, .allow_insecure_tcp = insecure_tcp});
     for (const auto& address : listen_addresses(cfg)) server.listen(address);
     server.start();
+    // Start-up (restore, the busybox build, the seccomp profile) leaves freed heap behind.
+    ::malloc_trim(0);
     spdlog::info("berthd {} started: pid {}, data-root {}, exec-root {}, API {}", BERTH_VERSION,
                  ::getpid(), cfg.data_root, cfg.exec_root, api::kMaxApiVersionText);
 
