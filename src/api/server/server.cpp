@@ -1,5 +1,7 @@
 #include "api/server/server.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -170,8 +172,13 @@ bool Server::stop(std::chrono::milliseconds drain_timeout) {
         });
         closed.get_future().wait();
     }
+    // Streams the caller has just ended (events, logs -f) are still writing their last chunk:
+    // give running handlers a moment to finish cleanly before cutting the sockets, or clients
+    // see a chunked body cut short (curl: "transfer closed with outstanding read data").
+    auto grace = std::min<std::chrono::milliseconds>(drain_timeout, std::chrono::seconds(1));
+    bool drained = workers_.drain(grace);
     live_.shutdown_all();
-    bool drained = workers_.drain(drain_timeout);
+    if (!drained) drained = workers_.drain(drain_timeout - grace);
     if (!drained)
         spdlog::warn("some API handlers did not finish within {} ms", drain_timeout.count());
     io_.stop();
