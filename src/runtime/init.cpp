@@ -155,8 +155,10 @@ void container_init(const LaunchPlan& plan) noexcept {
     wait_for_go(plan);  // the parent has put us in our cgroup and written id maps
 
     if (plan.new_user_ns) {
-        if (setresgid(0, 0, 0) < 0) fail(plan.sync_fd, errno, "setgid 0 in user namespace");
+        // uid first, then the IPC namespace (owned by root here), then gid: runc's order.
         if (setresuid(0, 0, 0) < 0) fail(plan.sync_fd, errno, "setuid 0 in user namespace");
+        if (plan.new_ipc_ns_as_root && unshare(CLONE_NEWIPC) < 0) fail(plan.sync_fd, errno, "create ipc namespace");
+        if (setresgid(0, 0, 0) < 0) fail(plan.sync_fd, errno, "setgid 0 in user namespace");
     }
     for (const auto& j : plan.joins) {
         if (setns(j.fd, j.nstype) < 0) fail(plan.sync_fd, errno, "join namespace");

@@ -162,6 +162,12 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
     plan.new_cgroup_ns = plan.clone_flags & CLONE_NEWCGROUP;
     // The cgroup namespace is created after the parent has moved us into our cgroup.
     plan.clone_flags &= ~CLONE_NEWCGROUP;
+    // An IPC namespace made together with a new user namespace belongs to the overflow uid
+    // (its mqueue root shows nobody:nogroup); made after setuid(0) inside, it is root's, as runc.
+    if (plan.new_user_ns && (plan.clone_flags & CLONE_NEWIPC)) {
+        plan.clone_flags &= ~CLONE_NEWIPC;
+        plan.new_ipc_ns_as_root = true;
+    }
 
     std::string root = absolute_in_bundle(options.bundle, spec.root.path);
     char resolved[PATH_MAX];

@@ -90,6 +90,7 @@ struct LaunchPlan {
     bool new_user_ns = false;
     bool new_mount_ns = false;
     bool new_cgroup_ns = false;
+    bool new_ipc_ns_as_root = false;  // unshared after becoming root in the new user namespace
 
     std::string rootfs;               // absolute host path
     bool readonly_root = false;

@@ -48,10 +48,8 @@ xc_norm_cgroup_ls() {
 }
 
 @test "crosscheck: owner of /dev/mqueue in a user namespace" {
-  # runc creates the IPC namespace (and with it the mqueue instance) after it has become root
-  # of the new user namespace, so the mqueue root belongs to the container's root. berth
-  # clones all namespaces at once, while the child still has the host's (unmapped) ids.
-  xc_known_bug "in a user namespace the mqueue root is owned by nobody:nogroup (runc: root:nogroup)"
+  # The IPC namespace (and with it the mqueue instance) is created after the init has become
+  # root of the new user namespace, in both runtimes, so the mqueue root is the container's root's.
   xc_config "$USERNS"
   xc_run stat -c '%A %U %G %N' /dev/mqueue
   xc_compare
