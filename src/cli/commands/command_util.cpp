@@ -78,4 +78,13 @@ std::string read_file_or_stdin(const std::string& path) {
     return buffer.str();
 }
 
+RepoTag split_repo_tag(const std::string& ref) {
+    auto slash = ref.rfind('/');
+    auto colon = ref.rfind(':');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+        return {ref.substr(0, colon), ref.substr(colon + 1)};
+    }
+    return {ref, ""};
+}
+
 }  // namespace berth::cli

@@ -42,4 +42,12 @@ bool is_terminal(int fd);
 // Reads a whole file ("-" is stdin); throws invalid_argument naming the file.
 std::string read_file_or_stdin(const std::string& path);
 
+// "host:5000/repo:tag" -> {"host:5000/repo", "tag"}; the tag is "" when the reference has none
+// (a colon before the last '/' is a registry port, not a tag).
+struct RepoTag {
+    std::string repo;
+    std::string tag;
+};
+RepoTag split_repo_tag(const std::string& ref);
+
 }  // namespace berth::cli

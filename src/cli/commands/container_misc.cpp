@@ -63,13 +63,7 @@ int cmd_commit(Cli& cli, const Args& args) {
     Query q;
     q.add("container", (*pos)[0]);
     if (pos->size() == 2) {
-        std::string ref = (*pos)[1], repo = ref, tag;
-        auto slash = ref.rfind('/');
-        auto colon = ref.rfind(':');
-        if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-            repo = ref.substr(0, colon);
-            tag = ref.substr(colon + 1);
-        }
+        auto [repo, tag] = split_repo_tag((*pos)[1]);
         q.add("repo", repo).add_if(!tag.empty(), "tag", tag);
     }
     q.add_if(!message.empty(), "comment", message);

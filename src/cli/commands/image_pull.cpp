@@ -7,10 +7,7 @@ namespace berth::cli {
 
 std::string with_default_tag(const std::string& ref) {
     if (ref.find('@') != std::string::npos) return ref;
-    auto slash = ref.rfind('/');
-    auto colon = ref.rfind(':');
-    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) return ref;
-    return ref + ":latest";
+    return split_repo_tag(ref).tag.empty() ? ref + ":latest" : ref;
 }
 
 void print_json_messages(std::string_view chunk, std::string& pending, std::FILE* out, bool quiet) {
@@ -55,14 +52,9 @@ void pull_image(Cli& cli, const std::string& ref, bool quiet, std::FILE* out) {
         name = ref.substr(0, at);
         tag = ref.substr(at + 1);
     } else {
-        auto slash = ref.rfind('/');
-        auto colon = ref.rfind(':');
-        if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-            name = ref.substr(0, colon);
-            tag = ref.substr(colon + 1);
-        } else {
-            tag = "latest";
-        }
+        auto split = split_repo_tag(ref);
+        name = split.repo;
+        tag = split.tag.empty() ? "latest" : split.tag;
     }
     std::string pending;
     cli.api().stream("POST", "/images/create", Query().add("fromImage", name).add("tag", tag),

@@ -72,13 +72,7 @@ int cmd_tag(Cli& cli, const Args& args) {
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_exact_args(*pos, 2);
-    std::string target = (*pos)[1], repo = target, tag;
-    auto slash = target.rfind('/');
-    auto colon = target.rfind(':');
-    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-        repo = target.substr(0, colon);
-        tag = target.substr(colon + 1);
-    }
+    auto [repo, tag] = split_repo_tag((*pos)[1]);
     cli.api().call("POST", image_path((*pos)[0], "/tag"),
                    Query().add("repo", repo).add_if(!tag.empty(), "tag", tag));
     return 0;
