@@ -132,7 +132,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         e.c.state.error.clear();
         e.c.state.exit_code = 0;
         e.c.state.oom_killed = false;
-        e.c.state.started_at = now_rfc3339_nano();
+        e.c.state.started_at = rfc3339_nano_now();
         e.c.state.health = json_strings(e.c.config.value("Healthcheck", Json::object()), "Test").empty() ? "" : "starting";
         e.c.has_been_started = true;
         e.c.manually_stopped = false;
@@ -387,7 +387,7 @@ void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oo
         e->c.state.pid = 0;
         e->c.state.exit_code = exit_code;
         e->c.state.oom_killed = oom_killed;
-        e->c.state.finished_at = finished_at.empty() ? now_rfc3339_nano() : finished_at;
+        e->c.state.finished_at = finished_at.empty() ? rfc3339_nano_now() : finished_at;
         e->c.shim_pid = 0;
         if (!e->c.state.health.empty()) e->c.state.health = "unhealthy";
         if (!stopping_) decision = e->restart.on_exit(exit_code, e->c.manually_stopped, ran);
@@ -490,7 +490,7 @@ void ContainerManager::watchdog() {
     }
     for (auto& [id, dir] : dead) {
         if (auto exit = shim::read_exit_status(dir)) handle_exit(id, exit->exit_code, exit->oom_killed, exit->finished_at);
-        else handle_exit(id, 255, false, now_rfc3339_nano());
+        else handle_exit(id, 255, false, rfc3339_nano_now());
     }
 }
 

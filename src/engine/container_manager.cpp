@@ -21,12 +21,10 @@
 #include "runtime/container.hpp"
 #include "shim/exit_status.hpp"
 #include "shim/protocol.hpp"
-#include "shim/time_format.hpp"
+#include "common/time_format.hpp"
 #include "storage/snapshotter.hpp"
 
 namespace berth::engine {
-
-std::string now_rfc3339_nano() { return shim::rfc3339_nano_now(); }
 
 ContainerManager::ContainerManager(ManagerOptions options) : options_(std::move(options)) {
     if (!options_.db || !options_.images || !options_.image_store || !options_.snapshotter) {
@@ -144,7 +142,7 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     auto e = std::make_shared<Entry>();
     Container& c = e->c;
     c.id = generate_id();
-    c.created = now_rfc3339_nano();
+    c.created = rfc3339_nano_now();
     c.image = image_ref;
     c.image_id = image_id.str();
     if (!record->layers.empty()) c.top_layer = record->layers.back().str();
@@ -380,7 +378,7 @@ std::vector<std::string> ContainerManager::restore() {
             handle_exit(e->c.id, exit->exit_code, exit->oom_killed, exit->finished_at);
         } else {
             report.push_back("container " + e->c.id.substr(0, 12) + " lost its shim; marked exited (255)");
-            handle_exit(e->c.id, 255, false, now_rfc3339_nano());
+            handle_exit(e->c.id, 255, false, rfc3339_nano_now());
         }
     }
     return report;

@@ -138,7 +138,7 @@ Json ContainerManager::stats(const std::string& key) {
         std::lock_guard lock(mu_);
         c = e->c;
     }
-    Json out = {{"id", c.id}, {"name", c.name}, {"read", now_rfc3339_nano()}, {"preread", kZeroTime}};
+    Json out = {{"id", c.id}, {"name", c.name}, {"read", rfc3339_nano_now()}, {"preread", kZeroTime}};
     long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
     Json raw = Json::object();
     if (c.state.running()) {

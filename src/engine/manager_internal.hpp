@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/time_format.hpp"
 #include "engine/container_manager.hpp"
 #include "engine/restart_policy.hpp"
 
@@ -35,8 +36,6 @@ struct ContainerManager::Exec {
     bool tty = false;
 };
 
-// RFC 3339 nano, now.
-std::string now_rfc3339_nano();
 Json health_json(const ContainerState& s);
 
 }  // namespace berth::engine

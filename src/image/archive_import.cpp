@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "common/time_format.hpp"
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
 #include "image/content_store.hpp"
@@ -148,7 +149,7 @@ Digest import_rootfs(int fd, const ArchiveTargets& targets, const ImportOptions&
     if (targets.leases) lease = targets.leases->acquire("import");
     Lease* lp = lease ? &*lease : nullptr;
 
-    std::string ref = "import-" + std::to_string(::getpid()) + "-" + rfc3339_now();
+    std::string ref = "import-" + std::to_string(::getpid()) + "-" + rfc3339_nano_now();
     ContentWriter w = content.open_writer(ref);
     uint64_t size = 0;
     decompress_stream(fd, "import", [&](const void* data, size_t n) {
@@ -157,7 +158,7 @@ Digest import_rootfs(int fd, const ArchiveTargets& targets, const ImportOptions&
     });
     Digest layer = w.commit(lp);
 
-    std::string now = options.created.empty() ? rfc3339_now() : options.created;
+    std::string now = options.created.empty() ? rfc3339_nano_now() : options.created;
     std::string comment = options.message.empty() ? "Imported from -" : options.message;
     Platform p = options.platform.normalized();
     Json config = {{"architecture", p.architecture},

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <set>
 
+#include "common/time_format.hpp"
 #include "common/error.hpp"
 #include "image/media_types.hpp"
 
@@ -85,17 +86,6 @@ ImageRecord read_image_row(const Statement& st) {
 }
 
 }  // namespace
-
-std::string rfc3339_now() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tm t{};
-    gmtime_r(&ts.tv_sec, &t);
-    char buf[64];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
-    snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
-    return buf;
-}
 
 ImageStore::ImageStore(state::Database& db) : db_(db) { db_.migrate("images", kMigrations); }
 
@@ -220,7 +210,7 @@ std::optional<Digest> ImageStore::set_tag(const std::string& name, const Digest&
     Transaction tx(db_);
     if (!get_image(image)) throw Error(Errc::not_found, "No such image: " + image.str());
     auto prev = resolve_tag(name);
-    std::string now = rfc3339_now();
+    std::string now = rfc3339_nano_now();
     db_.prepare("INSERT INTO tags (name, image_id, digest_ref, created) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET image_id = excluded.image_id, digest_ref = excluded.digest_ref, "
                 "created = excluded.created")

@@ -107,7 +107,5 @@ private:
     state::Database& db_;
 };
 
-// Current time in Docker's RFC 3339 form with nanoseconds ("2024-01-02T03:04:05.123456789Z").
-std::string rfc3339_now();
 
 }  // namespace berth::image

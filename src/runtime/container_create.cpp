@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/time_format.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "common/unique_fd.hpp"
@@ -187,7 +188,7 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
     rec.id = id;
     rec.bundle = bundle;
     rec.rootfs = plan.rootfs;
-    rec.created = now_rfc3339();
+    rec.created = rfc3339_nano_now();
     rec.owner = "";
     rec.creator = ::getpid();
     rec.cgroup_path = l.spec.linux.cgroups_path;

@@ -126,15 +126,4 @@ bool process_alive(pid_t pid, unsigned long long start_time) {
     return now != 0 && (start_time == 0 || now == start_time);
 }
 
-std::string now_rfc3339() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tm t{};
-    gmtime_r(&ts.tv_sec, &t);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", t.tm_year + 1900, t.tm_mon + 1,
-                  t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ts.tv_nsec);
-    return buf;
-}
-
 }  // namespace berth::runtime

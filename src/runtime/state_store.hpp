@@ -53,6 +53,5 @@ private:
 unsigned long long process_start_time(pid_t pid);
 // True when pid is alive and is the same process (start time matches).
 bool process_alive(pid_t pid, unsigned long long start_time);
-std::string now_rfc3339();
 
 }  // namespace berth::runtime

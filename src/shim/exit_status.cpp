@@ -5,7 +5,7 @@
 
 #include "common/file_util.hpp"
 #include "shim/protocol.hpp"
-#include "shim/time_format.hpp"
+#include "common/time_format.hpp"
 
 namespace berth::shim {
 

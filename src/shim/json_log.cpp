@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "common/error.hpp"
-#include "shim/time_format.hpp"
+#include "common/time_format.hpp"
 
 namespace berth::shim {
 

@@ -19,7 +19,7 @@
 #include "shim/memory_trim.hpp"
 #include "shim/protocol.hpp"
 #include "shim/shim.hpp"
-#include "shim/time_format.hpp"
+#include "common/time_format.hpp"
 #include "shim/unix_address.hpp"
 
 namespace berth::shim {

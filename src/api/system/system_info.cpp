@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "common/time_format.hpp"
 #include "api/api_version.hpp"
 #include "api/system/system_router.hpp"
 
@@ -30,19 +31,6 @@ int64_t count_dir_entries(const char* path) {
     return n - 1;  // the descriptor opendir itself holds
 }
 
-std::string rfc3339_nano_now() {
-    auto now = std::chrono::system_clock::now();
-    auto secs = std::chrono::system_clock::to_time_t(now);
-    auto nanos =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() %
-        1000000000;
-    std::tm tm{};
-    ::gmtime_r(&secs, &tm);
-    char buf[64];
-    size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(buf + n, sizeof buf - n, ".%09lldZ", static_cast<long long>(nanos));
-    return buf;
-}
 }  // namespace
 
 json SystemRouter::version_json() const {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/time_format.hpp"
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
 #include "runtime/cli/commands.hpp"
@@ -52,9 +53,9 @@ void log_error(const Global& g, const std::string& message) {
     if (fd < 0) return;
     std::string line;
     if (g.log_format == "json") {
-        line = berth::Json{{"level", "error"}, {"msg", message}, {"time", berth::runtime::now_rfc3339()}}.dump() + "\n";
+        line = berth::Json{{"level", "error"}, {"msg", message}, {"time", berth::rfc3339_nano_now()}}.dump() + "\n";
     } else {
-        line = berth::runtime::now_rfc3339() + " error: " + message + "\n";
+        line = berth::rfc3339_nano_now() + " error: " + message + "\n";
     }
     ssize_t ignored = ::write(fd, line.data(), line.size());
     (void)ignored;

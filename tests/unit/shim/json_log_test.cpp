@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "shim/json_log.hpp"
-#include "shim/time_format.hpp"
+#include "common/time_format.hpp"
 
 using namespace berth::shim;
 

@@ -1,8 +1,8 @@
-#include "shim/time_format.hpp"
+#include "common/time_format.hpp"
 
 #include <cstdio>
 
-namespace berth::shim {
+namespace berth {
 
 std::string format_rfc3339_nano(const timespec& ts) {
     tm t{};
@@ -28,4 +28,4 @@ std::string rfc3339_nano_now() {
     return format_rfc3339_nano(ts);
 }
 
-}  // namespace berth::shim
+}  // namespace berth

@@ -4,9 +4,9 @@
 #include <ctime>
 #include <string>
 
-namespace berth::shim {
+namespace berth {
 
 std::string format_rfc3339_nano(const timespec& ts);
 std::string rfc3339_nano_now();
 
-}  // namespace berth::shim
+}  // namespace berth
