@@ -1,6 +1,7 @@
 #include "engine/container_config.hpp"
 
 #include "common/error.hpp"
+#include "engine/health_state.hpp"
 #include "engine/oci_config.hpp"
 
 namespace berth::engine {
@@ -41,10 +42,17 @@ Json merge_image_config(const Json& request, const image::RunConfig& img) {
     }
     c["Labels"] = labels;
     if (json_string(c, "StopSignal").empty() && !img.stop_signal.empty()) c["StopSignal"] = img.stop_signal;
-    if ((!c.contains("Healthcheck") || c["Healthcheck"].is_null()) && img.healthcheck) {
+    if (img.healthcheck) {
+        // moby's merge: the image's Healthcheck fills what the request left empty, field by
+        // field, so `--health-interval 1s` keeps the image's test.
         const auto& h = *img.healthcheck;
-        c["Healthcheck"] = {{"Test", h.test}, {"Interval", h.interval}, {"Timeout", h.timeout},
-                            {"StartPeriod", h.start_period}, {"Retries", h.retries}};
+        Json hc = c.contains("Healthcheck") && c["Healthcheck"].is_object() ? c["Healthcheck"] : Json::object();
+        if (json_strings(hc, "Test").empty()) hc["Test"] = h.test;
+        for (auto [key, value] : {std::pair{"Interval", h.interval}, {"Timeout", h.timeout}, {"StartPeriod", h.start_period},
+                                  {"StartInterval", h.start_interval}, {"Retries", int64_t{h.retries}}}) {
+            if (json_int(hc, key, 0) == 0) hc[key] = value;
+        }
+        c["Healthcheck"] = hc;
     }
     if ((!c.contains("ExposedPorts") || c["ExposedPorts"].is_null()) && !img.exposed_ports.empty()) {
         for (const auto& p : img.exposed_ports) c["ExposedPorts"][p] = Json::object();
@@ -91,6 +99,13 @@ void validate_create_request(const Json& body) {
                         {"Env", "strings"}, {"Cmd", "strings"}, {"Entrypoint", "strings"}, {"Labels", "object"},
                         {"StopTimeout", "int"}, {"Healthcheck", "object"}, {"HostConfig", "object"}}) {
         check(body, "ContainerConfig.", k, t);
+    }
+    if (body.contains("Healthcheck")) {
+        for (const char* k : {"Interval", "Timeout", "StartPeriod", "StartInterval", "Retries"}) {
+            check(body["Healthcheck"], "HealthConfig.", k, "int");
+        }
+        check(body["Healthcheck"], "HealthConfig.", "Test", "strings");
+        validate_healthcheck(body["Healthcheck"]);
     }
     if (!body.contains("HostConfig")) return;
     const Json& hc = body["HostConfig"];

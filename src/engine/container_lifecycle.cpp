@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "engine/etc_files.hpp"
+#include "engine/health_state.hpp"
 #include "engine/manager_internal.hpp"
 #include "engine/oci_config.hpp"
 #include "engine/shim_process.hpp"
@@ -133,7 +134,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         e.c.state.exit_code = 0;
         e.c.state.oom_killed = false;
         e.c.state.started_at = rfc3339_nano_now();
-        e.c.state.health = json_strings(e.c.config.value("Healthcheck", Json::object()), "Test").empty() ? "" : "starting";
+        reset_health_for_start(e.c.state, HealthSettings::from_config(e.c.config).has_value());
         e.c.has_been_started = true;
         e.c.manually_stopped = false;
         e.c.shim_pid = shim_pid;
@@ -158,6 +159,8 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
     }
     emit(snapshot, "start");
     shim::call(sdir, {{"op", "start"}});
+    std::lock_guard lock(mu_);
+    start_health_monitor_locked(e);
 }
 
 bool ContainerManager::start(const std::string& key) {
@@ -279,6 +282,7 @@ void ContainerManager::pause(const std::string& key) {
     if (e->c.state.status != "running") throw Error(Errc::conflict, "Container " + e->c.id + " is not running");
     runtime::Runtime(options_.exec_root + "/runtime").pause(e->c.id);
     e->c.state.status = "paused";
+    stop_health_monitor_locked(*e);  // as moby: no probes while frozen, health "unhealthy"
     save_locked(*e);
     emit(e->c, "pause");
 }
@@ -290,6 +294,7 @@ void ContainerManager::unpause(const std::string& key) {
     if (e->c.state.status != "paused") throw Error(Errc::conflict, "Container " + e->c.id + " is not paused");
     runtime::Runtime(options_.exec_root + "/runtime").resume(e->c.id);
     e->c.state.status = "running";
+    start_health_monitor_locked(*e);
     save_locked(*e);
     emit(e->c, "unpause");
 }
@@ -389,7 +394,7 @@ void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oo
         e->c.state.oom_killed = oom_killed;
         e->c.state.finished_at = finished_at.empty() ? rfc3339_nano_now() : finished_at;
         e->c.shim_pid = 0;
-        if (!e->c.state.health.empty()) e->c.state.health = "unhealthy";
+        stop_health_monitor_locked(*e);
         if (!stopping_) decision = e->restart.on_exit(exit_code, e->c.manually_stopped, ran);
         auto_remove = json_bool(e->c.host_config, "AutoRemove") && !decision.restart;
         if (decision.restart) {

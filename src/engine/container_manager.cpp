@@ -13,6 +13,7 @@
 #include "engine/container_config.hpp"
 #include "engine/container_store.hpp"
 #include "engine/default_seccomp.hpp"
+#include "engine/health_state.hpp"
 #include "engine/manager_internal.hpp"
 #include "engine/names.hpp"
 #include "engine/oci_config.hpp"
@@ -51,8 +52,16 @@ ContainerManager::~ContainerManager() {
     {
         std::lock_guard lock(mu_);
         stopping_ = true;
+        for (auto& [id, e] : containers_) {
+            if (e->health_run) e->health_run->stop = true;  // a probe in flight is killed
+        }
     }
     cv_.notify_all();
+    {
+        // Detached health monitor threads use this object to their last step.
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return health_threads_ == 0; });
+    }
     if (monitor_.joinable()) monitor_.join();
     for (auto& t : timers_) {
         if (t.joinable()) t.join();
@@ -365,6 +374,12 @@ std::vector<std::string> ContainerManager::restore() {
                 auto st = shim::call(sdir, {{"op", "status"}}, nullptr, 2000);
                 if (st.value("status", "") == "running") {
                     e->started_at = std::chrono::steady_clock::now();
+                    {
+                        // Docker restarts the healthcheck of a restored container afresh.
+                        std::lock_guard lock(mu_);
+                        reset_health_for_start(e->c.state, HealthSettings::from_config(e->c.config).has_value());
+                        start_health_monitor_locked(*e);
+                    }
                     report.push_back("container " + e->c.id.substr(0, 12) + " still running (shim pid " + std::to_string(e->c.shim_pid) + ")");
                     continue;
                 }

@@ -160,6 +160,11 @@ private:
     void schedule_restart(const std::string& id, std::chrono::milliseconds delay);
     void monitor_loop();
     void watchdog();
+    // health_monitor.cpp: Docker's healthchecks, one thread per monitored container.
+    struct HealthRun;
+    void start_health_monitor_locked(Entry& e);  // mu_ held; no-op without a probe or when not running
+    void stop_health_monitor_locked(Entry& e);   // mu_ held; never waits for the thread
+    void health_loop(const std::string& id, const std::shared_ptr<HealthRun>& run);
 
     ManagerOptions options_;
     std::unique_ptr<ContainerStore> store_;
@@ -171,6 +176,7 @@ private:
     bool stopping_ = false;
     std::thread monitor_;
     std::vector<std::thread> timers_;
+    int health_threads_ = 0;  // live health monitors (detached); the destructor waits for 0
 };
 
 }  // namespace berth::engine

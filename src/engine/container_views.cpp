@@ -1,7 +1,11 @@
 // inspect (ContainerInspectResponse) and list (ContainerSummary).
 #include <algorithm>
+#include <chrono>
 
 #include "common/error.hpp"
+#include "engine/container_size.hpp"
+#include "engine/container_status_text.hpp"
+#include "engine/health_state.hpp"
 #include "engine/log_reader.hpp"
 #include "engine/manager_internal.hpp"
 #include "engine/oci_config.hpp"
@@ -17,15 +21,9 @@ int64_t created_unix(const std::string& rfc) {
     return ns < 0 ? 0 : ns / 1000000000LL;
 }
 
-std::string state_description(const Container& c) {
-    const auto& s = c.state;
-    if (s.status == "running") return "Up";
-    if (s.status == "paused") return "Up (Paused)";
-    if (s.status == "restarting") return "Restarting (" + std::to_string(s.exit_code) + ")";
-    if (s.status == "created") return "Created";
-    if (s.status == "removing") return "Removal In Progress";
-    if (s.status == "dead") return "Dead";
-    return "Exited (" + std::to_string(s.exit_code) + ")";
+int64_t unix_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace
@@ -111,8 +109,9 @@ Json ContainerManager::inspect(const std::string& key, bool size) {
         if (!ids.empty()) j["ExecIDs"] = ids;
     }
     if (size) {
-        j["SizeRw"] = 0;
-        j["SizeRootFs"] = 0;
+        auto sz = container_size(snap, *options_.image_store, c.image_id);
+        j["SizeRw"] = sz.rw;
+        j["SizeRootFs"] = sz.root_fs;
     }
     return j;
 }
@@ -130,6 +129,11 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
             throw Error(Errc::invalid_argument, "invalid filter '" + key + "'");
         }
     }
+    if (auto it = o.filters.find("health"); it != o.filters.end()) {
+        for (const auto& v : it->second) {
+            if (!is_valid_health_filter(v)) throw Error(Errc::invalid_argument, "Unrecognised filter value for health: " + v);
+        }
+    }
     auto any_of = [&](const char* key, auto&& pred) {
         auto it = o.filters.find(key);
         if (it == o.filters.end() || it->second.empty()) return true;
@@ -143,6 +147,7 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
         if (!any_of("name", [&](const std::string& v) { return c.name.find(v) != std::string::npos; })) continue;
         if (!any_of("id", [&](const std::string& v) { return c.id.rfind(v, 0) == 0; })) continue;
         if (!any_of("exited", [&](const std::string& v) { return c.state.status == "exited" && std::to_string(c.state.exit_code) == v; })) continue;
+        if (!any_of("health", [&](const std::string& v) { return v == health_filter_value(c.state); })) continue;
         if (!any_of("ancestor", [&](const std::string& v) { return c.image == v || c.image_id == v || c.image_id.find(v) == 7; })) continue;
         auto labels = c.config.value("Labels", Json::object());
         if (auto it = o.filters.find("label"); it != o.filters.end()) {
@@ -165,13 +170,16 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
                         {"Ports", Json::array()},
                         {"Labels", labels},
                         {"State", c.state.status},
-                        {"Status", state_description(c)},
+                        {"Status", container_status_text(c.state, unix_now_ns())},
                         {"HostConfig", {{"NetworkMode", json_string(c.host_config, "NetworkMode", "bridge")}}},
                         {"NetworkSettings", {{"Networks", Json::object()}}},
                         {"Mounts", Json::array()}};
         if (o.size) {
-            summary["SizeRw"] = 0;
-            summary["SizeRootFs"] = 0;
+            std::optional<image::Digest> top;
+            if (!c.top_layer.empty()) top = image::Digest::parse(c.top_layer);
+            auto sz = container_size(options_.snapshotter->get(c.id, top, container_dir(c.id)), *options_.image_store, c.image_id);
+            summary["SizeRw"] = sz.rw;
+            summary["SizeRootFs"] = sz.root_fs;
         }
         out.push_back(summary);
         if (o.limit > 0 && static_cast<int>(out.size()) >= o.limit) break;

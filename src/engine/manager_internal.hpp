@@ -1,5 +1,6 @@
 #pragma once
 // What the ContainerManager's files share: the per-container entry and the exec record.
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <string>
@@ -10,6 +11,12 @@
 #include "engine/restart_policy.hpp"
 
 namespace berth::engine {
+
+// One health monitor's life (health_monitor.cpp). `stop` is set under mu_ when monitoring must
+// end; the probe in flight reads it without the lock to give up early.
+struct ContainerManager::HealthRun {
+    std::atomic<bool> stop{false};
+};
 
 struct ContainerManager::Entry {
     Container c;
@@ -23,6 +30,7 @@ struct ContainerManager::Entry {
         std::promise<AttachStream> promise;
     };
     std::vector<std::shared_ptr<PendingAttach>> pending_attach;
+    std::shared_ptr<HealthRun> health_run;  // the running health monitor, if any
 };
 
 struct ContainerManager::Exec {

@@ -7,6 +7,7 @@
 // Requests:
 //   {"op": "status"}                      -> {"ok", "pid", "status": "running"|"exited", "exit": {...}?}
 //   {"op": "kill", "signal": 15, "all": false}
+//   {"op": "kill", "signal": 9, "exec": "<exec id>"}   signals a running exec's process group
 //   {"op": "resize", "height": 24, "width": 80, "exec": "<exec id>"?}
 //   {"op": "attach", "stdin": true, "stdout": true, "stderr": true}
 //   {"op": "exec", "exec": "<exec id>", "process": {OCI process}, "stdin": bool, "detach": bool}

@@ -1,6 +1,7 @@
 // Requests on the control socket (see protocol.hpp) and bytes from attached clients.
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
@@ -62,7 +63,21 @@ void Shim::handle_request(UniqueFd fd, const Json& request) {
             write_message(fd.get(), {{"ok", true}, {"pid", pid_}});
         } else if (op == "kill") {
             if (exit_) throw Error(Errc::conflict, "container " + opt_.id + " is not running");
-            runtime_.kill(opt_.id, request.value("signal", 15), request.value("all", false));
+            if (std::string exec = request.value("exec", ""); !exec.empty()) {
+                // The exec is our child and is reaped only by this (single) thread, so its
+                // pid cannot have been reused while it is marked running. The runtime made it
+                // a session leader: signalling its group reaches what it started too (a
+                // health probe's `sh -c 'sleep 9'`), so nothing of it lingers.
+                auto it = execs_.find(exec);
+                if (it == execs_.end()) throw Error(Errc::not_found, "no such exec");
+                if (!it->second->running) throw Error(Errc::conflict, "exec " + exec + " is not running");
+                int sig = request.value("signal", 15);
+                if (::kill(-it->second->pid, sig) < 0 && ::kill(it->second->pid, sig) < 0) {
+                    throw_errno("kill exec " + exec);
+                }
+            } else {
+                runtime_.kill(opt_.id, request.value("signal", 15), request.value("all", false));
+            }
             write_message(fd.get(), {{"ok", true}});
         } else if (op == "resize") {
             std::string exec = request.value("exec", "");

@@ -42,6 +42,9 @@ void register_run_flags(FlagSet& f, RunOptions& o, bool is_run) {
              "Start period for the container to initialize before starting health-retries "
              "countdown (ms|s|m|h) (default 0s)",
              "duration");
+    f.string(&o.health_start_interval, "health-start-interval", 0,
+             "Time between running the check during the start period (ms|s|m|h) (default 0s)",
+             "duration");
     f.string(&o.health_timeout, "health-timeout", 0,
              "Maximum time to allow one check to run (ms|s|m|h) (default 0s)", "duration");
     f.string(&o.hostname, "hostname", 'h', "Container host name");
@@ -135,10 +138,11 @@ Json healthcheck(const RunOptions& o) {
     int64_t interval = duration_flag(o.health_interval, "health-interval");
     int64_t timeout = duration_flag(o.health_timeout, "health-timeout");
     int64_t start_period = duration_flag(o.health_start_period, "health-start-period");
+    int64_t start_interval = duration_flag(o.health_start_interval, "health-start-interval");
     if (o.health_retries < 0)
         throw Error(Errc::invalid_argument, "--health-retries cannot be negative");
     bool have = !o.health_cmd.empty() || interval != 0 || timeout != 0 || start_period != 0 ||
-                o.health_retries != 0;
+                start_interval != 0 || o.health_retries != 0;
     if (o.no_healthcheck) {
         if (have)
             throw Error(Errc::invalid_argument,
@@ -153,6 +157,7 @@ Json healthcheck(const RunOptions& o) {
     h["Interval"] = interval;
     h["Timeout"] = timeout;
     h["StartPeriod"] = start_period;
+    h["StartInterval"] = start_interval;
     h["Retries"] = o.health_retries;
     return h;
 }

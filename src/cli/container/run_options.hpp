@@ -20,7 +20,7 @@ struct RunOptions {
     std::string name, workdir, user, entrypoint, restart, memory, memory_swap, memory_reservation,
         cpus, cpuset_cpus, hostname, domainname,
         network = "default", stop_signal, health_cmd, health_interval, health_timeout,
-        health_start_period, platform, pull = "missing", detach_keys, log_driver, shm_size, pid,
+        health_start_period, health_start_interval, platform, pull = "missing", detach_keys, log_driver, shm_size, pid,
         ipc, uts, cgroupns, runtime, userns, cidfile;
     int64_t pids_limit = 0, stop_timeout = 0, health_retries = 0, cpu_shares = 0, oom_score_adj = 0,
             cpu_period = 0, cpu_quota = 0;

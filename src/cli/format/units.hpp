@@ -5,10 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/duration_format.hpp"  // human_duration, format_go_duration
+
 namespace berth::cli {
 
-// units.HumanDuration: "Less than a second", "About a minute", "3 hours", "2 weeks"...
-std::string human_duration(int64_t nanoseconds);
 // units.HumanSizeWithPrecision: decimal units B kB MB GB..., %.*g.
 std::string human_size(double bytes, int precision = 3);
 // units.BytesSize: binary units B KiB MiB..., %.4g.
@@ -22,7 +22,5 @@ int64_t from_human_size(std::string_view text);
 
 // time.ParseDuration: "300ms", "1.5h", "2h45m", "-1s"; throws invalid_argument.
 int64_t parse_go_duration(std::string_view text);
-// time.Duration.String: "1m30s", "1.5s", "300ms", "0s".
-std::string format_go_duration(int64_t nanoseconds);
 
 }  // namespace berth::cli

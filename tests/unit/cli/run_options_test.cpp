@@ -148,6 +148,18 @@ TEST(RunOptions, Healthcheck) {
     EXPECT_THROW(build({"--health-interval", "soon", "busybox"}), UsageError);
 }
 
+TEST(RunOptions, HealthStartInterval) {
+    // API 1.44+: StartInterval, in nanoseconds like the other durations; alone it is enough
+    // to send a Healthcheck (without Test: the image's test is kept).
+    auto b = build({"--health-start-interval", "250ms", "busybox"});
+    const Json& h = b.config()["Healthcheck"];
+    EXPECT_EQ(h["StartInterval"], 250000000LL);
+    EXPECT_FALSE(h.contains("Test"));
+    EXPECT_EQ(build({"--health-cmd", "true", "busybox"}).config()["Healthcheck"]["StartInterval"], 0);
+    EXPECT_THROW(build({"--no-healthcheck", "--health-start-interval", "1s", "busybox"}), Error);
+    EXPECT_THROW(build({"--health-start-interval", "-1s", "busybox"}), Error);
+}
+
 TEST(RunOptions, Security) {
     auto b = build({"--security-opt", "seccomp=unconfined", "--security-opt", "no-new-privileges",
                     "--cap-add", "NET_ADMIN", "--cap-drop", "ALL", "--privileged", "--read-only",

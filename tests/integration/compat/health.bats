@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# Healthchecks run by berthd, seen through the real docker CLI: probes, State.Health, the
+# health_status events, `ps --filter health=`, and the Status and Size columns of `ps`.
+# Probe intervals are short (100-300 ms) so the file runs in well under a minute.
+load helpers
+
+setup_file() { compat_setup_file; }
+teardown_file() { compat_teardown_file; }
+
+teardown() {
+  local ids
+  ids=$(dk ps -aq --filter label=berth-health-test 2>/dev/null || true)
+  [ -z "$ids" ] || dk rm -f $ids >/dev/null 2>&1 || true
+}
+
+# run_x NAME ARGS...: a detached container labelled for teardown; prints its id.
+run_x() {
+  local name=$1 id
+  shift
+  id=$(dk run -d --label berth-health-test --name "$name" "$@")
+  remember "$id"
+  echo "$id"
+}
+
+health() { dk inspect -f '{{.State.Health.Status}}' "$1"; }
+
+# wait_health NAME STATUS [TRIES]: polls every 0.1 s (default 10 s in all).
+wait_health() {
+  local i
+  for i in $(seq 1 "${3:-100}"); do
+    [ "$(health "$1")" = "$2" ] && return 0
+    sleep 0.1
+  done
+  echo "health of $1 is $(health "$1"), wanted $2" >&2
+  dk inspect -f '{{json .State.Health}}' "$1" >&2
+  daemon_log >&2
+  return 1
+}
+
+@test "a passing probe makes the container healthy; inspect shows the log" {
+  run_x hok --health-cmd 'echo probe-out; echo probe-err >&2' --health-interval 200ms busybox sleep 100
+  [ "$(health hok)" = starting ]
+  wait_health hok healthy
+  run dk inspect -f '{{.State.Health.FailingStreak}} {{len .State.Health.Log}}' hok
+  [[ "$output" =~ ^0\ [1-5]$ ]]
+  run dk inspect -f '{{with index .State.Health.Log 0}}{{.ExitCode}}|{{.Output}}|{{.Start}}|{{.End}}{{end}}' hok
+  [[ "$output" =~ ^0\|probe-out$'\n'probe-err$'\n'\|20[0-9-]+T[0-9:.]+Z\|20[0-9-]+T[0-9:.]+Z$ ]]
+  # The log keeps the last five results.
+  sleep 1.5
+  [ "$(dk inspect -f '{{len .State.Health.Log}}' hok)" = 5 ]
+}
+
+@test "a failing probe becomes unhealthy after Retries failures, not before" {
+  run_x hbad --health-cmd 'echo nope >&2; exit 3' --health-interval 100ms --health-retries 3 busybox sleep 100
+  local i st seen_unhealthy=""
+  for i in $(seq 1 100); do
+    st=$(dk inspect -f '{{.State.Health.Status}} {{.State.Health.FailingStreak}}' hbad)
+    case "$st" in
+      "starting "[012]) ;;
+      "unhealthy "*) seen_unhealthy=$st; break ;;
+      *) echo "unexpected health state: $st" >&2; return 1 ;;
+    esac
+    sleep 0.05
+  done
+  [ -n "$seen_unhealthy" ]
+  [ "${seen_unhealthy#unhealthy }" -ge 3 ]
+  run dk inspect -f '{{with index .State.Health.Log 0}}{{.ExitCode}} {{.Output}}{{end}}' hbad
+  [ "$output" = "3 nope" ]
+}
+
+@test "a probe past its timeout is killed and fails with Docker's message" {
+  run_x hslow --health-cmd 'echo partial; sleep 5' --health-timeout 300ms --health-interval 100ms \
+    --health-retries 1 busybox sleep 100
+  wait_health hslow unhealthy 60
+  run dk inspect -f '{{with index .State.Health.Log 0}}{{.ExitCode}}|{{.Output}}{{end}}' hslow
+  [ "$output" = "-1|Health check exceeded timeout (300ms): partial" ]
+  # Killed probes do not pile up: at most the one in flight has a `sleep 5` running.
+  sleep 1.5
+  run dk exec hslow ps -o args
+  [ "$status" -eq 0 ]
+  n=$(grep -c '^sleep 5$' <<<"$output" || true)
+  [ "$n" -le 1 ]
+}
+
+@test "docker events --filter event=health_status shows the transitions" {
+  t0=$(date +%s.%N)
+  id=$(run_x hev --health-cmd 'test ! -e /tmp/sick' --health-interval 100ms --health-retries 1 busybox sleep 100)
+  wait_health hev healthy
+  dk exec hev touch /tmp/sick
+  wait_health hev unhealthy
+  sleep 0.2
+  run dk events --since "$t0" --until "$(date +%s.%N)" --filter container=hev \
+    --filter event=health_status --format '{{.Type}} {{.Action}} {{.Actor.ID}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'container health_status: healthy %s\ncontainer health_status: unhealthy %s' "$id" "$id")" ]
+  # Probes are execs, and Docker reports them as such.
+  run dk events --since "$t0" --until "$(date +%s.%N)" --filter container=hev --filter event=exec_die \
+    --format '{{.Action}} {{index .Actor.Attributes "exitCode"}}'
+  [[ "$output" == *"exec_die 0"* ]]
+  [[ "$output" == *"exec_die 1"* ]]
+}
+
+@test "ps --filter health= selects by health status" {
+  run_x hgood --health-cmd true --health-interval 100ms busybox sleep 100
+  run_x hwait --health-cmd true --health-interval 1m busybox sleep 100
+  run_x hnone busybox sleep 100
+  run_x hoff --no-healthcheck busybox sleep 100
+  wait_health hgood healthy
+  [ "$(dk ps --filter label=berth-health-test --filter health=healthy --format '{{.Names}}')" = hgood ]
+  [ "$(dk ps --filter label=berth-health-test --filter health=starting --format '{{.Names}}')" = hwait ]
+  [ "$(dk ps --filter label=berth-health-test --filter health=none --format '{{.Names}}' | sort | tr '\n' ' ')" = "hnone hoff " ]
+  [ -z "$(dk ps --filter label=berth-health-test --filter health=unhealthy -q)" ]
+  # --no-healthcheck: no probe, no State.Health at all.
+  [ "$(dk inspect -f '{{if .State.Health}}health{{else}}none{{end}}' hoff)" = none ]
+  run dk ps --filter health=sick
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Unrecognised filter value for health: sick"* ]]
+}
+
+@test "ps Status reads like Docker's for up, healthy, starting, paused, exited and created" {
+  run_x sup busybox sleep 100
+  run dk ps --filter name=sup --format '{{.Status}}'
+  [[ "$output" =~ ^Up\ (Less\ than\ a\ second|1\ second)$ ]]
+  run_x sstart --health-cmd true --health-interval 1m busybox sleep 100
+  run dk ps --filter name=sstart --format '{{.Status}}'
+  [[ "$output" =~ ^Up\ (Less\ than\ a\ second|1\ second)\ \(health:\ starting\)$ ]]
+  run_x shealthy --health-cmd true --health-interval 100ms busybox sleep 100
+  run_x sexit busybox sh -c 'exit 3'
+  id=$(dk create --label berth-health-test --name screated busybox true)
+  remember "$id"
+  [ "$(dk ps -a --filter name=screated --format '{{.Status}}')" = Created ]
+  sleep 2
+  run dk ps --filter name=sup --format '{{.Status}}'
+  [[ "$output" =~ ^Up\ [0-9]+\ seconds$ ]]
+  run dk ps --filter name=shealthy --format '{{.Status}}'
+  [[ "$output" =~ ^Up\ [0-9]+\ seconds\ \(healthy\)$ ]]
+  run dk ps -a --filter name=sexit --format '{{.Status}}'
+  [[ "$output" =~ ^Exited\ \(3\)\ [0-9]+\ seconds\ ago$ ]]
+  dk pause sup
+  run dk ps --filter name=sup --format '{{.Status}}'
+  [[ "$output" =~ ^Up\ [0-9]+\ seconds\ \(Paused\)$ ]]
+  dk unpause sup
+}
+
+@test "ps -s and inspect --size count the container's writable layer" {
+  run_x hsize busybox sleep 100
+  run dk ps -s --filter name=hsize --format '{{.Size}}'
+  [[ "$output" =~ ^0B\ \(virtual\ [0-9.]+[kM]B\)$ ]]
+  dk exec hsize dd if=/dev/zero of=/data.bin bs=1000 count=150 2>/dev/null
+  run dk ps -s --filter name=hsize --format '{{.Size}}'
+  [[ "$output" =~ ^150kB\ \(virtual\ [0-9.]+[kM]B\)$ ]]
+  read -r rw rootfs < <(dk inspect --size -f '{{.SizeRw}} {{.SizeRootFs}}' hsize)
+  [ "$rw" -eq 150000 ]
+  image_size=$(dk image inspect -f '{{.Size}}' busybox)
+  [ "$rootfs" -eq $((image_size + 150000)) ]
+}
+
+@test "stopping a container stops its probes; a restart starts afresh" {
+  run_x hstop --health-cmd 'sleep 0.2' --health-interval 100ms busybox sleep 100
+  wait_health hstop healthy
+  pid=$(dk inspect -f '{{.State.Pid}}' hstop)
+  pidns=$(readlink "/proc/$pid/ns/pid")
+  dk stop -t 1 hstop >/dev/null
+  # Docker reports a stopped container's health as unhealthy.
+  [ "$(health hstop)" = unhealthy ]
+  log1=$(dk inspect -f '{{json .State.Health.Log}}' hstop)
+  t1=$(date +%s.%N)
+  sleep 1
+  [ "$(dk inspect -f '{{json .State.Health.Log}}' hstop)" = "$log1" ]
+  run dk events --since "$t1" --until "$(date +%s.%N)" --filter container=hstop --format '{{.Action}}'
+  [ -z "$output" ]
+  # No process of the container's pid namespace (a probe's `sleep 0.2`) is left on the host.
+  left=""
+  for ns in /proc/[0-9]*/ns/pid; do
+    [ "$(readlink "$ns" 2>/dev/null)" = "$pidns" ] && left+=" ${ns%/ns/pid}"
+  done
+  [ -z "$left" ] || { echo "left in $pidns:$left" >&2; return 1; }
+  dk start hstop >/dev/null
+  run dk inspect -f '{{.State.Health.Status}} {{.State.Health.FailingStreak}}' hstop
+  [ "$output" = "starting 0" ]
+  wait_health hstop healthy
+}
+
+@test "invalid healthcheck durations are refused with Docker's message" {
+  run dk run -d --label berth-health-test --health-cmd true --health-interval 500us busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"Interval in Healthcheck cannot be less than 1ms"* ]]
+  [ -z "$(dk ps -aq --filter label=berth-health-test)" ]
+}
