@@ -43,8 +43,11 @@ wait_health() {
   wait_health hok healthy
   run dk inspect -f '{{.State.Health.FailingStreak}} {{len .State.Health.Log}}' hok
   [[ "$output" =~ ^0\ [1-5]$ ]]
-  run dk inspect -f '{{with index .State.Health.Log 0}}{{.ExitCode}}|{{.Output}}|{{.Start}}|{{.End}}{{end}}' hok
-  [[ "$output" =~ ^0\|probe-out$'\n'probe-err$'\n'\|20[0-9-]+T[0-9:.]+Z\|20[0-9-]+T[0-9:.]+Z$ ]]
+  run dk inspect -f '{{with index .State.Health.Log 0}}{{.ExitCode}}|{{.Output}}{{end}}' hok
+  [ "$output" = "0|probe-out"$'\n'"probe-err" ]
+  # Start and End in RFC 3339 with nanoseconds, as the API sends them.
+  run dk inspect -f '{{json (index .State.Health.Log 0)}}' hok
+  [[ "$output" =~ \"Start\":\"20[0-9-]+T[0-9:]+\.[0-9]+Z\",\"End\":\"20[0-9-]+T[0-9:]+\.[0-9]+Z\" ]]
   # The log keeps the last five results.
   sleep 1.5
   [ "$(dk inspect -f '{{len .State.Health.Log}}' hok)" = 5 ]
@@ -179,6 +182,19 @@ wait_health() {
   run dk inspect -f '{{.State.Health.Status}} {{.State.Health.FailingStreak}}' hstop
   [ "$output" = "starting 0" ]
   wait_health hstop healthy
+}
+
+@test "pause stops the probes (unhealthy while frozen, as Docker), unpause resumes them" {
+  run_x hpause --health-cmd true --health-interval 100ms busybox sleep 100
+  wait_health hpause healthy
+  dk pause hpause
+  [ "$(health hpause)" = unhealthy ]
+  log1=$(dk inspect -f '{{json .State.Health.Log}}' hpause)
+  sleep 0.5
+  [ "$(dk inspect -f '{{json .State.Health.Log}}' hpause)" = "$log1" ]
+  dk unpause hpause
+  wait_health hpause healthy
+  [ "$(dk inspect -f '{{json .State.Health.Log}}' hpause)" != "$log1" ]
 }
 
 @test "invalid healthcheck durations are refused with Docker's message" {
