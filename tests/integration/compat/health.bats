@@ -5,7 +5,11 @@
 load helpers
 
 setup_file() { compat_setup_file; }
-teardown_file() { compat_teardown_file; }
+# One test restarts berthd: the daemon to stop is the one in the pid file.
+teardown_file() {
+  [ -s "${PIDFILE:-}" ] && BERTHD_PID=$(cat "$PIDFILE")
+  compat_teardown_file
+}
 
 teardown() {
   local ids
@@ -195,6 +199,25 @@ wait_health() {
   dk unpause hpause
   wait_health hpause healthy
   [ "$(dk inspect -f '{{json .State.Health.Log}}' hpause)" != "$log1" ]
+}
+
+@test "a daemon restart picks up the healthcheck of a running container afresh" {
+  run_x hrestore --health-cmd true --health-interval 1s busybox sleep 100
+  wait_health hrestore healthy 30
+  local old i
+  old=$(cat "$PIDFILE")
+  kill -TERM "$old"
+  for i in $(seq 1 100); do kill -0 "$old" 2>/dev/null || break; sleep 0.05; done
+  ! kill -0 "$old" 2>/dev/null
+  "$BERTHD" --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$PIDFILE" \
+    --config-file "$D/daemon.json" >>"$LOG" 2>&1 3>&- &
+  for i in $(seq 1 200); do
+    curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  run dk inspect -f '{{.State.Status}} {{.State.Health.Status}} {{.State.Health.FailingStreak}}' hrestore
+  [ "$output" = "running starting 0" ]
+  wait_health hrestore healthy 30
 }
 
 @test "invalid healthcheck durations are refused with Docker's message" {
