@@ -31,7 +31,8 @@ int64_t walk(int dir_fd, Seen& seen, int depth) {
         if (S_ISDIR(st.st_mode)) {
             // Deep enough is deep enough: a pathological tree must not exhaust the stack.
             if (depth >= 256) continue;
-            int child = ::openat(::dirfd(d), ent->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int child =
+                ::openat(::dirfd(d), ent->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (child >= 0) total += walk(child, seen, depth + 1);
             continue;
         }

@@ -7,7 +7,9 @@ namespace berth::engine {
 
 namespace {
 
-bool is_zero_time(const std::string& t) { return t.empty() || t == kZeroTime; }
+bool is_zero_time(const std::string& t) {
+    return t.empty() || t == kZeroTime;
+}
 
 // HumanDuration of now - t; an unreadable time reads as just now rather than failing ps.
 std::string since(const std::string& t, int64_t now_ns) {
@@ -25,7 +27,8 @@ std::string container_status_text(const ContainerState& s, int64_t now_ns) {
     }
     if (s.status == "paused") return "Up " + since(s.started_at, now_ns) + " (Paused)";
     if (s.status == "restarting") {
-        return "Restarting (" + std::to_string(s.exit_code) + ") " + since(s.finished_at, now_ns) + " ago";
+        return "Restarting (" + std::to_string(s.exit_code) + ") " + since(s.finished_at, now_ns) +
+               " ago";
     }
     if (s.status == "removing") return "Removal In Progress";
     if (s.status == "dead") return "Dead";

@@ -16,7 +16,8 @@ namespace berth::engine {
 namespace {
 
 int64_t unix_now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -57,7 +58,8 @@ void ContainerManager::health_loop(const std::string& id, const std::shared_ptr<
         auto settings = HealthSettings::from_config(e->c.config);
         int64_t started_ns = parse_rfc3339_ns(e->c.state.started_at);
         ProbeTarget target{shim_dir(id), container_dir(id) + "/config.json"};
-        auto sink = [&](const std::string& action, const std::map<std::string, std::string>& attrs) {
+        auto sink = [&](const std::string& action,
+                        const std::map<std::string, std::string>& attrs) {
             Container c;
             {
                 std::lock_guard relock(mu_);
@@ -69,7 +71,8 @@ void ContainerManager::health_loop(const std::string& id, const std::shared_ptr<
         };
         while (settings && (e = entry())) {
             bool starting = e->c.state.health == "starting";
-            auto delay = std::chrono::nanoseconds(settings->next_delay_ns(unix_now_ns() - started_ns, starting));
+            auto delay = std::chrono::nanoseconds(
+                settings->next_delay_ns(unix_now_ns() - started_ns, starting));
             if (cv_.wait_for(lock, delay, [&] { return run->stop.load() || stopping_; })) break;
             lock.unlock();
             ProbeResult result = run_health_probe(target, *settings, run->stop, sink);

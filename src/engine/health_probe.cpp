@@ -22,18 +22,21 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 int64_t unix_now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
 // Docker's multiplexed stream ([stream, 0, 0, 0, big-endian size] + payload) to plain bytes.
 class Demux {
-public:
+  public:
     explicit Demux(ProbeOutput& out) : out_(out) {}
     void feed(const char* data, size_t n) {
         pending_.append(data, n);
         while (pending_.size() >= 8) {
-            auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(pending_[i])); };
+            auto b = [&](size_t i) {
+                return static_cast<uint32_t>(static_cast<unsigned char>(pending_[i]));
+            };
             uint32_t size = (b(4) << 24) | (b(5) << 16) | (b(6) << 8) | b(7);
             if (pending_.size() < 8 + size) break;
             out_.append(std::string_view(pending_).substr(8, size));
@@ -41,7 +44,7 @@ public:
         }
     }
 
-private:
+  private:
     ProbeOutput& out_;
     std::string pending_;
 };
@@ -72,7 +75,8 @@ std::optional<int> exit_code_of(const std::string& shim_dir, const std::string& 
 
 void kill_probe(const std::string& shim_dir, const std::string& exec_id) {
     try {
-        shim::call(shim_dir, {{"op", "kill"}, {"exec", exec_id}, {"signal", SIGKILL}}, nullptr, 2000);
+        shim::call(shim_dir, {{"op", "kill"}, {"exec", exec_id}, {"signal", SIGKILL}}, nullptr,
+                   2000);
     } catch (const Error&) {
         // Already gone, or the container with it.
     }
@@ -104,7 +108,11 @@ ProbeResult run_health_probe(const ProbeTarget& target, const HealthSettings& se
         process["args"] = settings.command;
         process["terminal"] = false;
         process.erase("consoleSize");
-        Json req = {{"op", "exec"}, {"exec", exec_id}, {"process", process}, {"stdin", false}, {"detach", false}};
+        Json req = {{"op", "exec"},
+                    {"exec", exec_id},
+                    {"process", process},
+                    {"stdin", false},
+                    {"detach", false}};
         int fd = -1;
         shim::call(target.shim_dir, req, &fd);
         conn.reset(fd);
@@ -130,7 +138,9 @@ ProbeResult run_health_probe(const ProbeTarget& target, const HealthSettings& se
             timed_out = true;
             break;
         }
-        auto wait = std::min(std::chrono::duration_cast<milliseconds>(deadline - now) + milliseconds(1), milliseconds(100));
+        auto wait =
+            std::min(std::chrono::duration_cast<milliseconds>(deadline - now) + milliseconds(1),
+                     milliseconds(100));
         eof = !pump(conn.get(), demux, wait);
         // A probe that exited while something it started still holds its output open
         // (`daemon &`) is done all the same: ask now and then.

@@ -20,7 +20,8 @@ struct ProbeTarget {
 };
 
 // Called for exec_create / exec_start / exec_die, which Docker emits for probes too.
-using ProbeEventSink = std::function<void(const std::string& action, const std::map<std::string, std::string>& attributes)>;
+using ProbeEventSink = std::function<void(const std::string& action,
+                                          const std::map<std::string, std::string>& attributes)>;
 
 // Blocks for at most the timeout plus a few seconds. `stop` (set when monitoring ends) kills
 // the probe and returns early; the result is then meaningless and dropped by the caller.

@@ -25,7 +25,8 @@ std::string rfc3339(int64_t unix_ns) {
 }  // namespace
 
 std::optional<HealthSettings> HealthSettings::from_config(const Json& config) {
-    if (!config.is_object() || !config.contains("Healthcheck") || !config["Healthcheck"].is_object())
+    if (!config.is_object() || !config.contains("Healthcheck") ||
+        !config["Healthcheck"].is_object())
         return std::nullopt;
     const Json& h = config["Healthcheck"];
     std::vector<std::string> test = json_strings(h, "Test");
@@ -45,7 +46,8 @@ std::optional<HealthSettings> HealthSettings::from_config(const Json& config) {
     s.start_period_ns = duration_or(h, "StartPeriod", kDefaultStartPeriodNs);
     s.start_interval_ns = duration_or(h, "StartInterval", kDefaultStartIntervalNs);
     int64_t retries = json_int(h, "Retries", 0);
-    s.retries = retries <= 0 ? kDefaultProbeRetries : static_cast<int>(std::min<int64_t>(retries, 1 << 30));
+    s.retries =
+        retries <= 0 ? kDefaultProbeRetries : static_cast<int>(std::min<int64_t>(retries, 1 << 30));
     return s;
 }
 
@@ -61,7 +63,8 @@ void validate_healthcheck(const Json& h) {
     for (const char* key : {"Interval", "Timeout", "StartPeriod", "StartInterval"}) {
         int64_t v = json_int(h, key, 0);
         if (v != 0 && v < kMinimumNs) {
-            throw Error(Errc::invalid_argument, std::string(key) + " in Healthcheck cannot be less than " +
+            throw Error(Errc::invalid_argument, std::string(key) +
+                                                    " in Healthcheck cannot be less than " +
                                                     format_go_duration(kMinimumNs));
         }
     }
@@ -71,7 +74,10 @@ void validate_healthcheck(const Json& h) {
 }
 
 Json ProbeResult::to_json() const {
-    return {{"Start", rfc3339(start_ns)}, {"End", rfc3339(end_ns)}, {"ExitCode", exit_code}, {"Output", output}};
+    return {{"Start", rfc3339(start_ns)},
+            {"End", rfc3339(end_ns)},
+            {"ExitCode", exit_code},
+            {"Output", output}};
 }
 
 std::string apply_probe_result(ContainerState& state, const HealthSettings& settings,
@@ -79,14 +85,16 @@ std::string apply_probe_result(ContainerState& state, const HealthSettings& sett
     std::string old_status = state.health.empty() ? "unhealthy" : state.health;
     if (!state.health_log.is_array()) state.health_log = Json::array();
     state.health_log.push_back(result.to_json());
-    while (state.health_log.size() > kMaxHealthLogEntries) state.health_log.erase(state.health_log.begin());
+    while (state.health_log.size() > kMaxHealthLogEntries)
+        state.health_log.erase(state.health_log.begin());
 
     if (result.exit_code == 0) {
         state.failing_streak = 0;
         state.health = "healthy";
     } else {
         // While "starting" (never a success yet), failures inside the start period do not count.
-        bool count = !(old_status == "starting" && result.start_ns - started_at_ns < settings.start_period_ns);
+        bool count = !(old_status == "starting" &&
+                       result.start_ns - started_at_ns < settings.start_period_ns);
         if (count) {
             ++state.failing_streak;
             if (state.failing_streak >= settings.retries) state.health = "unhealthy";

@@ -75,11 +75,11 @@ bool is_valid_health_filter(const std::string& value);  // starting healthy unhe
 // Docker's limitedBuffer: the first 4096 bytes of the probe's stdout and stderr together,
 // "..." appended when more was written.
 class ProbeOutput {
-public:
+  public:
     void append(std::string_view data);
     std::string str() const { return truncated_ ? text_ + "..." : text_; }
 
-private:
+  private:
     std::string text_;
     bool truncated_ = false;
 };

@@ -20,9 +20,11 @@ ContainerState running(const std::string& started, const std::string& health = "
 }
 
 TEST(ContainerStatusText, Up) {
-    EXPECT_EQ(container_status_text(running("2026-01-01T11:59:59.5Z"), kNow), "Up Less than a second");
+    EXPECT_EQ(container_status_text(running("2026-01-01T11:59:59.5Z"), kNow),
+              "Up Less than a second");
     EXPECT_EQ(container_status_text(running("2026-01-01T11:59:59Z"), kNow), "Up 1 second");
-    EXPECT_EQ(container_status_text(running("2026-01-01T11:59:55.123456789Z"), kNow), "Up 4 seconds");
+    EXPECT_EQ(container_status_text(running("2026-01-01T11:59:55.123456789Z"), kNow),
+              "Up 4 seconds");
     EXPECT_EQ(container_status_text(running("2026-01-01T11:58:30Z"), kNow), "Up About a minute");
     EXPECT_EQ(container_status_text(running("2026-01-01T10:00:00Z"), kNow), "Up 2 hours");
 }
@@ -30,7 +32,8 @@ TEST(ContainerStatusText, Up) {
 TEST(ContainerStatusText, Health) {
     EXPECT_EQ(container_status_text(running("2026-01-01T11:57:00Z", "starting"), kNow),
               "Up 3 minutes (health: starting)");
-    EXPECT_EQ(container_status_text(running("2026-01-01T10:00:00Z", "healthy"), kNow), "Up 2 hours (healthy)");
+    EXPECT_EQ(container_status_text(running("2026-01-01T10:00:00Z", "healthy"), kNow),
+              "Up 2 hours (healthy)");
     EXPECT_EQ(container_status_text(running("2026-01-01T11:59:50Z", "unhealthy"), kNow),
               "Up 10 seconds (unhealthy)");
 }

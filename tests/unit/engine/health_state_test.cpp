@@ -12,7 +12,9 @@ namespace {
 constexpr int64_t kMs = 1'000'000;
 constexpr int64_t kSec = kSecondNs;
 
-Json config_with(Json healthcheck) { return {{"Healthcheck", std::move(healthcheck)}}; }
+Json config_with(Json healthcheck) {
+    return {{"Healthcheck", std::move(healthcheck)}};
+}
 
 ProbeResult result(int exit_code, int64_t start_ns, std::string output = "") {
     ProbeResult r;
@@ -55,18 +57,22 @@ TEST(HealthSettings, NothingToRun) {
 }
 
 TEST(HealthSettings, StartIntervalOnlyWhileStartingInsideTheStartPeriod) {
-    auto s = *HealthSettings::from_config(config_with(
-        {{"Test", {"CMD", "true"}}, {"Interval", 10 * kSec}, {"StartPeriod", 60 * kSec}, {"StartInterval", kSec}}));
+    auto s = *HealthSettings::from_config(config_with({{"Test", {"CMD", "true"}},
+                                                       {"Interval", 10 * kSec},
+                                                       {"StartPeriod", 60 * kSec},
+                                                       {"StartInterval", kSec}}));
     EXPECT_EQ(s.next_delay_ns(0, true), kSec);
     EXPECT_EQ(s.next_delay_ns(59 * kSec, true), kSec);
     EXPECT_EQ(s.next_delay_ns(59 * kSec, false), 10 * kSec);  // already healthy
     EXPECT_EQ(s.next_delay_ns(60 * kSec, true), 10 * kSec);   // start period over
-    auto no_period = *HealthSettings::from_config(config_with({{"Test", {"CMD", "true"}}, {"Interval", kSec}}));
+    auto no_period =
+        *HealthSettings::from_config(config_with({{"Test", {"CMD", "true"}}, {"Interval", kSec}}));
     EXPECT_EQ(no_period.next_delay_ns(0, true), kSec);
 }
 
 TEST(HealthState, FailuresBecomeUnhealthyAfterRetries) {
-    auto s = *HealthSettings::from_config(config_with({{"Test", {"CMD", "false"}}, {"Retries", 2}}));
+    auto s =
+        *HealthSettings::from_config(config_with({{"Test", {"CMD", "false"}}, {"Retries", 2}}));
     ContainerState st;
     reset_health_for_start(st, true);
     EXPECT_EQ(st.health, "starting");
@@ -108,7 +114,8 @@ TEST(HealthState, LogKeepsTheLastFiveAndRestartKeepsIt) {
     auto s = *HealthSettings::from_config(config_with({{"Test", {"CMD", "x"}}}));
     ContainerState st;
     reset_health_for_start(st, true);
-    for (int i = 0; i < 7; ++i) apply_probe_result(st, s, result(i, (i + 1) * kSec, "run " + std::to_string(i)), 0);
+    for (int i = 0; i < 7; ++i)
+        apply_probe_result(st, s, result(i, (i + 1) * kSec, "run " + std::to_string(i)), 0);
     ASSERT_EQ(st.health_log.size(), kMaxHealthLogEntries);
     EXPECT_EQ(st.health_log.front()["ExitCode"], 2);
     EXPECT_EQ(st.health_log.back()["ExitCode"], 6);
@@ -153,12 +160,14 @@ TEST(ProbeOutput, TruncatesAt4096WithEllipsis) {
 
 TEST(ProbeOutput, TimeoutMessage) {
     EXPECT_EQ(probe_timeout_message(kSec, ""), "Health check exceeded timeout (1s)");
-    EXPECT_EQ(probe_timeout_message(500 * kMs, "partial\n"), "Health check exceeded timeout (500ms): partial\n");
+    EXPECT_EQ(probe_timeout_message(500 * kMs, "partial\n"),
+              "Health check exceeded timeout (500ms): partial\n");
 }
 
 TEST(ValidateHealthcheck, DockerMessages) {
     EXPECT_NO_THROW(validate_healthcheck(nullptr));
-    EXPECT_NO_THROW(validate_healthcheck({{"Test", {"CMD", "true"}}, {"Interval", 0}, {"Timeout", kMs}}));
+    EXPECT_NO_THROW(
+        validate_healthcheck({{"Test", {"CMD", "true"}}, {"Interval", 0}, {"Timeout", kMs}}));
     try {
         validate_healthcheck({{"Interval", 999'999}});
         FAIL();
