@@ -71,7 +71,8 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         etc.hostname = spec.value("hostname", id.substr(0, 12));
         etc.network_mode = json_string(snapshot.host_config, "NetworkMode", "bridge");
         write_etc_files(dir, etc);
-        write_file_atomic(dir + "/config.json", spec.dump(), 0600);
+        // Rebuilt from the record at every start: no fsync needed (see write_etc_files).
+        write_file_atomic(dir + "/config.json", spec.dump(), 0600, Durability::none);
 
         remove_all(sdir);
         shim::Options so;

@@ -53,9 +53,11 @@ void write_etc_files(const std::string& dir, const EtcFilesOptions& o) {
     } catch (const Error&) {
     }
     std::string hostname = o.hostname;
-    write_file_atomic(dir + "/hostname", hostname + "\n", 0644);
-    write_file_atomic(dir + "/hosts", make_hosts(hostname, o.network_mode, host_hosts), 0644);
-    write_file_atomic(dir + "/resolv.conf", make_resolv_conf(host_resolv, o.network_mode), 0644);
+    // Regenerated before every start, so a crash before they reach the disk loses nothing;
+    // an fsync each forced a journal commit on the start path.
+    write_file_atomic(dir + "/hostname", hostname + "\n", 0644, Durability::none);
+    write_file_atomic(dir + "/hosts", make_hosts(hostname, o.network_mode, host_hosts), 0644, Durability::none);
+    write_file_atomic(dir + "/resolv.conf", make_resolv_conf(host_resolv, o.network_mode), 0644, Durability::none);
 }
 
 }  // namespace berth::engine

@@ -101,9 +101,11 @@ void TarWriter::add(const TarHeader& h, std::string_view data) {
 }
 
 void TarWriter::copy_from_fd(int fd, uint64_t size, const std::string& shown) {
-    static thread_local char buf[256 * 1024];
+    constexpr size_t kCopyBuf = 256 * 1024;
+    if (!copy_buf_) copy_buf_ = std::make_unique_for_overwrite<char[]>(kCopyBuf);
+    char* buf = copy_buf_.get();
     while (size > 0) {
-        size_t want = size < sizeof buf ? static_cast<size_t>(size) : sizeof buf;
+        size_t want = size < kCopyBuf ? static_cast<size_t>(size) : kCopyBuf;
         ssize_t n = ::read(fd, buf, want);
         if (n < 0) {
             if (errno == EINTR) continue;

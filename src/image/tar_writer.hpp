@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,6 +60,10 @@ private:
     Hasher hasher_;
     uint64_t written_ = 0;
     bool finished_ = false;
+    // File contents are copied through this, allocated on first use. (It was a 256 KiB static
+    // thread_local: glibc zeroes static TLS at every thread's creation, so each thread of
+    // berthd carried 256 KiB of resident stack whether it ever wrote a tar or not.)
+    std::unique_ptr<char[]> copy_buf_;
 };
 
 }  // namespace berth::image
