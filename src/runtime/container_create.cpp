@@ -180,7 +180,7 @@ Launched launch(StateStore& store, const std::string& id, const CreateOptions& o
     LaunchPlan plan;
     int console_fd = options.console_fd >= 0 ? options.console_fd : console.get();
     if (console_fd < 0 && proxy && l.spec.process->terminal) console_fd = proxy->init_end();
-    PlanOptions popts{bundle, options.no_pivot, console_fd, l.cgroup.get(), options.preserve_fds};
+    PlanOptions popts{bundle, options.no_pivot, console_fd, l.cgroup.get(), options.preserve_fds, store.seccomp_cache_dir()};
     build_launch_plan(l.spec, popts, plan);
 
     store.create_dir(id);

@@ -127,7 +127,7 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     }
     add_default_home(process.env, rec.rootfs, process.user.uid);
     ProcessPlan plan;
-    build_process_plan(process, spec.linux, plan);
+    build_process_plan(process, spec.linux, plan, store_.seccomp_cache_dir());
     plan.preserve_fds = options.preserve_fds;
     UniqueFd console;
     if (plan.terminal) {

@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "runtime/passwd.hpp"
+#include "runtime/seccomp/program_cache.hpp"
 
 namespace berth::runtime {
 
@@ -110,7 +111,7 @@ HookPlan build_hook_plan(const Hook& hook) {
     return h;
 }
 
-void build_process_plan(const Process& p, const Linux& linux, ProcessPlan& plan) {
+void build_process_plan(const Process& p, const Linux& linux, ProcessPlan& plan, const std::string& seccomp_cache_dir) {
     plan.argv.assign(p.args);
     plan.envp.assign(p.env);
     plan.path_env = kDefaultPath;
@@ -132,7 +133,7 @@ void build_process_plan(const Process& p, const Linux& linux, ProcessPlan& plan)
     plan.no_new_privileges = p.no_new_privileges;
     plan.has_capabilities = true;
     plan.caps = p.capabilities ? capability_masks(*p.capabilities) : CapabilityMasks{};
-    if (linux.seccomp) plan.seccomp = seccomp::compile(*linux.seccomp);
+    if (linux.seccomp) plan.seccomp = seccomp::compile_cached(*linux.seccomp, seccomp_cache_dir);
     // In a user namespace whose gid map was written without setgroups, setgroups() fails.
     plan.set_groups = true;
     plan_lsm_label(p, plan);
@@ -275,7 +276,7 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
 
     Process process = *spec.process;
     add_default_home(process.env, plan.rootfs, process.user.uid);
-    build_process_plan(process, linux, plan.process);
+    build_process_plan(process, linux, plan.process, options.seccomp_cache_dir);
     plan.process.console_fd = options.console_fd;
     plan.process.preserve_fds = options.preserve_fds;
     if (!linux.mount_label.empty() && ::access("/sys/fs/selinux/enforce", F_OK) != 0) {

@@ -125,11 +125,13 @@ struct PlanOptions {
     int console_fd = -1;
     const cgroups::Cgroup* cgroup = nullptr;  // the container's cgroup (for "cgroup" mounts)
     unsigned preserve_fds = 0;
+    std::string seccomp_cache_dir;  // compiled programs (seccomp/program_cache.hpp); "" = none
 };
 
 // Builds the plan; throws invalid_argument naming the config.json path of what is wrong.
 void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan& plan);
-void build_process_plan(const Process& process, const Linux& linux, ProcessPlan& plan);
+void build_process_plan(const Process& process, const Linux& linux, ProcessPlan& plan,
+                        const std::string& seccomp_cache_dir = "");
 HookPlan build_hook_plan(const Hook& hook);
 
 }  // namespace berth::runtime

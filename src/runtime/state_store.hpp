@@ -34,6 +34,8 @@ public:
     explicit StateStore(std::string root) : root_(std::move(root)) {}
     const std::string& root() const { return root_; }
     std::string dir(const std::string& id) const { return root_ + "/" + id; }
+    // Compiled seccomp programs (seccomp/program_cache.hpp); a dot name, so never an id here.
+    std::string seccomp_cache_dir() const { return root_ + "/.seccomp-cache"; }
 
     // Validates the id (letters, digits, '_', '+', '-', '.'; not "." or "..").
     static void validate_id(const std::string& id);

@@ -61,3 +61,24 @@ deny_mkdir='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86
   [[ "$output" == *"Operation not permitted"* ]]
   [[ "$output" == *"unshare=1"* ]]
 }
+
+@test "seccomp: the compiled program is cached per profile (root-only) and a cached run is still confined" {
+  update_config ".linux.seccomp = $deny_mkdir"
+  set_args sh -c 'mkdir /d 2>&1; echo mkdir=$?'
+  run rt run --bundle "$BUNDLE" "$CID"
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = "mkdir=1" ]
+  cache="$ROOT/.seccomp-cache"
+  [ "$(stat -c %a "$cache")" = 700 ]
+  [ "$(ls "$cache" | wc -l)" -eq 1 ]
+  # The second run takes the program from the cache: same confinement, no new entry.
+  run rt run --bundle "$BUNDLE" "$CID-2"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"Operation not permitted"* ]]
+  [ "${lines[1]}" = "mkdir=1" ]
+  [ "$(ls "$cache" | wc -l)" -eq 1 ]
+  [ "$(stat -c %a "$cache"/*)" = 600 ]
+  # `list` does not mistake the cache for a container.
+  run rt list --format json
+  [[ "$output" != *"seccomp-cache"* ]]
+}
