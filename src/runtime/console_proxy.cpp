@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "runtime/fd_passing.hpp"
 
 namespace berth::runtime {
 
@@ -43,20 +44,7 @@ ConsoleProxy::~ConsoleProxy() {
 
 void ConsoleProxy::receive_master() {
     init_end_.reset();
-    char data[256];
-    iovec iov{data, sizeof data};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    if (::recvmsg(our_end_.get(), &msg, MSG_CMSG_CLOEXEC) < 0) throw_errno("receive the container's terminal");
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (!c || c->cmsg_type != SCM_RIGHTS) throw Error(Errc::internal, "the container sent no terminal");
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    master_.reset(fd);
+    master_ = receive_fd(our_end_.get(), "the container's terminal");
     if (::isatty(0) && ::tcgetattr(0, &saved_) == 0) {
         termios raw = saved_;
         ::cfmakeraw(&raw);

@@ -16,31 +16,12 @@
 #include <cstring>
 
 #include "runtime/child_util.hpp"
+#include "runtime/fd_passing.hpp"
 #include "runtime/sync.hpp"
 
 namespace berth::runtime::child {
 
 namespace {
-
-bool send_fd(int sock, int fd, const char* name) noexcept {
-    char data[256];
-    size_t len = strlen(name);
-    if (len >= sizeof data) len = sizeof data - 1;
-    memcpy(data, name, len);
-    iovec iov{data, len ? len : 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) >= 0;
-}
 
 // close_range(first, last); where it is missing or a seccomp profile denies it, one by one.
 void close_fds(unsigned first, unsigned last) noexcept {

@@ -14,7 +14,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
-#include "shim/fd_passing.hpp"
+#include "runtime/fd_passing.hpp"
 #include "shim/memory_trim.hpp"
 #include "shim/protocol.hpp"
 #include "shim/unix_address.hpp"
@@ -100,7 +100,7 @@ Json Shim::start_exec(const Json& request, UniqueFd& connection) {
         // The child connected while Runtime::exec ran; the connection waits in the backlog.
         UniqueFd conn(::accept4(exec_console_.get(), nullptr, nullptr, SOCK_CLOEXEC));
         if (!conn) throw_errno("accept exec console");
-        e->out = receive_fd(conn.get());
+        e->out = runtime::receive_fd(conn.get(), "the exec's pty master");
         if (detach) e->out.reset();
         else if (want_stdin) e->in.reset(::fcntl(e->out.get(), F_DUPFD_CLOEXEC, 3));
     }

@@ -15,7 +15,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
-#include "shim/fd_passing.hpp"
+#include "runtime/fd_passing.hpp"
 #include "shim/memory_trim.hpp"
 #include "shim/protocol.hpp"
 #include "shim/shim.hpp"
@@ -95,7 +95,7 @@ void Shim::create_container() {
     pid_ = runtime_.create(opt_.id, co);
     if (opt_.tty) {
         console_theirs.reset();
-        out_ = receive_fd(console_ours.get());
+        out_ = runtime::receive_fd(console_ours.get(), "the container's pty master");
         if (opt_.height || opt_.width) {
             winsize ws{static_cast<unsigned short>(opt_.height), static_cast<unsigned short>(opt_.width), 0, 0};
             ::ioctl(out_.get(), TIOCSWINSZ, &ws);
