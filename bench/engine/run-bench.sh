@@ -4,8 +4,9 @@
 # (berthd builds busybox:latest from /bin/busybox; `docker save` from berthd is loaded into dockerd).
 #   (1) run --rm --network none busybox true, end to end (docker CLI -> berthd, docker CLI ->
 #       dockerd, and berth's own CLI -> berthd); RUNS runs each, alternating, median ms
-#   (2) N sequential `run -d --network none busybox sleep 1000`, total seconds; BATCH_RUNS rounds
-#       each, alternating; the containers are removed (rm -f, untimed) after every round
+#   (2) N sequential `run -d --network none busybox sleep 1000`, total seconds (docker CLI ->
+#       berthd, docker CLI -> dockerd, berth CLI -> berthd); BATCH_RUNS rounds each,
+#       alternating; the containers are removed (rm -f, untimed) after every round
 #   (3) `ps -a` with PS_CONTAINERS created (not started) containers: median of PS_CALLS calls
 #   (4) idle RSS: berthd vs dockerd + containerd, after the runs settle (no containers);
 #       one berth-shim vs one containerd-shim-runc-v2, with one running container each
@@ -39,16 +40,10 @@ unset DOCKER_HOST BERTH_HOST
 BS="unix://$work/b.sock" DS="unix://$work/docker.sock"
 dkb() { "$DOCKER" -H "$BS" "$@"; }
 dkd() { "$DOCKER" -H "$DS" "$@"; }
+bcli() { "$BERTH" -H "$BS" "$@"; }
 
-berthd_pid="" containerd_pid="" dockerd_pid="" made_run_docker=0
-stop_pid() {  # pid: TERM, wait up to 30 s, then KILL; only our own children
-    local pid="$1" i
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+. "$top/bench/lib/dockerd.sh"
+berthd_pid=""
 rm_all() {  # dk host: remove every container of one daemon, one at a time (each bounded to 60 s)
     # One at a time: a `docker rm -f` of 50 running --network none containers at once deadlocks
     # dockerd 20.10.24 here (36 goroutines in ContainerRm -> Cleanup -> releaseNetwork, forever).
@@ -61,30 +56,12 @@ cleanup() {
     [ -n "$berthd_pid" ] && rm_all dkb "$BS"
     [ -n "$dockerd_pid" ] && rm_all dkd "$DS"
     stop_pid "$berthd_pid"
-    stop_pid "$dockerd_pid"
-    stop_pid "$containerd_pid"
-    # containerd shims outlive containerd; if a removal failed, end ours (by pid: their container
-    # processes first, then the shim), found by our private containerd socket in their arguments
-    ps -eo pid=,comm=,args= | awk -v a="$work/containerd.sock" '$2 ~ /^containerd-shim/ && index($0, a) {print $1}' |
-        while read -r s; do
-            for c in $(cat /proc/"$s"/task/*/children 2>/dev/null); do kill -KILL "$c" 2>/dev/null || true; done
-            kill -TERM "$s" 2>/dev/null || true
-        done
-    # the daemons may leave mounts (overlay, shm, netns, private binds) under their roots
-    awk -v w="$work" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r |
-        while read -r m; do umount -l "$m" 2>/dev/null || true; done
-    # dockerd's plugin discovery dir is fixed at /run/docker/plugins; remove it if we made it
-    if [ "$made_run_docker" = 1 ]; then rmdir /run/docker/plugins /run/docker 2>/dev/null || true; fi
+    stop_private_dockerd "$work"
+    # (stop_private_dockerd also unmounts whatever either daemon left under $work)
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-wait_for() {  # seconds command...: poll until the command succeeds
-    local i
-    for i in $(seq 1 $(($1 * 10))); do "${@:2}" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    return 1
-}
-
 # --- a private berthd
 echo '{}' > "$work/berthd.json"
 "$BERTHD" --data-root "$work/b-data" --exec-root "$work/b-exec" -H "$BS" --pidfile "$work/berthd.pid" \
@@ -93,34 +70,7 @@ berthd_pid=$!
 wait_for 60 dkb image inspect busybox:latest || { echo "berthd did not come up" >&2; tail -20 "$work/berthd.log" >&2; exit 1; }
 
 # --- a private dockerd (and its containerd), all state under $work
-mkdir -p "$work/containerd-root" "$work/containerd-state" "$work/docker-data" "$work/docker-exec"
-cat > "$work/containerd.toml" <<EOF
-version = 2
-root = "$work/containerd-root"
-state = "$work/containerd-state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt", "io.containerd.snapshotter.v1.btrfs",
-                    "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$work/containerd.sock"
-[ttrpc]
-  address = "$work/containerd.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-EOF
-[ -e /run/docker ] || made_run_docker=1
-containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
-containerd_pid=$!
-wait_for 30 test -S "$work/containerd.sock" || { tail -20 "$work/containerd.log" >&2; exit 1; }
-echo "{\"deprecated-key-path\": \"$work/docker-key.json\"}" > "$work/daemon.json"
-dockerd --config-file "$work/daemon.json" --data-root "$work/docker-data" --exec-root "$work/docker-exec" \
-    -H "$DS" --pidfile "$work/docker.pid" --containerd "$work/containerd.sock" \
-    --storage-driver overlay2 \
-    --bridge none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-    > "$work/dockerd.log" 2>&1 &
-dockerd_pid=$!
-wait_for 60 dkd version || { kill -0 "$dockerd_pid" 2>/dev/null || echo "dockerd exited" >&2; tail -20 "$work/dockerd.log" >&2; exit 1; }
+start_private_dockerd "$work" "$work/docker.sock"
 
 # --- the same busybox rootfs in both
 dkb save busybox:latest | dkd load -q >/dev/null
@@ -185,10 +135,11 @@ batch() {  # key dk host: N sequential run -d, timed as a whole; then removed, u
 }
 echo "(2) $n sequential run -d --network none busybox sleep 1000, $batch_runs rounds each..."
 for r in $(seq 1 "$batch_runs"); do
-    for w in $(rot "$r" berth docker); do
+    for w in $(rot "$r" berth docker berthcli); do
         case $w in
         berth) batch batch_berth dkb "$BS" ;;
         docker) batch batch_docker dkd "$DS" ;;
+        berthcli) batch batch_berthcli bcli "$BS" ;;
         esac
     done
 done
@@ -240,7 +191,7 @@ ms() { awk -v u="$1" 'BEGIN {printf "%.1f", u / 1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "n/a"}'; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
 rb=$(med run_berth); rd=$(med run_docker); rc=$(med run_berthcli)
-bb=$(med batch_berth); bd=$(med batch_docker)
+bb=$(med batch_berth); bd=$(med batch_docker); bc=$(med batch_berthcli)
 pb=$(med ps_berth); pd=$(med ps_docker); pc=$(med ps_berthcli)
 cat <<EOF
 
@@ -252,6 +203,7 @@ cat <<EOF
 (2) $n sequential run -d ... sleep 1000 (s total, $batch_runs rounds each)
     docker CLI -> dockerd      $(awk -v u="$bd" -v n="$n" 'BEGIN {printf "%.2f s (%.1f ms/run)", u/1e6, u/1e3/n}')
     docker CLI -> berthd       $(awk -v u="$bb" -v n="$n" 'BEGIN {printf "%.2f s (%.1f ms/run)", u/1e6, u/1e3/n}')      Docker/berth $(ratio "$bd" "$bb")    target >= 8x
+    berth CLI  -> berthd       $(awk -v u="$bc" -v n="$n" 'BEGIN {printf "%.2f s (%.1f ms/run)", u/1e6, u/1e3/n}')      Docker/berth $(ratio "$bd" "$bc")
 (3) ps -a with $ps_containers created containers (ms, $ps_calls calls each)
     docker CLI -> dockerd      $(ms "$pd")
     docker CLI -> berthd       $(ms "$pb")      Docker/berth $(ratio "$pd" "$pb")
@@ -264,6 +216,6 @@ cat <<EOF
     one shim, one running container: berth-shim $(mib "$bshim_rss")    target <= 1.5 MiB
                                      containerd-shim-runc-v2 $(mib "$cshim_rss")      Docker/berth $(ratio "$cshim_rss" "$bshim_rss")
 raw (us): run_berth=[${t[run_berth]}] run_docker=[${t[run_docker]}] run_berthcli=[${t[run_berthcli]}]
-          batch_berth=[${t[batch_berth]}] batch_docker=[${t[batch_docker]}]
+          batch_berth=[${t[batch_berth]}] batch_docker=[${t[batch_docker]}] batch_berthcli=[${t[batch_berthcli]}]
           ps_berth=[${t[ps_berth]}] ps_docker=[${t[ps_docker]}] ps_berthcli=[${t[ps_berthcli]}]
 EOF
