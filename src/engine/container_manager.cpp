@@ -57,6 +57,7 @@ ContainerManager::~ContainerManager() {
         }
     }
     cv_.notify_all();
+    health_cv_.notify_all();
     {
         // Detached health monitor threads use this object to their last step.
         std::unique_lock lock(mu_);

@@ -177,6 +177,9 @@ private:
     std::thread monitor_;
     std::vector<std::thread> timers_;
     int health_threads_ = 0;  // live health monitors (detached); the destructor waits for 0
+    // Wakes sleeping health monitors (with mu_). Apart from cv_ so that stopping a monitor
+    // does not wake the waiters for state changes before the change is complete.
+    std::condition_variable health_cv_;
 };
 
 }  // namespace berth::engine

@@ -42,7 +42,7 @@ void ContainerManager::stop_health_monitor_locked(Entry& e) {
     if (e.health_run) {
         e.health_run->stop = true;
         e.health_run.reset();
-        cv_.notify_all();
+        health_cv_.notify_all();
     }
     mark_health_monitor_stopped(e.c.state);
 }
@@ -73,7 +73,7 @@ void ContainerManager::health_loop(const std::string& id, const std::shared_ptr<
             bool starting = e->c.state.health == "starting";
             auto delay = std::chrono::nanoseconds(
                 settings->next_delay_ns(unix_now_ns() - started_ns, starting));
-            if (cv_.wait_for(lock, delay, [&] { return run->stop.load() || stopping_; })) break;
+            if (health_cv_.wait_for(lock, delay, [&] { return run->stop.load() || stopping_; })) break;
             lock.unlock();
             ProbeResult result = run_health_probe(target, *settings, run->stop, sink);
             lock.lock();
@@ -93,7 +93,9 @@ void ContainerManager::health_loop(const std::string& id, const std::shared_ptr<
         }
     }
     --health_threads_;
-    cv_.notify_all();
+    // Only the destructor waits for this. Waking cv_ otherwise would wake do_stop between an
+    // exit's record and its "die" event, and "stop" could go out first.
+    if (stopping_) cv_.notify_all();
 }
 
 }  // namespace berth::engine

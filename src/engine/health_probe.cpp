@@ -151,16 +151,17 @@ ProbeResult run_health_probe(const ProbeTarget& target, const HealthSettings& se
     }
     if (timed_out || stopped) {
         kill_probe(target.shim_dir, exec_id);
-        // Give the output a moment to end so what the probe wrote before it died is kept.
-        auto until = Clock::now() + milliseconds(1000);
+        // Give the output a moment to end so what the probe wrote before it died is kept. A
+        // stopped monitor's result is dropped anyway: it only waits to keep the events short
+        // of the container's own (its exec_die right after the die).
+        auto until = Clock::now() + milliseconds(stopped ? 200 : 1000);
         while (Clock::now() < until && pump(conn.get(), demux, milliseconds(50))) {
         }
     }
     conn.reset();
     // The shim reaps the process in its own loop, possibly a little after the output ended.
-    for (int i = 0; !code && i < 100; ++i) {
+    for (int i = 0; !code && i < (stopped ? 1 : 100); ++i) {
         if ((code = exit_code_of(target.shim_dir, exec_id))) break;
-        if (stop.load() && i >= 10) break;
         std::this_thread::sleep_for(milliseconds(20));
     }
     events("exec_die", {{"execID", exec_id}, {"exitCode", std::to_string(code.value_or(-1))}});
