@@ -78,11 +78,16 @@ void ContainerManager::health_loop(const std::string& id, const std::shared_ptr<
             ProbeResult result = run_health_probe(target, *settings, run->stop, sink);
             lock.lock();
             if (!(e = entry())) break;  // stopped while probing: moby drops such a result too
+            int old_streak = e->c.state.failing_streak;
             std::string changed = apply_probe_result(e->c.state, *settings, result, started_ns);
-            try {
-                save_locked(*e);
-            } catch (const std::exception&) {
-                // The state is in memory and goes to disk with the next save.
+            // Like moby, a steady result is not written to disk each interval: a change of
+            // status or streak is, and the log goes along with that and with the exit's save.
+            if (!changed.empty() || e->c.state.failing_streak != old_streak) {
+                try {
+                    save_locked(*e);
+                } catch (const std::exception&) {
+                    // The state is in memory and goes to disk with the next save.
+                }
             }
             if (!changed.empty()) {
                 Container c = e->c;
