@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@ ShimStarted spawn_shim(const std::string& shim_path, shim::Options options, int 
     UniqueFd read_end(p[0]), write_end(p[1]);
     constexpr int kReadyFd = 3;
     options.ready_fd = kReadyFd;
+    options.detach = true;
     std::vector<std::string> args = options.to_args();
     args.insert(args.begin(), shim_path);
     std::vector<char*> argv;
@@ -32,32 +34,39 @@ ShimStarted spawn_shim(const std::string& shim_path, shim::Options options, int 
     if (devnull < 0) throw_errno("open /dev/null");
     UniqueFd devnull_fd(devnull);
 
-    // Only async-signal-safe calls after fork: the daemon is multi-threaded.
-    pid_t middle = ::fork();
-    if (middle < 0) throw_errno("fork shim");
-    if (middle == 0) {
-        ::setsid();
-        pid_t shim = ::fork();
-        if (shim != 0) ::_exit(shim < 0 ? 1 : 0);
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        ::dup2(devnull, 0);
-        ::dup2(devnull, 1);
-        ::dup2(devnull, 2);
-        ::dup2(p[1], kReadyFd);  // clears close-on-exec on the copy
-        // Nothing else of the daemon may live on in the shim: not every library marks its fds
-        // close-on-exec (Asio's listening socket), and a shim holding berthd's socket keeps
-        // accepting connections nobody serves after berthd dies, blocking its restart.
-        if (kReadyFd > 3) ::syscall(SYS_close_range, 3U, static_cast<unsigned>(kReadyFd - 1), 0U);
-        ::syscall(SYS_close_range, static_cast<unsigned>(kReadyFd + 1), ~0U, 0U);
-        ::chdir("/");
-        ::execve(shim_path.c_str(), argv.data(), envp);
-        ::_exit(127);
+    // posix_spawn (clone with CLONE_VM|CLONE_VFORK in glibc) rather than fork: copying the
+    // daemon's page tables twice (fork, then the classic double fork) cost ~0.7 ms per start.
+    // The shim detaches itself (--detach: it forks once and its first process exits), so it is
+    // still not our child and outlives us; we reap only that first process.
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    if (int rc = posix_spawn_file_actions_init(&actions); rc != 0) throw_sys("posix_spawn_file_actions_init", rc);
+    if (int rc = posix_spawnattr_init(&attr); rc != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        throw_sys("posix_spawnattr_init", rc);
     }
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    int rc = 0;
+    for (int fd : {0, 1, 2}) rc = rc ? rc : posix_spawn_file_actions_adddup2(&actions, devnull, fd);
+    rc = rc ? rc : posix_spawn_file_actions_adddup2(&actions, p[1], kReadyFd);  // clears close-on-exec
+    // Nothing else of the daemon may live on in the shim: not every library marks its fds
+    // close-on-exec (Asio's listening socket), and a shim holding berthd's socket keeps
+    // accepting connections nobody serves after berthd dies, blocking its restart.
+    rc = rc ? rc : posix_spawn_file_actions_addclosefrom_np(&actions, kReadyFd + 1);
+    rc = rc ? rc : posix_spawn_file_actions_addchdir_np(&actions, "/");
+    rc = rc ? rc : posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    rc = rc ? rc : posix_spawnattr_setsigmask(&attr, &none);
+    rc = rc ? rc : posix_spawnattr_setsigdefault(&attr, &all);
+    pid_t first = 0;
+    if (rc == 0) rc = ::posix_spawn(&first, shim_path.c_str(), &actions, &attr, argv.data(), envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) throw_sys("spawn " + shim_path, rc);
     write_end.reset();
     int status = 0;
-    while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+    while (::waitpid(first, &status, 0) < 0 && errno == EINTR) {
     }
     std::string line;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);

@@ -1,4 +1,6 @@
 // berth-shim: the parent of one container (see shim.hpp and protocol.hpp).
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,7 +12,16 @@
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        berth::shim::Shim shim(berth::shim::parse_options(args));
+        auto options = berth::shim::parse_options(args);
+        if (options.detach) {
+            pid_t child = ::fork();
+            if (child < 0) {
+                std::perror("berth-shim: fork");
+                return 1;
+            }
+            if (child > 0) ::_exit(0);
+        }
+        berth::shim::Shim shim(std::move(options));
         return shim.run();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "berth-shim: %s\n", e.what());

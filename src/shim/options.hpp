@@ -25,6 +25,10 @@ struct Options {
     unsigned height = 0, width = 0;
     std::string notify_socket;
     int ready_fd = -1;
+    // Fork once at start and let the first process exit: the shim is then nobody's child but
+    // init's (or a subreaper's), while the daemon spawns it cheaply (posix_spawn, no fork of
+    // the daemon itself) and reaps only the short-lived first process.
+    bool detach = false;
 
     std::vector<std::string> to_args() const;  // without argv[0]
 };
