@@ -14,7 +14,9 @@ namespace {
 
 int64_t duration_or(const Json& h, const char* key, int64_t fallback) {
     int64_t v = json_int(h, key, 0);
-    return v == 0 ? fallback : v;  // moby timeoutWithDefault: only zero means "default"
+    // moby timeoutWithDefault: zero means "default". Negative values are refused at create;
+    // one in an older record must not make a monitor spin, so it is a default too.
+    return v <= 0 ? fallback : v;
 }
 
 std::string rfc3339(int64_t unix_ns) {
@@ -24,7 +26,7 @@ std::string rfc3339(int64_t unix_ns) {
 
 }  // namespace
 
-std::optional<HealthSettings> HealthSettings::from_config(const Json& config) {
+std::optional<HealthSettings> HealthSettings::from_config(const Json& config) try {
     if (!config.is_object() || !config.contains("Healthcheck") ||
         !config["Healthcheck"].is_object())
         return std::nullopt;
@@ -49,6 +51,10 @@ std::optional<HealthSettings> HealthSettings::from_config(const Json& config) {
     s.retries =
         retries <= 0 ? kDefaultProbeRetries : static_cast<int>(std::min<int64_t>(retries, 1 << 30));
     return s;
+} catch (const Error&) {
+    // Mistyped fields are refused at create; a record from before that check runs unmonitored
+    // rather than failing its start or the daemon's restore.
+    return std::nullopt;
 }
 
 int64_t HealthSettings::next_delay_ns(int64_t since_start_ns, bool starting) const {

@@ -56,6 +56,15 @@ TEST(HealthSettings, NothingToRun) {
     EXPECT_FALSE(HealthSettings::from_config(config_with({{"Test", {"HTTP", "/"}}})));
 }
 
+TEST(HealthSettings, BadRecordsDoNotThrowOrSpin) {
+    // Refused at create, but a record from an older daemon may hold them.
+    EXPECT_FALSE(
+        HealthSettings::from_config(config_with({{"Test", {"CMD", "x"}}, {"Interval", "1s"}})));
+    auto s = HealthSettings::from_config(config_with({{"Test", {"CMD", "x"}}, {"Interval", -5}}));
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->interval_ns, kDefaultProbeIntervalNs);
+}
+
 TEST(HealthSettings, StartIntervalOnlyWhileStartingInsideTheStartPeriod) {
     auto s = *HealthSettings::from_config(config_with({{"Test", {"CMD", "true"}},
                                                        {"Interval", 10 * kSec},
