@@ -1,5 +1,5 @@
 // docker cp for the containers backend: stat, tar out and extract in, inside the merged rootfs
-// of a running container. Every path is resolved with openat2(RESOLVE_IN_ROOT), so a symlink
+// of a container in any state (the engine mounts a stopped one's for the call). Every path is resolved with openat2(RESOLVE_IN_ROOT), so a symlink
 // in the container cannot lead outside its rootfs.
 #include <dirent.h>
 #include <fcntl.h>
@@ -130,59 +130,44 @@ void add_tree(image::TarWriter& w, int fd, const std::string& name) {
 
 }  // namespace
 
-std::string ContainerBackendImpl::rootfs_of(const std::string& id) {
-    api::Json info = m_.inspect(id, false);
-    std::string status = info["State"].value("Status", "");
-    if (status != "running" && status != "paused") {
-        throw Error(Errc::conflict,
-                    "berthd copies files only into and out of running containers "
-                    "for now: container " +
-                        id + " is " + status);
-    }
-    return info["GraphDriver"]["Data"].value("MergedDir", "");
-}
-
 api::PathStat ContainerBackendImpl::stat_path(const std::string& key, const std::string& path) {
-    std::string id = m_.resolve(key);
-    UniqueFd root(::open(rootfs_of(id).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!root) throw_errno("open rootfs of " + id);
-    UniqueFd fd = open_in_root(root.get(), path, O_PATH | O_NOFOLLOW, key);
-    struct stat st = stat_fd(fd.get(), path);
     api::PathStat out;
-    out.name = base_name(path);
-    out.size = st.st_size;
-    out.mode = go_file_mode(st.st_mode);
-    out.mtime = rfc3339(st.st_mtime);
-    if (S_ISLNK(st.st_mode)) {
-        char target[4096];
-        ssize_t n = ::readlinkat(fd.get(), "", target, sizeof target);
-        if (n > 0) out.link_target.assign(target, static_cast<size_t>(n));
-    }
+    m_.with_rootfs(key, [&](int root) {
+        UniqueFd fd = open_in_root(root, path, O_PATH | O_NOFOLLOW, key);
+        struct stat st = stat_fd(fd.get(), path);
+        out.name = base_name(path);
+        out.size = st.st_size;
+        out.mode = go_file_mode(st.st_mode);
+        out.mtime = rfc3339(st.st_mtime);
+        if (S_ISLNK(st.st_mode)) {
+            char target[4096];
+            ssize_t n = ::readlinkat(fd.get(), "", target, sizeof target);
+            if (n > 0) out.link_target.assign(target, static_cast<size_t>(n));
+        }
+    });
     return out;
 }
 
 void ContainerBackendImpl::get_archive(const std::string& key, const std::string& path,
                                        int out_fd) {
-    std::string id = m_.resolve(key);
-    UniqueFd root(::open(rootfs_of(id).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!root) throw_errno("open rootfs of " + id);
-    UniqueFd fd = open_in_root(root.get(), path, O_PATH | O_NOFOLLOW, key);
-    image::TarWriter w(out_fd);
-    add_tree(w, fd.get(), base_name(path));
-    w.finish();
+    m_.with_rootfs(key, [&](int root) {
+        UniqueFd fd = open_in_root(root, path, O_PATH | O_NOFOLLOW, key);
+        image::TarWriter w(out_fd);
+        add_tree(w, fd.get(), base_name(path));
+        w.finish();
+    });
 }
 
 void ContainerBackendImpl::put_archive(const std::string& key, const std::string& path, int in_fd,
                                        bool no_overwrite_dir_non_dir) {
-    std::string id = m_.resolve(key);
-    UniqueFd root(::open(rootfs_of(id).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!root) throw_errno("open rootfs of " + id);
-    UniqueFd dir = open_in_root(root.get(), path, O_RDONLY | O_DIRECTORY, key);
-    image::ApplyOptions o;
-    o.mode = image::WhiteoutMode::flatten;
-    o.what = "archive";
-    (void)no_overwrite_dir_non_dir;  // the apply replaces like Docker's default extraction
-    image::apply_layer_at(in_fd, dir.get(), o);
+    m_.with_rootfs(key, [&](int root) {
+        UniqueFd dir = open_in_root(root, path, O_RDONLY | O_DIRECTORY, key);
+        image::ApplyOptions o;
+        o.mode = image::WhiteoutMode::flatten;
+        o.what = "archive";
+        (void)no_overwrite_dir_non_dir;  // the apply replaces like Docker's default extraction
+        image::apply_layer_at(in_fd, dir.get(), o);
+    });
 }
 
 }  // namespace berth::daemon

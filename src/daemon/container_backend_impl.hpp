@@ -68,9 +68,6 @@ class ContainerBackendImpl final : public api::ContainerBackend, public api::Exe
     }
 
   private:
-    // The merged rootfs of a running container (docker cp needs it mounted).
-    std::string rootfs_of(const std::string& id);
-
     EngineServices& svc_;
     engine::ContainerManager& m_;
     std::atomic<bool> stopping_{false};

@@ -61,9 +61,6 @@ std::string ImageBackendImpl::import(int in_fd, const api::ImportRequest& reques
     return image::import_rootfs(in_fd, svc_.archive_targets(), o).str();
 }
 
-std::string ImageBackendImpl::commit(const api::CommitRequest& request) {
-    throw Error(Errc::unavailable,
-                "berthd cannot commit containers yet (container " + request.container + ")");
-}
+// commit: container_commit.cpp.
 
 }  // namespace berth::daemon

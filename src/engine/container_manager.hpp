@@ -89,6 +89,20 @@ struct ExecStartOptions {
     unsigned height = 0, width = 0;
 };
 
+// What `commit` hands to the image library (container_commit.cpp).
+struct CommitSource {
+    std::string id;
+    std::string image_id;  // "sha256:..."; empty for a container without an image
+    Json config;           // the container's Config
+    std::string upper;     // its writable layer, overlay form
+    std::vector<std::string> lowers;
+};
+
+struct CommitResult {
+    std::string image_id;
+    std::string image_ref;  // familiar reference it was tagged with; empty: none
+};
+
 class ContainerManager {
 public:
     explicit ContainerManager(ManagerOptions options);
@@ -129,6 +143,14 @@ public:
     Json stats(const std::string& name_or_id);  // Docker's stats JSON (one sample)
     std::vector<Json> changes(const std::string& name_or_id);  // [{Path, Kind}]
     void export_rootfs(const std::string& name_or_id, int out_fd);  // tar of the merged rootfs
+    // Runs `fn` with an O_PATH fd of the merged rootfs (rootfs_access.cpp). A created or
+    // exited container's snapshot is mounted for the call and unmounted after, even on
+    // error. Holds the container's op lock, so a start, stop or remove waits until done.
+    void with_rootfs(const std::string& name_or_id, const std::function<void(int rootfs_fd)>& fn);
+    // docker commit (container_commit.cpp): `make_image` runs with the container held (op
+    // lock; paused meanwhile when `pause` and running); then the commit event is emitted.
+    CommitResult commit(const std::string& name_or_id, bool pause, const std::string& comment,
+                        const std::function<CommitResult(const CommitSource&)>& make_image);
 
     // Exec (kept in memory, like Docker). exec_create: an ExecConfig body; returns the exec id.
     std::string exec_create(const std::string& name_or_id, const Json& exec_config);

@@ -207,27 +207,15 @@ std::vector<Json> ContainerManager::changes(const std::string& key) {
 
 void ContainerManager::export_rootfs(const std::string& key, int out_fd) {
     auto e = find(key);
-    std::lock_guard op(e->op);
-    std::string id, top_layer;
-    bool running;
+    with_rootfs(key, [&](int root) {
+        image::write_layer_diff("/proc/self/fd/" + std::to_string(root), out_fd);
+    });
+    Container c;
     {
         std::lock_guard lock(mu_);
-        id = e->c.id;
-        top_layer = e->c.top_layer;
-        running = e->c.state.running();
+        c = e->c;
     }
-    std::optional<image::Digest> top;
-    if (!top_layer.empty()) top = image::Digest::parse(top_layer);
-    auto snap = options_.snapshotter->get(id, top, container_dir(id));
-    options_.snapshotter->mount(snap);
-    try {
-        image::write_layer_diff(snap.rootfs, out_fd);
-    } catch (...) {
-        if (!running) options_.snapshotter->unmount(snap);
-        throw;
-    }
-    if (!running) options_.snapshotter->unmount(snap);
-    emit(e->c, "export");
+    emit(c, "export");
 }
 
 }  // namespace berth::engine

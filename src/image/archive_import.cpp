@@ -99,7 +99,8 @@ void apply_changes(RunConfig& c, const std::vector<std::string>& changes) {
         std::string rest = sp == std::string::npos ? "" : trim(line.substr(sp));
         std::transform(instr.begin(), instr.end(), instr.begin(), [](unsigned char ch) { return std::toupper(ch); });
         static const char* const kKnown[] = {"CMD", "ENTRYPOINT", "ENV", "LABEL", "WORKDIR",
-                                             "USER", "EXPOSE", "VOLUME", "STOPSIGNAL"};
+                                             "USER", "EXPOSE", "VOLUME", "STOPSIGNAL",
+                                             "ONBUILD"};
         if (std::none_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return instr == k; })) {
             throw Error(Errc::invalid_argument, "\"" + instr + "\" is not a valid change command");
         }
@@ -137,6 +138,17 @@ void apply_changes(RunConfig& c, const std::vector<std::string>& changes) {
             }
         } else if (instr == "STOPSIGNAL") {
             c.stop_signal = unquote(rest);
+        } else if (instr == "ONBUILD") {
+            // Stored as written, run by a later build; these three cannot be triggers.
+            std::string trigger = rest.substr(0, rest.find_first_of(" \t"));
+            std::transform(trigger.begin(), trigger.end(), trigger.begin(),
+                           [](unsigned char ch) { return std::toupper(ch); });
+            if (trigger == "ONBUILD" || trigger == "FROM" || trigger == "MAINTAINER") {
+                throw Error(Errc::invalid_argument,
+                            trigger == "ONBUILD" ? "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
+                                                 : trigger + " isn't allowed as an ONBUILD trigger");
+            }
+            c.on_build.push_back(rest);
         }
     }
 }

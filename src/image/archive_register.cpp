@@ -73,6 +73,7 @@ Digest register_image(const ArchiveTargets& targets, const NewImage& image, Leas
     record.manifest = manifest_digest;
     record.created = config.created;
     record.layers = chains;
+    record.parent = image.parent;
     record.added = static_cast<int64_t>(::time(nullptr));
     record.blobs.push_back(
         {image.config, config_media_type, static_cast<int64_t>(config_json.size())});

@@ -40,6 +40,7 @@ struct NewImage {
     std::optional<Digest> manifest;  // committed; an OCI manifest is written when absent
     std::vector<Descriptor> layers;  // committed blobs, bottom first
     std::vector<std::string> tags;   // references as given ("busybox", "x/y:1")
+    std::string parent;              // Docker's "Parent" image id (commit); empty: none
 };
 
 // Checks the layers against the config's diff ids, writes a manifest if needed, unpacks

@@ -127,11 +127,15 @@ Json ImageService::inspect(const std::string& name) {
     auto refs = impl_->refs_of(id);
     Json layers = Json::array();
     for (const auto& d : c.diff_ids) layers.push_back(d.str());
+    // As Docker: without a comment of its own, an image shows its newest history comment
+    // (what `docker commit -m` and `docker import -m` write).
+    std::string comment = c.comment;
+    if (comment.empty() && !c.history.empty()) comment = c.history.back().comment;
     Json j = {{"Id", id.str()},
               {"RepoTags", refs.tags},
               {"RepoDigests", refs.digests},
               {"Parent", rec->parent},
-              {"Comment", c.comment},
+              {"Comment", comment},
               {"Created", c.created},
               {"DockerVersion", c.docker_version},
               {"Author", c.author},
