@@ -23,6 +23,7 @@ std::string ImageBackendImpl::commit(const api::CommitRequest& request) {
         image::CommitImageOptions o;
         o.upper = src.upper;
         o.lowers = src.lowers;
+        o.mount_stubs = src.mount_stubs;
         if (!src.image_id.empty()) o.parent = image::Digest::parse(src.image_id);
         o.child.container_id = src.id;
         o.child.config = image::merge_commit_config(std::move(config), src.config);

@@ -4,6 +4,7 @@
 // all the diff needs, so a created or exited container commits without a mount.
 #include "common/error.hpp"
 #include "engine/manager_internal.hpp"
+#include "engine/mount_stubs.hpp"
 #include "image/digest.hpp"
 #include "runtime/container.hpp"
 #include "storage/snapshotter.hpp"
@@ -40,6 +41,7 @@ CommitResult ContainerManager::commit(const std::string& key, bool pause,
     auto snap = options_.snapshotter->get(src.id, top, container_dir(src.id));
     src.upper = snap.upper;
     src.lowers = snap.lowers;
+    src.mount_stubs = mount_stub_paths();
 
     runtime::Runtime rt(options_.exec_root + "/runtime");
     // A pause of our own, undone below; events as `docker pause` / `unpause` give them.

@@ -96,6 +96,7 @@ struct CommitSource {
     Json config;           // the container's Config
     std::string upper;     // its writable layer, overlay form
     std::vector<std::string> lowers;
+    std::vector<std::string> mount_stubs;  // engine-made mount points to leave out (mount_stubs.hpp)
 };
 
 struct CommitResult {

@@ -38,6 +38,7 @@ Diffed diff_into_store(ContentStore& content, const CommitImageOptions& o, Lease
         try {
             DiffOptions d;
             d.lowers = o.lowers;
+            d.mount_stubs = o.mount_stubs;
             result = write_layer_diff(o.upper, out.get(), d);
         } catch (...) {
             diff_error = std::current_exception();

@@ -87,6 +87,23 @@ private:
     int64_t clamp(int64_t t) const {
         return o_.source_date_epoch && t > *o_.source_date_epoch ? *o_.source_date_epoch : t;
     }
+    // An engine-made mount point (see DiffOptions::mount_stubs), not content.
+    bool is_mount_stub(int dir_fd, const std::string& name, const std::string& path,
+                       const struct stat& st) const {
+        if (o_.lowers.empty()) return false;
+        if (std::find(o_.mount_stubs.begin(), o_.mount_stubs.end(), path) == o_.mount_stubs.end()) {
+            return false;
+        }
+        if (S_ISREG(st.st_mode)) {
+            if (st.st_size != 0) return false;
+        } else if (S_ISDIR(st.st_mode)) {
+            UniqueFd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!sub || !sorted_children(sub.get(), path).empty()) return false;
+        } else {
+            return false;
+        }
+        return !in_some_lower(path);
+    }
     bool in_some_lower(const std::string& rel) const {
         if (o_.lowers.empty()) return true;
         for (const auto& lower : lowers_) {
@@ -117,6 +134,7 @@ void Differ::walk(int dir_fd, const std::string& rel) {
         struct stat st {};
         if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) throw_errno("stat " + path);
         std::string proc = "/proc/self/fd/" + std::to_string(dir_fd) + "/" + name;
+        if (!o_.mount_stubs.empty() && is_mount_stub(dir_fd, name, path, st)) continue;
 
         if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {  // overlayfs deletion
             if (!in_some_lower(path)) continue;

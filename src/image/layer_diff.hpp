@@ -13,6 +13,11 @@ struct DiffOptions {
     // The lower dirs the upper sat on (any order). When given, a whiteout for a name that
     // no lower has (a file created and deleted in the container) is left out.
     std::vector<std::string> lowers;
+    // Paths ("etc/resolv.conf", no leading '/') of mount points the engine's runtime made in
+    // the upper dir for its own mounts. Left out when no lower has them and they are an empty
+    // file or an empty dir: Docker keeps these in an "init" layer that commits never see.
+    // Needs `lowers`.
+    std::vector<std::string> mount_stubs;
     // SOURCE_DATE_EPOCH: mtimes later than this are clamped to it, for reproducible layers.
     std::optional<int64_t> source_date_epoch;
 };

@@ -133,5 +133,27 @@ TEST_F(LayerDiffTest, WhiteoutForNameNoLowerHasIsDropped) {
     EXPECT_EQ(names(tar.get()).front(), ".wh.deleted");
 }
 
+TEST_F(LayerDiffTest, EmptyMountStubsNoLowerHasAreLeftOut) {
+    std::string upper = dir_ + "/upper";
+    mkdir_all(upper + "/etc");
+    mkdir_all(upper + "/proc");
+    mkdir_all(upper + "/sys/x");                       // not empty: content
+    write_file_atomic(upper + "/etc/resolv.conf", "");  // engine-made
+    write_file_atomic(upper + "/etc/hosts", "1.2.3.4 a\n");  // not empty: content
+    write_file_atomic(upper + "/etc/hostname", "");     // the lower has it: a change
+    mkdir_all(dir_ + "/lower/etc");
+    write_file_atomic(dir_ + "/lower/etc/hostname", "box\n");
+    DiffOptions o;
+    o.lowers = {dir_ + "/lower"};
+    o.mount_stubs = {"etc/resolv.conf", "etc/hosts", "etc/hostname", "proc", "sys"};
+    UniqueFd tar;
+    diff(upper, o, &tar);
+    EXPECT_EQ(names(tar.get()), (std::vector<std::string>{"etc/", "etc/hostname", "etc/hosts",
+                                                          "sys/", "sys/x/"}));
+    o.mount_stubs.clear();
+    diff(upper, o, &tar);
+    EXPECT_EQ(names(tar.get()).size(), 7u);
+}
+
 }  // namespace
 }  // namespace berth::image
