@@ -11,9 +11,9 @@
 
 namespace berth::engine {
 
-CommitResult ContainerManager::commit(const std::string& key, bool pause,
-                                      const std::string& comment,
-                                      const std::function<CommitResult(const CommitSource&)>& make_image) {
+CommitResult ContainerManager::commit(
+    const std::string& key, bool pause, const std::string& comment,
+    const std::function<CommitResult(const CommitSource&)>& make_image) {
     auto e = find(key);
     std::lock_guard op(e->op);
     CommitSource src;
@@ -24,7 +24,8 @@ CommitResult ContainerManager::commit(const std::string& key, bool pause,
         const std::string& status = e->c.state.status;
         if (e->removed) throw Error(Errc::not_found, "No such container: " + key);
         if (status == "dead") {
-            throw Error(Errc::conflict, "You cannot commit container " + e->c.id + " which is Dead");
+            throw Error(Errc::conflict,
+                        "You cannot commit container " + e->c.id + " which is Dead");
         }
         if (status == "removing") {
             throw Error(Errc::conflict,

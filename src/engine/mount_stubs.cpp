@@ -12,8 +12,8 @@ namespace berth::engine {
 const std::vector<std::string>& mount_stub_paths() {
     // The destinations of oci_config_mounts.cpp's default mounts that sit in the upper dir
     // (those under /dev land in its tmpfs, not here).
-    static const std::vector<std::string> paths = {"dev",           "etc/hostname", "etc/hosts",
-                                                   "etc/resolv.conf", "proc",       "sys"};
+    static const std::vector<std::string> paths = {
+        "dev", "etc/hostname", "etc/hosts", "etc/resolv.conf", "proc", "sys"};
     return paths;
 }
 

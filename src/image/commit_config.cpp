@@ -17,7 +17,9 @@ bool unset(const Json& j, const char* key) {
     return false;
 }
 
-std::string env_key(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+std::string env_key(const std::string& entry) {
+    return entry.substr(0, entry.find('='));
+}
 
 void merge_healthcheck(Json& user, const Json& container) {
     if (unset(container, "Healthcheck")) return;
@@ -72,8 +74,10 @@ Json merge_commit_config(Json user, const Json& c) {
     if (unset(user, "Entrypoint")) {
         if (unset(user, "Cmd")) {
             user["Cmd"] = c.value("Cmd", Json(nullptr));
-            if (c.contains("ArgsEscaped")) user["ArgsEscaped"] = c["ArgsEscaped"];
-            else user.erase("ArgsEscaped");
+            if (c.contains("ArgsEscaped"))
+                user["ArgsEscaped"] = c["ArgsEscaped"];
+            else
+                user.erase("ArgsEscaped");
         }
         // Only a nil Entrypoint is inherited: an explicit [] means "none".
         if (!user.contains("Entrypoint") || user["Entrypoint"].is_null()) {
@@ -117,8 +121,10 @@ Json child_image_config(const Json& parent, const ChildImage& child) {
     out["architecture"] = p.value("architecture", "").empty()
                               ? host.architecture
                               : p["architecture"].get<std::string>();
-    if (p.contains("variant")) out["variant"] = p["variant"];
-    else if (!p.contains("architecture") && !host.variant.empty()) out["variant"] = host.variant;
+    if (p.contains("variant"))
+        out["variant"] = p["variant"];
+    else if (!p.contains("architecture") && !host.variant.empty())
+        out["variant"] = host.variant;
     out["os"] = p.value("os", "").empty() ? std::string("linux") : p["os"].get<std::string>();
     if (p.contains("os.version")) out["os.version"] = p["os.version"];
     if (p.contains("os.features")) out["os.features"] = p["os.features"];

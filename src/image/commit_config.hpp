@@ -29,8 +29,8 @@ struct ChildImage {
     Json config;            // the new image's ContainerConfig (merged, changes applied)
     Json container_config;  // the container's Config as it was
     std::string author, comment;
-    std::string created;             // RFC 3339
-    std::optional<Digest> diff_id;   // none: the container changed nothing (empty layer)
+    std::string created;                   // RFC 3339
+    std::optional<Digest> diff_id;         // none: the container changed nothing (empty layer)
     Platform platform = Platform::host();  // used when the parent has none (commit from scratch)
 };
 

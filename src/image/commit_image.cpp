@@ -104,8 +104,8 @@ Digest commit_image(const ArchiveTargets& targets, CommitImageOptions o) {
         if (!rec->manifest) {
             throw Error(Errc::not_found, "image " + o.parent->str() + " has no manifest");
         }
-        Manifest m = parse_manifest(content.read_blob(*rec->manifest),
-                                    "manifest " + rec->manifest->str());
+        Manifest m =
+            parse_manifest(content.read_blob(*rec->manifest), "manifest " + rec->manifest->str());
         image.layers = m.layers;
         image.parent = o.parent->str();
     }

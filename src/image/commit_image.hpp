@@ -11,12 +11,12 @@
 namespace berth::image {
 
 struct CommitImageOptions {
-    std::string upper;                // overlay upper dir (whiteouts in overlay form)
-    std::vector<std::string> lowers;  // the lower dirs it sat on
+    std::string upper;                     // overlay upper dir (whiteouts in overlay form)
+    std::vector<std::string> lowers;       // the lower dirs it sat on
     std::vector<std::string> mount_stubs;  // DiffOptions::mount_stubs
-    std::optional<Digest> parent;     // the container's image; none: from scratch
-    ChildImage child;                 // config and history; diff_id is filled in here
-    std::string tag;                  // reference to tag the image with; empty: dangling
+    std::optional<Digest> parent;          // the container's image; none: from scratch
+    ChildImage child;                      // config and history; diff_id is filled in here
+    std::string tag;                       // reference to tag the image with; empty: dangling
 };
 
 // Diffs `upper` into the content store (uncompressed, so its digest is the diff id),

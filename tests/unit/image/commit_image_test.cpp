@@ -23,7 +23,7 @@ namespace berth::image {
 namespace {
 
 class CommitImageTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "whiteouts (0/0 char devices) need root";
         // The parent: an imported one-layer image with /a and /d/x.
