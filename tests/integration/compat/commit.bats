@@ -87,7 +87,8 @@ rootfs_mounted() { awk -v m="$D/data/containers/$1/rootfs" '$5 == m {f=1} END {e
 }
 
 @test "commit pauses a running container by default and leaves it running" {
-  id=$(run_c live sh -c 'echo live > /live; exec sleep 100')
+  id=$(run_c live sleep 100)
+  dk exec live sh -c 'echo live > /live'  # written before the commit, whenever run -d returns
   since=$(date +%s)
   img=$(dk commit live me/live)
   [ "$(dk inspect -f '{{.State.Status}}' live)" = running ]
