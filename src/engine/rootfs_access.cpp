@@ -17,18 +17,21 @@ void ContainerManager::with_rootfs(const std::string& key, const std::function<v
     auto e = find(key);
     std::lock_guard op(e->op);
     std::string id, top_layer;
+    bool running = false;
     {
         std::lock_guard lock(mu_);
         if (e->removed) throw Error(Errc::not_found, "No such container: " + key);
         id = e->c.id;
         top_layer = e->c.top_layer;
+        running = e->c.state.running();
     }
     std::optional<image::Digest> top;
     if (!top_layer.empty()) top = image::Digest::parse(top_layer);
     auto snap = options_.snapshotter->get(id, top, container_dir(id));
-    // Not mounted: not running (or exiting right now; its cleanup unmounts, ours then finds
-    // nothing to do). The fd below keeps working even if an exit detaches the mount.
-    bool mounted_here = !storage::is_mount_point(snap.rootfs);
+    // A running container's mount is its own (unless it is exiting right now: its cleanup
+    // unmounts, and the fd below keeps working). A stopped container's mount, if any, is a
+    // leftover of a daemon killed during an earlier call: taken over and unmounted after.
+    bool mounted_here = !running || !storage::is_mount_point(snap.rootfs);
     if (mounted_here) options_.snapshotter->mount(snap);
     auto release = [&] {
         if (!mounted_here) return;
