@@ -60,6 +60,32 @@ rootfs_mounted() { awk -v m="$D/data/containers/$1/rootfs" '$5 == m {f=1} END {e
   [ "$(dk inspect -f '{{.Config.WorkingDir}}' "$(dk create me/inspected)")" = /srv ]
 }
 
+@test "the container's run options become the image's config; the API body replaces Config" {
+  id=$(dk create --name opts -e MODE=fast -w /tmp -u 1:2 --label team=core --expose 9000 \
+    --stop-signal SIGUSR2 --health-cmd 'true' --health-retries 7 --entrypoint /bin/echo \
+    busybox from-opts)
+  remember "$id"
+  img=$(dk commit opts me/opts)
+  [ "$(dk image inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' "$img")" = \
+    '["/bin/echo"] ["from-opts"]' ]
+  [ "$(dk image inspect -f '{{.Config.WorkingDir}} {{.Config.User}} {{.Config.StopSignal}}' "$img")" = \
+    "/tmp 1:2 SIGUSR2" ]
+  dk image inspect -f '{{json .Config.Env}}' "$img" | grep -q '"MODE=fast"'
+  [ "$(dk image inspect -f '{{index .Config.Labels "team"}}' "$img")" = core ]
+  [ "$(dk image inspect -f '{{json .Config.ExposedPorts}}' "$img")" = '{"9000/tcp":{}}' ]
+  [ "$(dk image inspect -f '{{json .Config.Healthcheck.Test}} {{.Config.Healthcheck.Retries}}' "$img")" = \
+    '["CMD-SHELL","true"] 7' ]
+  [ "$(dk run --rm -u 0 "$img")" = from-opts ]
+  # A Config in the body is the base; what it leaves empty comes from the container.
+  run curl -sf --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' \
+    -d '{"Cmd": ["body"], "Env": ["MODE=slow"]}' "http://berth/commit?container=opts&repo=me/body"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [[ "$output" == *'"Id":"sha256:'* ]]
+  [ "$(dk image inspect -f '{{json .Config.Cmd}} {{.Config.WorkingDir}}' me/body)" = '["body"] /tmp' ]
+  dk image inspect -f '{{json .Config.Env}}' me/body | grep -q '"MODE=slow"'
+  ! dk image inspect -f '{{json .Config.Env}}' me/body | grep -q '"MODE=fast"'
+}
+
 @test "docker history shows the commit on top of the parent's entries" {
   id=$(run_c src3 sh -c 'echo b > /b')
   dk wait src3
