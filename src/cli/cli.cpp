@@ -8,13 +8,20 @@
 
 namespace berth::cli {
 
-Cli::Cli(std::string host_flag) : host_url_(client::choose_host(host_flag)) {}
+Cli::Cli(std::string host_flag, client::TlsFlags tls)
+    : host_url_(client::choose_host(host_flag)), tls_flags_(std::move(tls)) {}
 
 client::ApiClient& Cli::api() {
     if (!api_) {
         const char* pinned = std::getenv("BERTH_API_VERSION");
-        api_ = std::make_unique<client::ApiClient>(client::parse_host(host_url_),
-                                                   pinned ? pinned : "");
+        client::Host host = client::parse_host(host_url_);
+        if (host.kind == client::Host::Kind::tcp) {
+            if (auto tls = client::resolve_tls(tls_flags_)) {
+                host.tls = std::make_shared<const client::TlsClientContext>(*tls);
+                if (!host.port_given) host.port = 2376;  // Docker's TLS port
+            }
+        }
+        api_ = std::make_unique<client::ApiClient>(std::move(host), pinned ? pinned : "");
     }
     return *api_;
 }
@@ -47,6 +54,13 @@ std::string main_help() {
         ", or $BERTH_HOST)\n"
         "  -l, --log-level string   Set the logging level (\"debug\", \"info\", \"warn\", "
         "\"error\", \"fatal\")\n"
+        "      --tls                Use TLS; implied by --tlsverify ($BERTH_TLS, $DOCKER_TLS)\n"
+        "      --tlscacert string   Trust certs signed only by this CA (default ca.pem in\n"
+        "                           $BERTH_CERT_PATH, $DOCKER_CERT_PATH or ~/.docker)\n"
+        "      --tlscert string     Path to TLS certificate file (default cert.pem there)\n"
+        "      --tlskey string      Path to TLS key file (default key.pem there)\n"
+        "      --tlsverify          Use TLS and verify the remote ($BERTH_TLS_VERIFY,\n"
+        "                           $DOCKER_TLS_VERIFY)\n"
         "  -v, --version            Print version information and quit\n\n"
         "Run 'berth COMMAND --help' for more information on a command.\n";
     return out;
@@ -57,7 +71,8 @@ std::string main_help() {
 int run_cli(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     std::string host, log_level, config;
-    bool debug = false, version = false, tls = false;
+    bool debug = false, version = false, tls = false, tlsverify = false;
+    std::string tlscacert, tlscert, tlskey;
     FlagSet global("berth", "[OPTIONS] COMMAND");
     global.set_interspersed(false);
     global.string(&host, "host", 'H', "Daemon socket to connect to");
@@ -65,7 +80,11 @@ int run_cli(int argc, char** argv) {
     global.string(&log_level, "log-level", 'l', "Set the logging level");
     global.boolean(&version, "version", 'v', "Print version information and quit");
     global.string(&config, "config", 0, "Location of client config files");
-    global.boolean(&tls, "tls", 0, "Use TLS");
+    global.boolean(&tls, "tls", 0, "Use TLS; implied by --tlsverify");
+    global.boolean(&tlsverify, "tlsverify", 0, "Use TLS and verify the remote");
+    global.string(&tlscacert, "tlscacert", 0, "Trust certs signed only by this CA");
+    global.string(&tlscert, "tlscert", 0, "Path to TLS certificate file");
+    global.string(&tlskey, "tlskey", 0, "Path to TLS key file");
     std::string command_name;
     std::string current_path = "berth";
     try {
@@ -99,7 +118,13 @@ int run_cli(int argc, char** argv) {
             return 1;
         }
         current_path = "berth " + command_name;
-        Cli cli(host);
+        client::TlsFlags tls_flags;
+        if (global.changed("tls")) tls_flags.tls = tls;
+        if (global.changed("tlsverify")) tls_flags.tlsverify = tlsverify;
+        if (global.changed("tlscacert")) tls_flags.tlscacert = tlscacert;
+        if (global.changed("tlscert")) tls_flags.tlscert = tlscert;
+        if (global.changed("tlskey")) tls_flags.tlskey = tlskey;
+        Cli cli(host, std::move(tls_flags));
         int status = cmd->run(cli, cmd_args);
         std::fflush(stdout);
         return status;

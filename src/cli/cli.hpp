@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "client/api_client.hpp"
+#include "client/tls.hpp"
 
 namespace berth::cli {
 
@@ -26,7 +27,8 @@ class StatusError : public std::exception {
 
 class Cli {
   public:
-    explicit Cli(std::string host_flag);
+    // tls: the TLS flags as given (unset ones fall back to the environment).
+    explicit Cli(std::string host_flag, client::TlsFlags tls = {});
 
     // The API client, created (and the version negotiated) on first use.
     client::ApiClient& api();
@@ -45,6 +47,7 @@ class Cli {
 
   private:
     std::string host_url_;
+    client::TlsFlags tls_flags_;
     std::unique_ptr<client::ApiClient> api_;
 };
 

@@ -58,11 +58,16 @@ UniqueFd connect_tcp(const Host& host) {
 }  // namespace
 
 std::unique_ptr<Connection> Connection::open(const Host& host) {
-    UniqueFd fd = host.kind == Host::Kind::unix_socket ? connect_unix(host) : connect_tcp(host);
-    return std::make_unique<Connection>(std::move(fd));
+    if (host.kind == Host::Kind::unix_socket)
+        return std::make_unique<Connection>(connect_unix(host));
+    UniqueFd fd = connect_tcp(host);
+    std::unique_ptr<TlsStream> tls;
+    if (host.tls) tls = std::make_unique<TlsStream>(*host.tls, fd.get(), host.address, host.url);
+    return std::make_unique<Connection>(std::move(fd), std::move(tls));
 }
 
 void Connection::write_all(std::string_view data) {
+    if (tls_) return tls_->write_all(data);
     while (!data.empty()) {
         ssize_t n = ::send(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL);
         if (n < 0) {
@@ -80,7 +85,8 @@ bool Connection::fill() {
     }
     char chunk[16384];
     for (;;) {
-        ssize_t n = ::recv(fd_.get(), chunk, sizeof chunk, 0);
+        ssize_t n = tls_ ? static_cast<ssize_t>(tls_->read(chunk, sizeof chunk))
+                         : ::recv(fd_.get(), chunk, sizeof chunk, 0);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno == ECONNRESET) return false;
@@ -121,11 +127,13 @@ bool Connection::read_line(std::string& line, size_t limit) {
 }
 
 void Connection::shutdown_write() {
+    // Over TLS too a bare TCP half-close, as the docker CLI does: a close_notify would end
+    // the daemon's side of the TLS session for good.
     ::shutdown(fd_.get(), SHUT_WR);
 }
 
 bool Connection::stale() const {
-    if (pos_ != buf_.size()) return true;
+    if (readable_now()) return true;
     pollfd pfd{fd_.get(), POLLIN, 0};
     // Readable while idle means EOF (or junk): either way the connection cannot be reused.
     return ::poll(&pfd, 1, 0) != 0;

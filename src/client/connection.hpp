@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "client/host.hpp"
+#include "client/tls.hpp"
 #include "common/unique_fd.hpp"
 
 namespace berth::client {
@@ -15,10 +16,14 @@ class Connection {
   public:
     // Connects; throws ConnectError when nothing listens there.
     static std::unique_ptr<Connection> open(const Host& host);
-    explicit Connection(UniqueFd fd) : fd_(std::move(fd)) {}
+    explicit Connection(UniqueFd fd, std::unique_ptr<TlsStream> tls = nullptr)
+        : fd_(std::move(fd)), tls_(std::move(tls)) {}
 
     int fd() const noexcept { return fd_.get(); }
     void write_all(std::string_view data);
+    // True when read_some would return at once without waiting on the socket: poll() on fd()
+    // does not see bytes already read (or decrypted by TLS) but not consumed.
+    bool readable_now() const { return pos_ != buf_.size() || (tls_ && tls_->pending()); }
     // Up to `size` bytes, buffered ones first; 0 at end of stream.
     size_t read_some(char* out, size_t size);
     // One line without its CRLF (or LF); false at end of stream before any byte.
@@ -34,6 +39,8 @@ class Connection {
   private:
     bool fill();
     UniqueFd fd_;
+    // Declared after fd_: destroyed first, while the socket is still open.
+    std::unique_ptr<TlsStream> tls_;
     std::string buf_;
     size_t pos_ = 0;
 };

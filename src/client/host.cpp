@@ -58,6 +58,7 @@ Host parse_host(std::string_view url) {
             if (ec != std::errc() || p != rest.data() + rest.size() || value == 0 || value > 65535)
                 throw bad("invalid port");
             port = static_cast<uint16_t>(value);
+            host.port_given = true;
         }
         host.kind = Host::Kind::tcp;
         host.address = std::string(name.empty() ? "127.0.0.1" : name);

@@ -2,10 +2,13 @@
 // Where the daemon listens: `unix:///path` or `tcp://host:port`, chosen by -H, then
 // BERTH_HOST, then the default socket.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace berth::client {
+
+class TlsClientContext;
 
 inline constexpr std::string_view kDefaultHost = "unix:///run/berth/berthd.sock";
 
@@ -16,6 +19,9 @@ struct Host {
     std::string address;  // tcp host name or address
     uint16_t port = 0;    // tcp port
     std::string url;      // as the user wrote it, normalised: for messages
+    bool port_given = false;
+    // TLS on a tcp host (--tls, --tlsverify); null: plain. Unix sockets never use it.
+    std::shared_ptr<const TlsClientContext> tls;
 
     // The value of the Host header: any name works on a unix socket.
     std::string header_host() const;

@@ -1,7 +1,12 @@
 #include "daemon/config.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "common/error.hpp"
@@ -32,7 +37,36 @@ bool given(const std::vector<std::string>& flags, const char* key) {
     return std::find(flags.begin(), flags.end(), key) != flags.end();
 }
 
+void check_readable(const std::string& path, const char* what, const char* flag) {
+    if (::access(path.c_str(), R_OK) != 0)
+        throw Error(Errc::invalid_argument, std::string("cannot read the TLS ") + what + " \"" +
+                                                path + "\" (" + flag +
+                                                "): " + std::strerror(errno));
+}
+
 }  // namespace
+
+std::string default_cert_dir() {
+    if (const char* p = std::getenv("DOCKER_CERT_PATH"); p != nullptr && *p != '\0') return p;
+    const char* home = std::getenv("HOME");
+    return std::string(home != nullptr && *home != '\0' ? home : "/root") + "/.docker";
+}
+
+void resolve_tls(Config& c) {
+    // dockerd: --tlsverify turns TLS on, whatever --tls says.
+    if (c.tlsverify) {
+        c.tls = true;
+        c.tls_explicitly_off = false;
+    }
+    std::string dir = default_cert_dir();
+    if (c.tlscacert.empty()) c.tlscacert = dir + "/ca.pem";
+    if (c.tlscert.empty()) c.tlscert = dir + "/cert.pem";
+    if (c.tlskey.empty()) c.tlskey = dir + "/key.pem";
+    if (!c.tls) return;
+    if (c.tlsverify) check_readable(c.tlscacert, "CA certificate", "--tlscacert");
+    check_readable(c.tlscert, "certificate", "--tlscert");
+    check_readable(c.tlskey, "key", "--tlskey");
+}
 
 void apply_config_file(Config& c, const std::string& text, const std::vector<std::string>& flags) {
     const std::string doc = c.config_file;
@@ -72,7 +106,10 @@ void apply_config_file(Config& c, const std::string& text, const std::vector<std
             if (!given(flags, "labels")) c.labels = labels;
         } else if (key == "tls") {
             bool on = value.as_bool();
-            if (!given(flags, "tls")) c.tls_explicitly_off = !on;
+            if (!given(flags, "tls")) {
+                c.tls = on;
+                c.tls_explicitly_off = !on;
+            }
         } else if (key == "tlsverify") {
             bool on = value.as_bool();
             if (!given(flags, "tlsverify")) c.tlsverify = on;
@@ -124,11 +161,19 @@ ParsedArgs parse_args(int argc, char** argv) {
     auto* o_cfg = app.add_option("--config-file", c.config_file, "daemon.json to read")
                       ->capture_default_str();
     auto* o_tls = app.add_flag("--tls", tls,
-                               "Use TLS on tcp sockets; --tls=false allows plain tcp (insecure)");
-    auto* o_tlsverify = app.add_flag("--tlsverify", c.tlsverify, "Require TLS client certificates");
-    app.add_option("--tlscacert", c.tlscacert, "CA certificate for client certificates");
-    app.add_option("--tlscert", c.tlscert, "Server certificate");
-    app.add_option("--tlskey", c.tlskey, "Server key");
+                               "Use TLS on tcp sockets; implied by --tlsverify. --tls=false "
+                               "allows plain tcp (insecure)");
+    auto* o_tlsverify = app.add_flag("--tlsverify", c.tlsverify,
+                                     "Use TLS and require client certificates signed by "
+                                     "--tlscacert");
+    std::string cert_dir = default_cert_dir();
+    auto* o_ca = app.add_option("--tlscacert", c.tlscacert,
+                                "Trust client certificates signed only by this CA (default " +
+                                    cert_dir + "/ca.pem, from $DOCKER_CERT_PATH or ~/.docker)");
+    auto* o_cert = app.add_option("--tlscert", c.tlscert,
+                                  "Server certificate (default " + cert_dir + "/cert.pem)");
+    auto* o_key = app.add_option("--tlskey", c.tlskey,
+                                 "Server private key (default " + cert_dir + "/key.pem)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -136,7 +181,10 @@ ParsedArgs parse_args(int argc, char** argv) {
         return out;
     }
     if (o_debug->count() > 0 && debug) c.log_level = "debug";
-    if (o_tls->count() > 0) c.tls_explicitly_off = !tls;
+    if (o_tls->count() > 0) {
+        c.tls = tls;
+        c.tls_explicitly_off = !tls;
+    }
 
     std::vector<std::string> flags;
     auto note = [&](CLI::Option* o, const char* key) {
@@ -152,6 +200,9 @@ ParsedArgs parse_args(int argc, char** argv) {
     note(o_label, "labels");
     note(o_tls, "tls");
     note(o_tlsverify, "tlsverify");
+    note(o_ca, "tlscacert");
+    note(o_cert, "tlscert");
+    note(o_key, "tlskey");
     c.config_file_given = o_cfg->count() > 0;
 
     // The default file may be absent; a file named on the command line must exist.
@@ -173,6 +224,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     for (const auto* dir : {&c.data_root, &c.exec_root})
         if (dir->empty() || dir->front() != '/')
             throw Error(Errc::invalid_argument, "\"" + *dir + "\" must be an absolute path");
+    resolve_tls(c);
     return out;
 }
 

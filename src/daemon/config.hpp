@@ -20,12 +20,25 @@ struct Config {
     std::vector<std::string> labels;
     std::string config_file = kDefaultConfigFile;
     bool config_file_given = false;
-    // TLS for tcp listeners: tls_explicitly_off is `--tls=false` (or "tls": false in the
-    // file), the operator's consent to an insecure tcp socket.
+    // TLS for tcp listeners, as dockerd: --tls serves TLS, --tlsverify (which implies --tls)
+    // also requires client certificates signed by tlscacert. tls_explicitly_off is
+    // `--tls=false` (or "tls": false in the file), the operator's consent to an insecure tcp
+    // socket. Unix sockets never use TLS.
+    bool tls = false;
     bool tls_explicitly_off = false;
     bool tlsverify = false;
+    // Empty until parse_args fills in the defaults: $DOCKER_CERT_PATH/{ca,cert,key}.pem, or
+    // ~/.docker/... when that is unset (dockerd's defaults).
     std::string tlscacert, tlscert, tlskey;
 };
+
+// The directory of the default TLS files: $DOCKER_CERT_PATH, else $HOME/.docker.
+std::string default_cert_dir();
+
+// Resolves --tlsverify implying --tls and the default file names; then, when TLS is on,
+// checks the files it needs can be read (the CA only with --tlsverify). Throws
+// invalid_argument naming the file and its flag.
+void resolve_tls(Config& config);
 
 // Result of parsing the command line: either run with config, or exit with code (after --help
 // or --version, or a bad flag; the message is already printed).

@@ -13,6 +13,7 @@
 #include "api/mux.hpp"
 #include "api/server/listen_address.hpp"
 #include "api/server/server.hpp"
+#include "api/server/tls_context.hpp"
 #include "api/system/system_router.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
@@ -43,12 +44,6 @@ std::vector<api::ListenAddress> listen_addresses(const Config& c) {
     std::vector<api::ListenAddress> out;
     if (c.hosts.empty()) out.push_back(api::parse_listen_address("unix://"));
     for (const auto& h : c.hosts) out.push_back(api::parse_listen_address(h));
-    for (const auto& a : out) {
-        if (a.kind == api::ListenAddress::Kind::tcp && (c.tlsverify || !c.tlscert.empty()))
-            throw Error(Errc::invalid_argument,
-                        "TLS on tcp sockets is not supported yet (" + a.text +
-                            "): use a unix socket, or --tls=false for plain tcp");
-    }
     return out;
 }
 
@@ -68,6 +63,17 @@ void publish_reload(api::EventBus& bus, const std::string& id, const api::HostIn
 
 int run_daemon(const Config& config) {
     Config cfg = config;
+    api::ServerOptions server_options;
+    server_options.io_threads = 2;
+    server_options.allow_insecure_tcp = cfg.tls_explicitly_off;
+    if (cfg.tls) {
+        // First, so a bad certificate fails start-up before any work. Loaded (and so checked)
+        // even with no tcp socket, as dockerd does.
+        server_options.tls = api::TlsContext::load({.ca_file = cfg.tlscacert,
+                                                    .cert_file = cfg.tlscert,
+                                                    .key_file = cfg.tlskey,
+                                                    .verify_clients = cfg.tlsverify});
+    }
     mkdir_all(cfg.data_root, 0711);
     mkdir_all(cfg.exec_root, 0711);
     PidFile pidfile(cfg.pidfile);
@@ -106,8 +112,7 @@ int run_daemon(const Config& config) {
     mux.add(exec_router);
     mux.add(images_router);
 
-    bool insecure_tcp = cfg.tls_explicitly_off;
-    api::Server server(mux, {.io_threads = 2, .allow_insecure_tcp = insecure_tcp});
+    api::Server server(mux, server_options);
     for (const auto& address : listen_addresses(cfg)) server.listen(address);
     server.start();
     // Start-up (restore, the busybox build, the seccomp profile) leaves freed heap behind.

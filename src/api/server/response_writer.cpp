@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "api/server/socket_io.hpp"
+#include "api/server/tls_socket.hpp"
 #include "common/error.hpp"
 
 namespace berth::api {
@@ -40,46 +41,50 @@ std::string serialize(const Response& res, bool keep_alive, bool head_request) {
     return out;
 }
 
-void ChunkedWriter::start(int status, const HeaderList& headers) {
+template <class Io>
+void ChunkedWriter<Io>::start(int status, const HeaderList& headers) {
     std::string head = status_line(status);
     append_headers(head, headers);
     head += chunked_ ? "Transfer-Encoding: chunked\r\n" : "Connection: close\r\n";
     head += "\r\n";
     try {
-        write_all_fd(fd_, head);
+        io_.write_all(head);
     } catch (...) {
         broken_ = true;
         throw;
     }
 }
 
-void ChunkedWriter::write(std::string_view data) {
+template <class Io>
+void ChunkedWriter<Io>::write(std::string_view data) {
     if (finished_) throw Error(Errc::internal, "write after the end of a stream");
     if (broken_) throw Error(Errc::unavailable, "client closed the connection");
     if (data.empty()) return;  // an empty chunk would end the stream
     try {
-        if (!chunked_) return write_all_fd(fd_, data);
+        if (!chunked_) return io_.write_all(data);
         char size[24];
         int len = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
         // One send per chunk keeps each message in one segment for the client.
         std::string chunk;
         chunk.reserve(static_cast<size_t>(len) + data.size() + 2);
         chunk.append(size, static_cast<size_t>(len)).append(data).append("\r\n");
-        write_all_fd(fd_, chunk);
+        io_.write_all(chunk);
     } catch (...) {
         broken_ = true;
         throw;
     }
 }
 
-void ChunkedWriter::finish() {
+template <class Io>
+void ChunkedWriter<Io>::finish() {
     if (finished_) return;
     finished_ = true;
     if (broken_) throw Error(Errc::unavailable, "client closed the connection");
-    if (chunked_) write_all_fd(fd_, "0\r\n\r\n");
+    if (chunked_) io_.write_all("0\r\n\r\n");
 }
 
-bool ChunkedWriter::finish_if_open() {
+template <class Io>
+bool ChunkedWriter<Io>::finish_if_open() {
     try {
         finish();
         return !broken_;
@@ -89,38 +94,50 @@ bool ChunkedWriter::finish_if_open() {
     }
 }
 
-bool ChunkedWriter::client_gone() {
-    return broken_ || wait_peer_closed(fd_, 0);
+template <class Io>
+bool ChunkedWriter<Io>::client_gone() {
+    return broken_ || io_.peer_closed(0);
 }
 
-bool ChunkedWriter::wait_client_gone(std::chrono::milliseconds timeout) {
-    return broken_ || wait_peer_closed(fd_, static_cast<int>(timeout.count()));
+template <class Io>
+bool ChunkedWriter<Io>::wait_client_gone(std::chrono::milliseconds timeout) {
+    return broken_ || io_.peer_closed(static_cast<int>(timeout.count()));
 }
 
-HijackedSocket::~HijackedSocket() {
+template <class Io>
+HijackedSocket<Io>::~HijackedSocket() {
     close();
 }
 
-size_t HijackedSocket::read_some(char* buf, size_t n) {
+template <class Io>
+size_t HijackedSocket<Io>::read_some(char* buf, size_t n) {
     if (leftover_pos_ < leftover_.size()) {
         size_t take = std::min(n, leftover_.size() - leftover_pos_);
         std::memcpy(buf, leftover_.data() + leftover_pos_, take);
         leftover_pos_ += take;
         return take;
     }
-    return read_some_fd(fd_, buf, n);
+    return io_.read_some(buf, n);
 }
 
-void HijackedSocket::write_all(std::string_view data) {
-    write_all_fd(fd_, data);
+template <class Io>
+void HijackedSocket<Io>::write_all(std::string_view data) {
+    io_.write_all(data);
 }
 
-void HijackedSocket::close_write() {
-    ::shutdown(fd_, SHUT_WR);
+template <class Io>
+void HijackedSocket<Io>::close_write() {
+    io_.close_write();
 }
 
-void HijackedSocket::close() {
-    ::shutdown(fd_, SHUT_RDWR);
+template <class Io>
+void HijackedSocket<Io>::close() {
+    io_.close();
 }
+
+template class ChunkedWriter<FdIo>;
+template class ChunkedWriter<TlsIo>;
+template class HijackedSocket<FdIo>;
+template class HijackedSocket<TlsIo>;
 
 }  // namespace berth::api

@@ -1,6 +1,7 @@
 #pragma once
 // Writing responses on a connection the worker thread owns: whole responses, chunked streams
-// and the raw stream of a hijacked connection.
+// and the raw stream of a hijacked connection. The writers are templates over the connection's
+// blocking I/O (FdIo for plain sockets, TlsIo for TLS), instantiated for both in the .cpp.
 #include <memory>
 #include <string>
 
@@ -12,10 +13,11 @@ namespace berth::api {
 // Status line, server headers, the response's headers, Content-Length and body (none for HEAD).
 std::string serialize(const Response& res, bool keep_alive, bool head_request);
 
+template <class Io>
 class ChunkedWriter final : public ResponseStream {
   public:
     // chunked=false for HTTP/1.0 clients: the body is written raw and the connection closes.
-    ChunkedWriter(int fd, bool chunked) : fd_(fd), chunked_(chunked) {}
+    ChunkedWriter(Io io, bool chunked) : io_(io), chunked_(chunked) {}
     void start(int status, const HeaderList& headers);
 
     void write(std::string_view data) override;
@@ -28,27 +30,28 @@ class ChunkedWriter final : public ResponseStream {
     bool chunked() const { return chunked_; }
 
   private:
-    int fd_;
+    Io io_;
     bool chunked_;
     bool finished_ = false;
     bool broken_ = false;
 };
 
+template <class Io>
 class HijackedSocket final : public RawStream {
   public:
     // keep_alive holds the HTTP session (and so the socket) open as long as this stream lives.
-    HijackedSocket(int fd, std::string leftover, std::shared_ptr<void> keep_alive)
-        : fd_(fd), leftover_(std::move(leftover)), keep_alive_(std::move(keep_alive)) {}
+    HijackedSocket(Io io, std::string leftover, std::shared_ptr<void> keep_alive)
+        : io_(io), leftover_(std::move(leftover)), keep_alive_(std::move(keep_alive)) {}
     ~HijackedSocket() override;
 
     size_t read_some(char* buf, size_t n) override;
     void write_all(std::string_view data) override;
     void close_write() override;
     void close() override;
-    int native_handle() const override { return fd_; }
+    int native_handle() const override { return io_.native_handle(); }
 
   private:
-    int fd_;
+    Io io_;
     std::string leftover_;
     size_t leftover_pos_ = 0;
     std::shared_ptr<void> keep_alive_;

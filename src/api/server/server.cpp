@@ -30,21 +30,25 @@ class Server::Listener {
 
 namespace {
 // The acceptor lives on a strand (accept completions and close() never overlap); accepted
-// sockets get the plain io_context executor, so sessions do not serialize on that strand.
-template <class Acceptor, class Socket>
-void accept_loop(Acceptor& acceptor, asio::io_context& io, SessionHost host) {
-    acceptor.async_accept(io.get_executor(),
-                          [&acceptor, &io, host](boost::system::error_code ec, Socket socket) {
-                              if (ec == asio::error::operation_aborted || !acceptor.is_open())
-                                  return;
-                              if (ec) {
-                                  // EMFILE and friends: log and keep accepting rather than go deaf.
-                                  spdlog::warn("accept: {}", ec.message());
-                              } else {
-                                  start_session(host, std::move(socket));
-                              }
-                              accept_loop<Acceptor, Socket>(acceptor, io, host);
-                          });
+// sockets get the plain io_context executor, so sessions do not serialize on that strand
+// (TLS sockets get a strand of their own: their handshake has a timer and a socket wait).
+template <class Socket, class Acceptor, class Start>
+void accept_loop(Acceptor& acceptor, asio::io_context& io, bool own_strand, Start start) {
+    auto on_accept = [&acceptor, &io, own_strand, start](boost::system::error_code ec,
+                                                         Socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+        if (ec) {
+            // EMFILE and friends: log and keep accepting rather than go deaf.
+            spdlog::warn("accept: {}", ec.message());
+        } else {
+            start(std::move(socket));
+        }
+        accept_loop<Socket>(acceptor, io, own_strand, start);
+    };
+    if (own_strand)
+        acceptor.async_accept(asio::any_io_executor(asio::make_strand(io)), std::move(on_accept));
+    else
+        acceptor.async_accept(io.get_executor(), std::move(on_accept));
 }
 }  // namespace
 
@@ -63,8 +67,10 @@ class Server::UnixListener final : public Server::Listener {
         st_ino_ = inode();
     }
     void accept() override {
-        accept_loop<decltype(acceptor_), asio::local::stream_protocol::socket>(acceptor_, io_,
-                                                                               host_);
+        using Socket = asio::local::stream_protocol::socket;
+        accept_loop<Socket>(acceptor_, io_, false, [host = host_](Socket socket) {
+            start_session(host, std::move(socket));
+        });
     }
     asio::any_io_executor executor() override { return acceptor_.get_executor(); }
     void close() override {
@@ -88,8 +94,10 @@ class Server::UnixListener final : public Server::Listener {
 
 class Server::TcpListener final : public Server::Listener {
   public:
-    TcpListener(asio::io_context& io, const ListenAddress& a, SessionHost host)
-        : io_(io), acceptor_(asio::make_strand(io)), host_(host) {
+    // With tls, every connection starts with a TLS handshake; without, it is plain HTTP.
+    TcpListener(asio::io_context& io, const ListenAddress& a, SessionHost host,
+                std::shared_ptr<const TlsContext> tls)
+        : io_(io), acceptor_(asio::make_strand(io)), host_(host), tls_(std::move(tls)) {
         boost::system::error_code ec;
         auto addr = asio::ip::make_address(a.host, ec);
         if (ec)
@@ -102,7 +110,16 @@ class Server::TcpListener final : public Server::Listener {
         acceptor_.listen(asio::socket_base::max_listen_connections);
     }
     void accept() override {
-        accept_loop<decltype(acceptor_), asio::ip::tcp::socket>(acceptor_, io_, host_);
+        using Socket = asio::ip::tcp::socket;
+        if (tls_) {
+            accept_loop<Socket>(acceptor_, io_, true, [host = host_, tls = tls_](Socket socket) {
+                start_tls_session(host, std::move(socket), *tls);
+            });
+        } else {
+            accept_loop<Socket>(acceptor_, io_, false, [host = host_](Socket socket) {
+                start_session(host, std::move(socket));
+            });
+        }
     }
     asio::any_io_executor executor() override { return acceptor_.get_executor(); }
     void close() override {
@@ -114,6 +131,7 @@ class Server::TcpListener final : public Server::Listener {
     asio::io_context& io_;
     asio::ip::tcp::acceptor acceptor_;
     SessionHost host_;
+    std::shared_ptr<const TlsContext> tls_;
 };
 
 Server::Server(const Mux& mux, ServerOptions options) : mux_(mux), options_(options) {}
@@ -123,27 +141,36 @@ Server::~Server() {
 }
 
 void Server::listen(const ListenAddress& address) {
-    SessionHost host{&mux_, &workers_, &live_};
+    SessionHost host{&mux_, &workers_, &live_, options_.tls_handshake_timeout};
     try {
         if (address.kind == ListenAddress::Kind::unix_socket) {
             listeners_.push_back(std::make_unique<UnixListener>(io_, address.path, host));
+        } else if (options_.tls) {
+            if (!options_.tls->verifies_clients())
+                spdlog::warn(
+                    "listening on {} with TLS but without --tlsverify: anyone who can "
+                    "reach it controls this host",
+                    address.text);
+            listeners_.push_back(std::make_unique<TcpListener>(io_, address, host, options_.tls));
         } else {
             if (!options_.allow_insecure_tcp) {
                 throw Error(Errc::invalid_argument,
                             "refusing to listen on " + address.text +
                                 " without TLS: anyone reaching the port gets root on this host. "
-                                "TLS client certificates are not supported yet; pass --tls=false "
-                                "to listen without them anyway");
+                                "Pass --tlsverify with --tlscacert, --tlscert and --tlskey to "
+                                "require client certificates, or --tls=false to listen without "
+                                "TLS anyway");
             }
             spdlog::warn("listening on {} WITHOUT TLS: anyone who can reach it controls this host",
                          address.text);
-            listeners_.push_back(std::make_unique<TcpListener>(io_, address, host));
+            listeners_.push_back(std::make_unique<TcpListener>(io_, address, host, nullptr));
         }
     } catch (const boost::system::system_error& e) {
         throw Error(Errc::unavailable,
                     "cannot listen on " + address.text + ": " + e.code().message());
     }
-    spdlog::info("API listening on {}", address.text);
+    spdlog::info("API listening on {}{}", address.text,
+                 address.kind == ListenAddress::Kind::tcp && options_.tls ? " (TLS)" : "");
 }
 
 void Server::start() {

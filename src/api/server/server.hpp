@@ -10,12 +10,16 @@
 #include "api/mux.hpp"
 #include "api/server/listen_address.hpp"
 #include "api/server/session.hpp"
+#include "api/server/tls_context.hpp"
 #include "api/server/worker_pool.hpp"
 
 namespace berth::api {
 
 struct ServerOptions {
     size_t io_threads = 2;
+    // TLS for every tcp listener (unix sockets never use it).
+    std::shared_ptr<const TlsContext> tls;
+    std::chrono::milliseconds tls_handshake_timeout = std::chrono::seconds(10);
     // A tcp listener without TLS serves anyone who can reach the port as root: allowed only
     // when the operator said so explicitly (--tls=false).
     bool allow_insecure_tcp = false;

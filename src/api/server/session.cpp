@@ -12,6 +12,7 @@
 
 #include "api/server/response_writer.hpp"
 #include "api/server/socket_io.hpp"
+#include "api/server/tls_socket.hpp"
 
 namespace berth::api {
 
@@ -42,16 +43,49 @@ constexpr uint32_t kHeaderLimit = 1u << 20;
 // closes it instead.
 constexpr size_t kDrainLimit = 1u << 20;
 
+// The blocking I/O a worker uses on the connection: straight on the fd for plain sockets.
+template <class Socket>
+struct IoFor {
+    using type = FdIo;
+    static FdIo make(Socket& s) { return FdIo{s.native_handle()}; }
+};
+template <>
+struct IoFor<TlsSocket> {
+    using type = TlsIo;
+    static TlsIo make(TlsSocket& s) { return TlsIo{&s}; }
+};
+
 template <class Socket>
 class Session final : public Connection, public std::enable_shared_from_this<Session<Socket>> {
   public:
-    Session(SessionHost host, Socket socket)
-        : host_(host), socket_(std::move(socket)), fd_(socket_.native_handle()) {
+    using Io = typename IoFor<Socket>::type;
+
+    template <class... SocketArgs>
+    explicit Session(SessionHost host, SocketArgs&&... socket_args)
+        : host_(host),
+          socket_(std::forward<SocketArgs>(socket_args)...),
+          fd_(socket_.native_handle()),
+          io_(IoFor<Socket>::make(socket_)) {
         host_.live->add(fd_);
     }
     ~Session() override {
         // Unregister before the socket closes so shutdown_all never touches a reused fd.
         host_.live->remove(fd_);
+    }
+
+    void start() {
+        if constexpr (std::is_same_v<Socket, TlsSocket>) {
+            // On the connection's strand, bounded in time: a client that never finishes its
+            // handshake holds nothing but its own socket.
+            socket_.async_handshake(host_.tls_handshake_timeout, [self = this->shared_from_this()](
+                                                                     const std::string& error) {
+                if (error.empty()) return self->read_next();
+                spdlog::warn("TLS handshake with {} failed: {}", self->socket_.peer(), error);
+                self->close({});
+            });
+        } else {
+            read_next();
+        }
     }
 
     void read_next() {
@@ -85,17 +119,18 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
 
     ResponseStream& start_stream(int status, const HeaderList& headers) override {
-        stream_ = std::make_unique<ChunkedWriter>(fd_, parser_->get().version() >= 11);
+        stream_ = std::make_unique<ChunkedWriter<Io>>(io_, parser_->get().version() >= 11);
         stream_->start(status, headers);
         return *stream_;
     }
 
     std::unique_ptr<RawStream> hijack(std::string_view head) override {
         drain_body(std::numeric_limits<size_t>::max());
-        write_all_fd(fd_, head);
+        io_.write_all(head);
         auto leftover = boost::beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
-        return std::make_unique<HijackedSocket>(fd_, std::move(leftover), this->shared_from_this());
+        return std::make_unique<HijackedSocket<Io>>(io_, std::move(leftover),
+                                                    this->shared_from_this());
     }
 
   private:
@@ -115,7 +150,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         auto& req = parser_->get();
         auto expect = req[http::field::expect];
         if (expect.size() == 12 && strncasecmp(expect.data(), "100-continue", 12) == 0)
-            write_all_fd(fd_, "HTTP/1.1 100 Continue\r\n\r\n");
+            io_.write_all("HTTP/1.1 100 Continue\r\n\r\n");
     }
 
     // Reads and discards the rest of the body; false if it was longer than limit or broken.
@@ -162,7 +197,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         } else {
             if (!drain_body(kDrainLimit)) keep_alive = false;
             try {
-                write_all_fd(fd_, serialize(res, keep_alive, head_request));
+                io_.write_all(serialize(res, keep_alive, head_request));
             } catch (const std::exception&) {
                 ok = false;
             }
@@ -179,9 +214,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     SessionHost host_;
     Socket socket_;
     int fd_;
+    Io io_;
     boost::beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::buffer_body>> parser_;
-    std::unique_ptr<ChunkedWriter> stream_;
+    std::unique_ptr<ChunkedWriter<Io>> stream_;
     bool continue_sent_ = false;
 };
 
@@ -189,7 +225,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
 template <class Socket>
 void start_session(SessionHost host, Socket socket) {
-    std::make_shared<Session<Socket>>(host, std::move(socket))->read_next();
+    std::make_shared<Session<Socket>>(host, std::move(socket))->start();
+}
+
+void start_tls_session(SessionHost host, boost::asio::ip::tcp::socket socket,
+                       const TlsContext& tls) {
+    std::make_shared<Session<TlsSocket>>(host, std::move(socket), tls)->start();
 }
 
 template void start_session(SessionHost, boost::asio::local::stream_protocol::socket);

@@ -4,6 +4,7 @@
 // or stream), and hands it back to asio for the next keep-alive request.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <chrono>
 #include <mutex>
 #include <set>
 
@@ -30,6 +31,8 @@ struct SessionHost {
     const Mux* mux;
     WorkerPool* workers;
     LiveSockets* live;
+    // How long a TLS client may take to complete its handshake.
+    std::chrono::milliseconds tls_handshake_timeout{10000};
 };
 
 template <class Socket>
@@ -37,5 +40,10 @@ void start_session(SessionHost host, Socket socket);
 
 extern template void start_session(SessionHost, boost::asio::local::stream_protocol::socket);
 extern template void start_session(SessionHost, boost::asio::ip::tcp::socket);
+
+class TlsContext;
+// A tcp connection that starts with a TLS handshake. socket should be on its own strand.
+void start_tls_session(SessionHost host, boost::asio::ip::tcp::socket socket,
+                       const TlsContext& tls);
 
 }  // namespace berth::api

@@ -81,7 +81,10 @@ PumpResult pump_stream(client::Connection& conn, const PumpOptions& options) {
             winch_index = static_cast<int>(n);
             fds[n++] = {winch_fd(), POLLIN, 0};
         }
-        if (::poll(fds, n, -1) < 0) {
+        // Bytes already inside the connection (TLS decrypts a record at a time) do not wake
+        // poll: look at the sockets without waiting, then read them.
+        bool ready = conn.readable_now();
+        if (::poll(fds, n, ready ? 0 : -1) < 0) {
             if (errno == EINTR) continue;
             throw_errno("poll");
         }
@@ -115,7 +118,7 @@ PumpResult pump_stream(client::Connection& conn, const PumpOptions& options) {
                 }
             }
         }
-        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        if (ready || (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
             size_t got = conn.read_some(buf, sizeof buf);
             if (got == 0) return result;
             deliver(std::string_view(buf, got));
