@@ -26,7 +26,10 @@ int64_t unix_now_ns() {
 void ContainerManager::start_health_monitor_locked(Entry& e) {
     if (stopping_ || e.removed || e.c.state.status != "running") return;
     if (!HealthSettings::from_config(e.c.config)) return;
-    if (e.health_run) e.health_run->stop = true;  // never two monitors for one container
+    if (e.health_run) {  // never two monitors for one container
+        e.health_run->stop = true;
+        health_cv_.notify_all();
+    }
     auto run = std::make_shared<HealthRun>();
     std::string id = e.c.id;
     try {
@@ -73,7 +76,8 @@ void ContainerManager::health_loop(const std::string& id, const std::shared_ptr<
             bool starting = e->c.state.health == "starting";
             auto delay = std::chrono::nanoseconds(
                 settings->next_delay_ns(unix_now_ns() - started_ns, starting));
-            if (health_cv_.wait_for(lock, delay, [&] { return run->stop.load() || stopping_; })) break;
+            if (health_cv_.wait_for(lock, delay, [&] { return run->stop.load() || stopping_; }))
+                break;
             lock.unlock();
             ProbeResult result = run_health_probe(target, *settings, run->stop, sink);
             lock.lock();

@@ -16,7 +16,8 @@ int64_t duration_or(const Json& h, const char* key, int64_t fallback) {
     int64_t v = json_int(h, key, 0);
     // moby timeoutWithDefault: zero means "default". Negative values are refused at create;
     // one in an older record must not make a monitor spin, so it is a default too.
-    return v <= 0 ? fallback : v;
+    // Go accepts up to ~292 years; clamped so that now + duration cannot overflow a clock.
+    return v <= 0 ? fallback : std::min(v, kMaxHealthDurationNs);
 }
 
 std::string rfc3339(int64_t unix_ns) {

@@ -20,6 +20,7 @@ constexpr int64_t kDefaultProbeTimeoutNs = 30 * kSecondNs;
 constexpr int64_t kDefaultStartPeriodNs = 0;
 constexpr int64_t kDefaultStartIntervalNs = 5 * kSecondNs;
 constexpr int kDefaultProbeRetries = 3;
+constexpr int64_t kMaxHealthDurationNs = 10LL * 365 * 24 * 3600 * kSecondNs;  // ten years
 constexpr size_t kMaxHealthLogEntries = 5;
 constexpr size_t kMaxProbeOutput = 4096;
 

@@ -63,6 +63,10 @@ TEST(HealthSettings, BadRecordsDoNotThrowOrSpin) {
     auto s = HealthSettings::from_config(config_with({{"Test", {"CMD", "x"}}, {"Interval", -5}}));
     ASSERT_TRUE(s);
     EXPECT_EQ(s->interval_ns, kDefaultProbeIntervalNs);
+    auto huge = HealthSettings::from_config(
+        config_with({{"Test", {"CMD", "x"}}, {"Interval", INT64_MAX}, {"Timeout", INT64_MAX}}));
+    EXPECT_EQ(huge->interval_ns, kMaxHealthDurationNs);
+    EXPECT_EQ(huge->timeout_ns, kMaxHealthDurationNs);
 }
 
 TEST(HealthSettings, StartIntervalOnlyWhileStartingInsideTheStartPeriod) {
