@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "client/openssl_api.hpp"
+#include "common/openssl_api.hpp"
 #include "common/error.hpp"
 
 namespace berth::client {

@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <climits>
@@ -14,6 +13,7 @@
 
 #include "api/server/socket_io.hpp"
 #include "common/error.hpp"
+#include "common/openssl_api.hpp"
 
 namespace berth::api {
 
@@ -55,7 +55,7 @@ TlsSocket::TlsSocket(asio::ip::tcp::socket socket, const TlsContext& context)
 }
 
 TlsSocket::~TlsSocket() {
-    SSL_free(ssl_);
+    openssl().SSL_free(ssl_);
 }
 
 std::string TlsSocket::peer() {
@@ -95,20 +95,21 @@ struct TlsSocket::Handshake : std::enable_shared_from_this<Handshake> {
         bool plain_http = false;
         {
             std::lock_guard lock(s.mu_);
-            ERR_clear_error();
-            int r = SSL_accept(s.ssl_);
+            openssl().ERR_clear_error();
+            int r = openssl().SSL_accept(s.ssl_);
             if (r == 1) s.handshake_done_ = true;
             if (r != 1) {
-                err = SSL_get_error(s.ssl_, r);
+                err = openssl().SSL_get_error(s.ssl_, r);
                 saved_errno = errno;
                 if (err == SSL_ERROR_SSL) {
-                    int reason = ERR_GET_REASON(ERR_peek_last_error());
+                    int reason = ERR_GET_REASON(openssl().ERR_peek_last_error());
                     plain_http =
                         reason == SSL_R_HTTP_REQUEST || reason == SSL_R_HTTPS_PROXY_REQUEST;
                     why = last_ssl_error("protocol error");
-                    long verify = SSL_get_verify_result(s.ssl_);
+                    long verify = openssl().SSL_get_verify_result(s.ssl_);
                     if (verify != X509_V_OK)
-                        why += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+                        why += std::string(" (") + openssl().X509_verify_cert_error_string(verify) +
+                               ")";
                 }
             }
         }
@@ -188,13 +189,13 @@ TlsSocket::Want TlsSocket::read_nonblocking(char* buf, size_t n, size_t& got,
                                             boost::system::error_code& ec) {
     std::lock_guard lock(mu_);
     for (;;) {
-        ERR_clear_error();
-        int r = SSL_read(ssl_, buf, clamp(n));
+        openssl().ERR_clear_error();
+        int r = openssl().SSL_read(ssl_, buf, clamp(n));
         if (r > 0) {
             got = static_cast<size_t>(r);
             return Want::nothing;
         }
-        int err = SSL_get_error(ssl_, r);
+        int err = openssl().SSL_get_error(ssl_, r);
         int saved_errno = errno;
         switch (err) {
             case SSL_ERROR_WANT_READ:
@@ -213,10 +214,8 @@ TlsSocket::Want TlsSocket::read_nonblocking(char* buf, size_t n, size_t& got,
                     ec = boost::system::error_code(saved_errno, boost::system::system_category());
                 return Want::nothing;
             default: {
-                unsigned long code = ERR_peek_last_error();
-                ERR_clear_error();
-                ec = boost::system::error_code(static_cast<int>(code),
-                                               asio::error::get_ssl_category());
+                read_error_ = last_ssl_error("TLS protocol error");
+                ec = boost::system::errc::make_error_code(boost::system::errc::protocol_error);
                 return Want::nothing;
             }
         }
@@ -236,7 +235,12 @@ size_t TlsSocket::read_blocking(char* buf, size_t n) {
         } else if (got > 0 || !ec || ec == asio::error::eof) {
             return got;
         } else {
-            throw Error(Errc::unavailable, "reading from the client: " + ec.message());
+            std::string why = ec.message();
+            if (ec == boost::system::errc::protocol_error) {
+                std::lock_guard lock(mu_);
+                why = read_error_;
+            }
+            throw Error(Errc::unavailable, "reading from the client: " + why);
         }
     }
 }
@@ -247,10 +251,10 @@ void TlsSocket::write_all(std::string_view data) {
         std::string why;
         {
             std::lock_guard lock(mu_);
-            ERR_clear_error();
-            r = SSL_write(ssl_, data.data(), clamp(data.size()));
+            openssl().ERR_clear_error();
+            r = openssl().SSL_write(ssl_, data.data(), clamp(data.size()));
             if (r <= 0) {
-                err = SSL_get_error(ssl_, r);
+                err = openssl().SSL_get_error(ssl_, r);
                 saved_errno = errno;
                 if (err == SSL_ERROR_SSL) why = last_ssl_error("TLS error");
             }
@@ -276,14 +280,14 @@ void TlsSocket::send_close_notify(bool wait) {
         {
             std::lock_guard lock(mu_);
             if (!handshake_done_ || close_notify_sent_) return;
-            ERR_clear_error();
-            int r = SSL_shutdown(ssl_);
+            openssl().ERR_clear_error();
+            int r = openssl().SSL_shutdown(ssl_);
             if (r >= 0) {  // 0: sent, the peer's has not come; 1: both done
                 close_notify_sent_ = true;
                 return;
             }
-            err = SSL_get_error(ssl_, r);
-            ERR_clear_error();
+            err = openssl().SSL_get_error(ssl_, r);
+            openssl().ERR_clear_error();
         }
         if (!wait || err != SSL_ERROR_WANT_WRITE) return;
         wait_fd(native_handle(), POLLOUT);

@@ -117,6 +117,7 @@ class TlsSocket {
     ssl_st* ssl_;
     std::mutex mu_;
     std::string peer_;
+    std::string read_error_;  // OpenSSL's reason for the last failed read
     bool handshake_done_ = false;
     bool close_notify_sent_ = false;
 };

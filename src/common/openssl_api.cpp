@@ -1,4 +1,4 @@
-#include "client/openssl_api.hpp"
+#include "common/openssl_api.hpp"
 
 #include <dlfcn.h>
 
@@ -7,7 +7,7 @@
 
 #include "common/error.hpp"
 
-namespace berth::client {
+namespace berth {
 
 namespace {
 
@@ -37,4 +37,4 @@ const OpenSsl& openssl() {
     return api;
 }
 
-}  // namespace berth::client
+}  // namespace berth
