@@ -13,7 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   # tests and their peers
-  bats jq curl busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace
+  bats jq curl openssl busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace
 )
 if [ "${1:-}" = --bench ]; then
   # Benchmark peers and measurement: dockerd + containerd (the benches start their own,
