@@ -367,6 +367,13 @@ std::vector<std::string> ContainerManager::restore() {
             if (e->c.state.running() || e->c.state.status == "restarting") to_check.push_back(e);
         }
     }
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [id, e] : containers_) {
+            if (e->c.state.running() || e->c.state.status == "restarting") continue;
+            if (unmount_leftover_rootfs(e->c)) report.push_back("container " + id.substr(0, 12) + ": unmounted a leftover rootfs mount");
+        }
+    }
     for (auto& e : to_check) {
         std::string sdir = shim_dir(e->c.id);
         bool alive = e->c.shim_pid > 0 && runtime::process_alive(e->c.shim_pid, e->c.shim_start);

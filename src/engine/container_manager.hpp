@@ -174,6 +174,9 @@ private:
     void save_locked(Entry& e);
     void emit(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
     std::string container_dir(const std::string& id) const;
+    // At restore: unmounts the rootfs of a container that is not running (left mounted by a
+    // daemon killed during with_rootfs); true when there was one (rootfs_access.cpp).
+    bool unmount_leftover_rootfs(const Container& c);
     std::string shim_dir(const std::string& id) const;
     void do_start(Entry& e, bool from_restart_policy);
     bool do_stop(Entry& e, int timeout_s, const std::string& signal);

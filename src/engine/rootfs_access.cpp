@@ -53,4 +53,14 @@ void ContainerManager::with_rootfs(const std::string& key, const std::function<v
     release();
 }
 
+bool ContainerManager::unmount_leftover_rootfs(const Container& c) {
+    try {
+        std::optional<image::Digest> top;
+        if (!c.top_layer.empty()) top = image::Digest::parse(c.top_layer);
+        return options_.snapshotter->unmount(options_.snapshotter->get(c.id, top, container_dir(c.id)));
+    } catch (const Error&) {
+        return false;  // restore goes on; the next with_rootfs or remove tries again
+    }
+}
+
 }  // namespace berth::engine

@@ -24,3 +24,16 @@ teardown() {
   [ "$status" -ne 0 ]
   [[ "$output" == *FROM* ]]
 }
+
+@test "a rootfs mount left by a killed berthd is unmounted when it starts again" {
+  id=$(b create --name left busybox true)
+  g=$(b inspect -f '{{.GraphDriver.Data.LowerDir}} {{.GraphDriver.Data.UpperDir}} {{.GraphDriver.Data.WorkDir}} {{.GraphDriver.Data.MergedDir}}' left)
+  set -- $g
+  merged=$4
+  mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$merged"
+  mountpoint -q "$merged"
+  stop_berthd KILL
+  start_berthd
+  if mountpoint -q "$merged"; then umount "$merged"; false; fi
+  grep -q "container ${id:0:12}: unmounted a leftover rootfs mount" "$LOG"
+}

@@ -22,6 +22,15 @@ run_c() {
   echo "$id"
 }
 
+# mount_like_a_killed_daemon ID: mounts the container's snapshot as a berthd killed in the
+# middle of a docker cp would have left it.
+mount_like_a_killed_daemon() {
+  local g
+  g=$(dk inspect -f '{{.GraphDriver.Data.LowerDir}} {{.GraphDriver.Data.UpperDir}} {{.GraphDriver.Data.WorkDir}} {{.GraphDriver.Data.MergedDir}}' "$1")
+  set -- $g
+  mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4"
+}
+
 # rootfs_mounted ID: true when the container's rootfs is a mount point.
 rootfs_mounted() { awk -v m="$D/data/containers/$1/rootfs" '$5 == m {f=1} END {exit !f}' /proc/self/mountinfo; }
 
@@ -272,4 +281,14 @@ rootfs_mounted() { awk -v m="$D/data/containers/$1/rootfs" '$5 == m {f=1} END {e
   [ "$(dk exec racer cat /r1.txt /r2.txt /r3.txt | tr -d '\n')" = rrr ]
   dk rm -f racer
   ! rootfs_mounted "$id"
+}
+
+@test "a stopped container's leftover rootfs mount is taken over by docker cp and unmounted" {
+  id=$(dk create --name leftover busybox true)
+  remember "$id"
+  mount_like_a_killed_daemon "$id"
+  rootfs_mounted "$id"
+  dk cp leftover:/etc/passwd "$D/passwd.out"
+  grep -q '^root:' "$D/passwd.out"
+  ! rootfs_mounted "$id" || { umount "$D/data/containers/$id/rootfs"; false; }
 }
