@@ -51,7 +51,8 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
     std::optional<image::Digest> top;
     if (!snapshot.top_layer.empty()) top = image::Digest::parse(snapshot.top_layer);
     auto snap = options_.snapshotter->get(id, top, dir);
-    options_.snapshotter->mount(snap);
+    // A --rm container's changes die with it: no reason to pay an fs-wide sync at unmount.
+    options_.snapshotter->mount(snap, json_bool(snapshot.host_config, "AutoRemove"));
     std::string sdir = shim_dir(id);
     ShimStarted started;
     try {
@@ -266,12 +267,27 @@ bool ContainerManager::stop(const std::string& key, int timeout_s, const std::st
 void ContainerManager::restart(const std::string& key, int timeout_s, const std::string& signal) {
     auto e = find(key);
     std::lock_guard op(e->op);
-    do_stop(*e, timeout_s, signal);
+    // As Docker: a --rm container survives `restart` (it is removed when it exits for good).
     {
-        std::unique_lock lock(mu_);
-        cv_.wait_for(lock, std::chrono::seconds(10), [&] { return e->c.state.status != "running"; });
+        std::lock_guard lock(mu_);
+        e->restarting_by_request = true;
     }
-    do_start(*e, false);
+    auto clear_flag = [&] {
+        std::lock_guard lock(mu_);
+        e->restarting_by_request = false;
+    };
+    try {
+        do_stop(*e, timeout_s, signal);
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait_for(lock, std::chrono::seconds(10), [&] { return e->c.state.status != "running"; });
+        }
+        do_start(*e, false);
+    } catch (...) {
+        clear_flag();
+        throw;
+    }
+    clear_flag();
     emit(e->c, "restart");
 }
 
@@ -397,7 +413,7 @@ void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oo
         e->c.shim_pid = 0;
         stop_health_monitor_locked(*e);
         if (!stopping_) decision = e->restart.on_exit(exit_code, e->c.manually_stopped, ran);
-        auto_remove = json_bool(e->c.host_config, "AutoRemove") && !decision.restart;
+        auto_remove = json_bool(e->c.host_config, "AutoRemove") && !decision.restart && !e->restarting_by_request;
         if (decision.restart) {
             e->c.state.status = "restarting";
             e->c.restart_count = e->restart.restart_count();

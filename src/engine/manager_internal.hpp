@@ -23,6 +23,7 @@ struct ContainerManager::Entry {
     std::mutex op;            // one start/stop/remove at a time on this container
     uint64_t exit_seq = 0;    // bumped on every exit (wait next-exit)
     bool removed = false;
+    bool restarting_by_request = false;  // `docker restart`: the stop must not auto-remove (--rm)
     RestartManager restart{RestartPolicy{}};
     std::chrono::steady_clock::time_point started_at{};
     struct PendingAttach {

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "common/file_util.hpp"
 #include "common/unique_fd.hpp"
 
 namespace berth::storage {
@@ -53,6 +54,10 @@ int mount_new_api(const OverlayMount& m, std::string& why) {
     if (!m.upper.empty()) {
         if (int err = set("upperdir", m.upper)) return err;
         if (int err = set("workdir", m.work)) return err;
+        if (m.volatile_upper && ::fsconfig(fs.get(), FSCONFIG_SET_FLAG, "volatile", nullptr, 0) < 0) {
+            why = "fsconfig volatile";
+            return errno;
+        }
     }
     if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) {
         int err = errno;
@@ -81,6 +86,7 @@ void mount_overlay_legacy(const OverlayMount& m, const std::string& base,
     std::string data = "lowerdir=";
     for (size_t i = 0; i < lowers.size(); ++i) data += (i ? ":" : "") + lowers[i];
     if (!m.upper.empty()) data += ",upperdir=" + m.upper + ",workdir=" + m.work;
+    if (!m.upper.empty() && m.volatile_upper) data += ",volatile";
     if (data.size() >= static_cast<size_t>(::getpagesize())) {
         throw Error(Errc::invalid_argument, "overlay mount options for " + m.target + " are " +
                                                 std::to_string(data.size()) + " bytes, over the page limit");
@@ -103,6 +109,15 @@ void mount_overlay_legacy(const OverlayMount& m, const std::string& base,
 void mount_overlay(const OverlayMount& m, const std::string& short_base,
                    const std::vector<std::string>& short_lowers) {
     if (m.lowers.empty()) throw Error(Errc::invalid_argument, "overlay mount on " + m.target + " without lower dirs");
+    // A throw-away snapshot mounted volatile before left this mark; its contents are not
+    // worth keeping by definition, so mounting it volatile again is fine.
+    if (m.volatile_upper && !m.work.empty()) {
+        try {
+            remove_all(m.work + "/work/incompat/volatile");  // holds a "dirty" file or dir
+        } catch (const Error&) {
+            // The mount below then fails and says why.
+        }
+    }
     std::string why;
     int err = mount_new_api(m, why);
     if (err == 0) return;

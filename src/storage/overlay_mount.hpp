@@ -10,6 +10,12 @@ struct OverlayMount {
     std::string upper;                // empty: a read-only overlay (needs two or more lowers)
     std::string work;
     std::string target;
+    // overlayfs "volatile": no syncs to the upper filesystem. Unmounting an overlay otherwise
+    // runs syncfs on the whole filesystem holding upper/ (ovl_sync_fs), which cost 1-150 ms
+    // here depending on how much else is dirty. Only for throw-away snapshots: after a
+    // crash the upper dir may be incomplete (overlayfs marks work/work/incompat/volatile and
+    // refuses to mount it again; mount_overlay clears that mark for the next volatile mount).
+    bool volatile_upper = false;
 };
 
 // Mounts with the new mount API, one `lowerdir+` per layer (kernel 6.8+), so the number

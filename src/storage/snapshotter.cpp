@@ -48,9 +48,9 @@ Snapshot Snapshotter::prepare(const std::string& id, const std::optional<image::
     return s;
 }
 
-void Snapshotter::mount(const Snapshot& s) {
+void Snapshotter::mount(const Snapshot& s, bool throwaway) {
     if (is_mount_point(s.rootfs)) return;
-    OverlayMount m{s.lowers, s.upper, s.work, s.rootfs};
+    OverlayMount m{s.lowers, s.upper, s.work, s.rootfs, throwaway};
     std::vector<std::string> short_lowers;
     std::string base;
     // Relative short names only work for lowers that live in the layer store.

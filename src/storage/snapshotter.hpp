@@ -33,7 +33,9 @@ public:
     Snapshot prepare(const std::string& id, const std::optional<image::Digest>& top,
                      const std::string& dir = "");
     // Mounts rootfs/. Idempotent: an already mounted snapshot is left as it is.
-    void mount(const Snapshot& s);
+    // `throwaway`: the snapshot is discarded after this use (a --rm container), so the
+    // overlay is mounted volatile (no syncs of the upper fs; see OverlayMount).
+    void mount(const Snapshot& s, bool throwaway = false);
     // Unmounts rootfs/ (detaching if busy). False when it was not mounted.
     bool unmount(const Snapshot& s);
     // Unmounts and removes the whole snapshot dir.

@@ -198,6 +198,39 @@ TEST_F(SnapshotTest, BusyMountIsDetached) {
     EXPECT_FALSE(path_exists(s.dir));
 }
 
+// The super options of the mount at `path`, from /proc/self/mountinfo.
+std::string super_options(const std::string& path) {
+    std::string info = read_file("/proc/self/mountinfo");
+    size_t at = info.find(" " + path + " ");
+    if (at == std::string::npos) return "";
+    size_t end = info.find('\n', at);
+    std::string line = info.substr(at, end - at);
+    return line.substr(line.rfind(' ') + 1);
+}
+
+TEST_F(SnapshotTest, ThrowawaySnapshotIsVolatileAndCanBeMountedAgain) {
+    LayerStore store(root_);
+    Digest top = unpack_chain(store, 2);
+    Snapshotter snaps(store, root_);
+    Snapshot s = snaps.prepare("c3", top);
+    snaps.mount(s, /*throwaway=*/true);
+    EXPECT_NE(super_options(s.rootfs).find("volatile"), std::string::npos) << super_options(s.rootfs);
+    write_file_atomic(s.rootfs + "/x", "x");
+    EXPECT_TRUE(snaps.unmount(s));
+    // overlayfs leaves work/work/incompat/volatile; a second throw-away mount clears it.
+    EXPECT_TRUE(path_exists(s.work + "/work/incompat/volatile"));
+    snaps.mount(s, true);
+    EXPECT_EQ(read_file(s.rootfs + "/x"), "x");
+    snaps.remove(s);
+    EXPECT_FALSE(path_exists(s.dir));
+
+    // An ordinary snapshot is not volatile.
+    Snapshot t = snaps.prepare("c4", top);
+    snaps.mount(t);
+    EXPECT_EQ(super_options(t.rootfs).find("volatile"), std::string::npos);
+    snaps.remove(t);
+}
+
 TEST_F(SnapshotTest, EmptyImageSnapshot) {
     LayerStore store(root_);
     Snapshotter snaps(store, root_);
