@@ -34,6 +34,10 @@ for b in "$DOCKER" "$BERTHD" "$BERTH" /usr/sbin/dockerd; do
 done
 # short path: unix socket paths are limited to 107 bytes
 work="$(mktemp -d /tmp/bbench.XXXXXX)"
+# Exec roots (runtime state, shim dirs, containerd's state) on tmpfs, as on a real host
+# (/run/berth, /run/docker, /run/containerd): on disk, ext4's writeback of the small state
+# files shows up in every container's teardown, for both daemons.
+run="$(mktemp -d /run/bbench.XXXXXX)"
 mkdir -p "$work/docker-config"
 export DOCKER_CONFIG="$work/docker-config"
 unset DOCKER_HOST BERTH_HOST
@@ -56,21 +60,21 @@ cleanup() {
     [ -n "$berthd_pid" ] && rm_all dkb "$BS"
     [ -n "$dockerd_pid" ] && rm_all dkd "$DS"
     stop_pid "$berthd_pid"
-    stop_private_dockerd "$work"
+    stop_private_dockerd "$work" "$run"
     # (stop_private_dockerd also unmounts whatever either daemon left under $work)
-    rm -rf "$work"
+    rm -rf "$work" "$run"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 # --- a private berthd
 echo '{}' > "$work/berthd.json"
-"$BERTHD" --data-root "$work/b-data" --exec-root "$work/b-exec" -H "$BS" --pidfile "$work/berthd.pid" \
+"$BERTHD" --data-root "$work/b-data" --exec-root "$run/b-exec" -H "$BS" --pidfile "$work/berthd.pid" \
     --config-file "$work/berthd.json" > "$work/berthd.log" 2>&1 &
 berthd_pid=$!
 wait_for 60 dkb image inspect busybox:latest || { echo "berthd did not come up" >&2; tail -20 "$work/berthd.log" >&2; exit 1; }
 
 # --- a private dockerd (and its containerd), all state under $work
-start_private_dockerd "$work" "$work/docker.sock"
+start_private_dockerd "$work" "$work/docker.sock" "$run"
 
 # --- the same busybox rootfs in both
 dkb save busybox:latest | dkd load -q >/dev/null
@@ -158,12 +162,12 @@ shim_pid() {  # comm substring-of-args
 bshims=$(ps -eo pid=,comm=,args= | awk -v c="berth-shim" '$2 == c {print $1}' | while read -r p; do
     if tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -qF "$work" || grep -qF "$work" /proc/$p/environ 2>/dev/null \
         || [ "$(awk '/PPid/ {print $2}' /proc/$p/status)" = "$berthd_pid" ]; then echo "$p"; fi; done)
-cshims=$(shim_pid containerd-shim "$work/containerd.sock")
+cshims=$(shim_pid containerd-shim "$run/containerd.sock")
 bshim=$(echo "$bshims" | head -1); cshim=$(echo "$cshims" | head -1)
 bshim_rss=$( [ -n "$bshim" ] && rss_kib "$bshim" || echo 0 )
 cshim_rss=$( [ -n "$cshim" ] && rss_kib "$cshim" || echo 0 )
 [ -n "$bshim" ] || echo "warning: no berth-shim found for berthd $berthd_pid" >&2
-[ -n "$cshim" ] || echo "warning: no containerd-shim found for $work/containerd.sock" >&2
+[ -n "$cshim" ] || echo "warning: no containerd-shim found for $run/containerd.sock" >&2
 dkb rm -f "$cb" >/dev/null; dkd rm -f "$cd_" >/dev/null
 
 # --- (3) ps -a with PS_CONTAINERS created containers
