@@ -4,6 +4,7 @@
 #   ca.pem                 the CA berthd trusts for client certificates and clients for berthd
 #   server-cert.pem/-key   berthd's certificate: SAN 127.0.0.1, ::1, localhost; serverAuth
 #   cert.pem / key.pem     a client certificate signed by ca.pem; clientAuth
+#   elsewhere-cert.pem/-key  a server certificate from ca.pem for another name only
 #   other/                 ca.pem, cert.pem, key.pem of an unrelated CA
 set -euo pipefail
 dir=$1
@@ -32,6 +33,9 @@ sign "" server-key.pem server-cert.pem localhost \
   "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost
 extendedKeyUsage=serverAuth"
 sign "" key.pem cert.pem client "extendedKeyUsage=clientAuth"
+sign "" elsewhere-key.pem elsewhere-cert.pem elsewhere \
+  "subjectAltName=DNS:elsewhere.invalid
+extendedKeyUsage=serverAuth"
 
 make_ca other/ "some other CA"
 sign other/ other/key.pem other/cert.pem client "extendedKeyUsage=clientAuth"

@@ -85,6 +85,18 @@ done" ]
   [ "$(tail -c +37 "$D/back" | md5sum | cut -d' ' -f1)" = "$want" ]
 }
 
+@test "docker exec -i over TLS: the exec start hijack" {
+  start_tls
+  cid=$(tdk run -d busybox sleep 60)
+  run tdk exec -i "$cid" sh -c 'cat; echo exec-done' <<<'stdin to exec'
+  [ "$status" -eq 0 ]
+  [ "$output" = "stdin to exec
+exec-done" ]
+  run tdk exec "$cid" sh -c 'exit 3'
+  [ "$status" -eq 3 ]
+  tdk rm -f "$cid" >/dev/null
+}
+
 @test "logs -f and events --until stream over TLS" {
   start_tls
   since=$(date +%s)
@@ -204,6 +216,11 @@ two" ]
     version --format '{{.Server.APIVersion}}'
   [ "$status" -eq 0 ]
   [ "$output" = 1.47 ]
+  # By name: the certificate's DNS name is checked (and sent as SNI).
+  run env DOCKER_CERT_PATH="$PKI/client" DOCKER_TLS_VERIFY=1 "$BERTH" -H "tcp://localhost:$PORT" \
+    version --format '{{.Server.APIVersion}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = 1.47 ]
   run env BERTH_CERT_PATH="$PKI/client" BERTH_TLS_VERIFY=1 "$BERTH" -H "$ADDR" \
     run --rm busybox echo env
   [ "$status" -eq 0 ]
@@ -224,7 +241,26 @@ two" ]
   run "$BERTH" --tlsverify --tlscacert "$PKI/other/ca.pem" -H "$ADDR" version
   [ "$status" -ne 0 ]
   [[ "$output" == *"TLS handshake with $ADDR failed: certificate verify failed"* ]]
+
   run "$BERTH" --tlsverify --tlscacert "$D/none.pem" -H "$ADDR" version
   [ "$status" -ne 0 ]
   [[ "$output" == *"could not read CA certificate \"$D/none.pem\""* ]]
+}
+
+@test "clients check the daemon's certificate is for the address they dialled" {
+  [ -x "$BERTH" ] || skip "berth not built"
+  start_berthd -H "$ADDR" --tlsverify --tlscacert "$PKI/ca.pem" \
+    --tlscert "$PKI/elsewhere-cert.pem" --tlskey "$PKI/elsewhere-key.pem"
+  run env DOCKER_CERT_PATH="$PKI/client" DOCKER_TLS_VERIFY=1 "$BERTH" -H "$ADDR" version
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"TLS handshake with $ADDR failed: certificate verify failed (IP address mismatch)"* ]]
+  run env DOCKER_CERT_PATH="$PKI/client" DOCKER_TLS_VERIFY=1 "$BERTH" -H "tcp://localhost:$PORT" version
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"(hostname mismatch)"* ]]
+  run env DOCKER_CERT_PATH="$PKI/client" DOCKER_TLS_VERIFY=1 DOCKER_HOST="$ADDR" "$DOCKER" version
+  [ "$status" -ne 0 ]
+  # --tls without --tlsverify does not check the daemon (as docker); the client still proves itself.
+  run env DOCKER_CERT_PATH="$PKI/client" "$BERTH" --tls -H "$ADDR" version --format '{{.Server.APIVersion}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = 1.47 ]
 }
