@@ -91,7 +91,7 @@ int run_daemon(const Config& config) {
     api::EventBus events;
     // The engine: state DB, stores, snapshots, images, containers. Live containers are found
     // again in their shims; exits while the daemon was down are recorded.
-    EngineServices services(cfg.data_root, cfg.exec_root, events);
+    EngineServices services(cfg.data_root, cfg.exec_root, events, cfg.runtimes, cfg.default_runtime);
     for (const auto& line : services.containers->restore()) spdlog::info("restore: {}", line);
     try {
         // The embedded image, so the first `docker run busybox` needs no registry.

@@ -24,7 +24,9 @@ std::string helper_path(const char* env, const char* name, const char* built) {
 }
 
 EngineServices::EngineServices(const std::string& data_root_, const std::string& exec_root_,
-                               api::EventBus& bus)
+                               api::EventBus& bus,
+                               const std::map<std::string, std::string>& runtimes,
+                               const std::string& default_runtime)
     : data_root(data_root_),
       exec_root(exec_root_),
       db(data_root_ + "/berth.db"),
@@ -56,6 +58,8 @@ EngineServices::EngineServices(const std::string& data_root_, const std::string&
     mo.exec_root = exec_root;
     mo.shim_path = helper_path("BERTH_SHIM", "berth-shim", BERTH_SHIM_PATH);
     mo.init_path = helper_path("BERTH_INIT", "berth-init", BERTH_INIT_PATH);
+    mo.runtimes = runtimes;
+    mo.default_runtime = default_runtime;
     mo.events = &events;
     mo.db = &db;
     mo.images = images.get();

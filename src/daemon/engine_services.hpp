@@ -34,7 +34,11 @@ class BusEventSink final : public engine::EventSink {
 };
 
 struct EngineServices {
-    EngineServices(const std::string& data_root, const std::string& exec_root, api::EventBus& bus);
+    // runtimes / default_runtime: --add-runtime and --default-runtime (the built-in "berth" is
+    // not among the runtimes).
+    EngineServices(const std::string& data_root, const std::string& exec_root, api::EventBus& bus,
+                   const std::map<std::string, std::string>& runtimes = {},
+                   const std::string& default_runtime = "berth");
     ~EngineServices();
 
     // Where load and import put images (layers unpacked at once, leases held meanwhile).

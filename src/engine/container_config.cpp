@@ -116,7 +116,7 @@ void validate_create_request(const Json& body) {
                         {"CpusetMems", "string"}, {"NetworkMode", "string"}, {"CapAdd", "strings"}, {"CapDrop", "strings"},
                         {"SecurityOpt", "strings"}, {"Ulimits", "array"}, {"Devices", "array"}, {"Tmpfs", "object"},
                         {"Sysctls", "object"}, {"RestartPolicy", "object"}, {"LogConfig", "object"}, {"Binds", "strings"},
-                        {"GroupAdd", "strings"}}) {
+                        {"GroupAdd", "strings"}, {"Runtime", "string"}}) {
         check(hc, "HostConfig.", k, t);
     }
 }

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "engine/container_runtime.hpp"
 #include "engine/etc_files.hpp"
 #include "engine/health_state.hpp"
 #include "engine/manager_internal.hpp"
@@ -76,10 +77,12 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         write_file_atomic(dir + "/config.json", spec.dump(), 0600, Durability::none);
 
         remove_all(sdir);
+        ContainerRuntime rt(options_, runtime_name(snapshot.host_config));
         shim::Options so;
         so.id = id;
         so.bundle = dir;
-        so.runtime_root = options_.exec_root + "/runtime";
+        so.runtime_root = rt.root();
+        so.runtime_binary = rt.binary();
         so.shim_dir = sdir;
         so.log_path = snapshot.log_path;
         const Json& log_config = snapshot.host_config["LogConfig"].value("Config", Json::object());
@@ -188,7 +191,7 @@ void ContainerManager::do_kill(Entry& e, int signal, bool emit_event) {
         if (e.c.state.status == "paused" && signal == SIGKILL) {
             // A frozen cgroup holds the signal until thawed: thaw so the kill lands.
             try {
-                runtime::Runtime(options_.exec_root + "/runtime").resume(e.c.id);
+                ContainerRuntime(options_, runtime_name(e.c.host_config)).resume(e.c.id);
                 e.c.state.status = "running";
             } catch (const Error&) {
             }
@@ -297,7 +300,7 @@ void ContainerManager::pause(const std::string& key) {
     std::lock_guard lock(mu_);
     if (e->c.state.status == "paused") throw Error(Errc::conflict, "Container " + e->c.id + " is already paused");
     if (e->c.state.status != "running") throw Error(Errc::conflict, "Container " + e->c.id + " is not running");
-    runtime::Runtime(options_.exec_root + "/runtime").pause(e->c.id);
+    ContainerRuntime(options_, runtime_name(e->c.host_config)).pause(e->c.id);
     e->c.state.status = "paused";
     stop_health_monitor_locked(*e);  // as moby: no probes while frozen, health "unhealthy"
     save_locked(*e);
@@ -309,7 +312,7 @@ void ContainerManager::unpause(const std::string& key) {
     std::lock_guard op(e->op);
     std::lock_guard lock(mu_);
     if (e->c.state.status != "paused") throw Error(Errc::conflict, "Container " + e->c.id + " is not paused");
-    runtime::Runtime(options_.exec_root + "/runtime").resume(e->c.id);
+    ContainerRuntime(options_, runtime_name(e->c.host_config)).resume(e->c.id);
     e->c.state.status = "running";
     start_health_monitor_locked(*e);
     save_locked(*e);
@@ -385,7 +388,7 @@ void ContainerManager::cleanup_after_exit(Entry& e) {
     }
     // The shim deletes the runtime state itself; this covers a shim that died before it could.
     try {
-        runtime::Runtime(options_.exec_root + "/runtime").remove(e.c.id, true);
+        ContainerRuntime(options_, runtime_name(e.c.host_config)).remove(e.c.id);
     } catch (const Error&) {
     }
     try {

@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "engine/container_config.hpp"
+#include "engine/container_runtime.hpp"
 #include "engine/container_store.hpp"
 #include "engine/default_seccomp.hpp"
 #include "engine/health_state.hpp"
@@ -138,6 +139,9 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     }
     hc["RestartPolicy"] = restart_policy.to_json();
     if (!hc.contains("NetworkMode") || json_string(hc, "NetworkMode").empty()) hc["NetworkMode"] = "bridge";
+    // As Docker: the daemon's default runtime is written into the record at create.
+    std::string runtime = json_string(hc, "Runtime");
+    hc["Runtime"] = ContainerRuntime(options_, runtime.empty() ? options_.default_runtime : runtime).name();
     if (!hc.contains("LogConfig") || !hc["LogConfig"].is_object()) hc["LogConfig"] = {{"Type", "json-file"}, {"Config", Json::object()}};
     std::string log_type = json_string(hc["LogConfig"], "Type", "json-file");
     if (log_type.empty()) hc["LogConfig"]["Type"] = log_type = "json-file";
@@ -318,8 +322,7 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
         running = e->c.state.running();
     }
     if (running) {
-        runtime::Runtime rt(options_.exec_root + "/runtime");
-        rt.update(e->c.id, runtime::parse_resources(JsonReader(resources, "update")));
+        ContainerRuntime(options_, runtime_name(hc)).update(e->c.id, resources);
     }
     {
         std::lock_guard lock(mu_);

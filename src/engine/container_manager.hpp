@@ -4,7 +4,8 @@
 //
 // Layout: <data_root>/containers/<id>/ (config.json, rootfs/ upper/ work/, hosts, hostname,
 // resolv.conf, <id>-json.log), <exec_root>/shims/<id>/ (shim control socket, exit.json),
-// <exec_root>/runtime/ (libberth-runtime state), <exec_root>/engine.sock (shim exit
+// <exec_root>/runtime/ (libberth-runtime state), <exec_root>/runtimes/<name>/ (an external
+// runtime's --root), <exec_root>/engine.sock (shim exit
 // notifications, datagrams).
 //
 // Errors are berth::Error with Docker's messages: not_found "No such container: x",
@@ -47,6 +48,10 @@ struct ManagerOptions {
     std::string shim_path;      // berth-shim
     std::string init_path;      // berth-init (for HostConfig.Init)
     Json seccomp_profile;       // Docker-format default profile; null: the embedded one
+    // OCI runtimes besides the built-in "berth" (--add-runtime name=path), and the one for
+    // containers that name none (container_runtime.hpp).
+    std::map<std::string, std::string> runtimes;
+    std::string default_runtime = "berth";
     EventSink* events = nullptr;
     state::Database* db = nullptr;
     image::ImageService* images = nullptr;

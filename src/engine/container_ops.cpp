@@ -11,12 +11,12 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "engine/container_runtime.hpp"
 #include "engine/manager_internal.hpp"
 #include "engine/mount_stubs.hpp"
 #include "engine/oci_config.hpp"
 #include "image/digest.hpp"
 #include "image/layer_diff.hpp"
-#include "runtime/container.hpp"
 #include "storage/snapshotter.hpp"
 
 namespace berth::engine {
@@ -105,13 +105,14 @@ void ContainerManager::logs(const std::string& key, LogReadOptions options, cons
 
 Json ContainerManager::top(const std::string& key, const std::string& ps_args) {
     auto e = find(key);
-    std::string id;
+    std::string id, runtime;
     {
         std::lock_guard lock(mu_);
         if (!e->c.state.running()) throw Error(Errc::conflict, "Container " + e->c.id + " is not running");
         id = e->c.id;
+        runtime = runtime_name(e->c.host_config);
     }
-    auto pids = runtime::Runtime(options_.exec_root + "/runtime").pids(id);
+    auto pids = ContainerRuntime(options_, runtime).pids(id);
     std::vector<std::string> args;
     std::istringstream in(ps_args.empty() ? "-ef" : ps_args);
     for (std::string a; in >> a;) args.push_back(a);
@@ -145,7 +146,7 @@ Json ContainerManager::stats(const std::string& key) {
     Json raw = Json::object();
     if (c.state.running()) {
         try {
-            raw = runtime::Runtime(options_.exec_root + "/runtime").stats(c.id);
+            raw = ContainerRuntime(options_, runtime_name(c.host_config)).stats(c.id);
         } catch (const Error&) {
         }
     }

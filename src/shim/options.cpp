@@ -14,6 +14,7 @@ std::vector<std::string> Options::to_args() const {
     if (tty) a.push_back("--tty");
     if (height || width) a.insert(a.end(), {"--height", std::to_string(height), "--width", std::to_string(width)});
     if (!notify_socket.empty()) a.insert(a.end(), {"--notify", notify_socket});
+    if (!runtime_binary.empty()) a.insert(a.end(), {"--runtime-binary", runtime_binary});
     if (ready_fd >= 0) a.insert(a.end(), {"--ready-fd", std::to_string(ready_fd)});
     if (detach) a.push_back("--detach");
     return a;
@@ -52,6 +53,7 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (f == "--notify") o.notify_socket = value();
         else if (f == "--ready-fd") o.ready_fd = static_cast<int>(number(f, value()));
         else if (f == "--detach") o.detach = true;
+        else if (f == "--runtime-binary") o.runtime_binary = value();
         else throw Error(Errc::invalid_argument, "unknown flag " + f);
     }
     for (auto [name, v] : {std::pair{"--id", &o.id}, {"--bundle", &o.bundle}, {"--root", &o.runtime_root},

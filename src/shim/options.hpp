@@ -2,7 +2,7 @@
 // berth-shim's command line, as the engine writes it:
 //   berth-shim --id ID --bundle DIR --root RUNTIME_ROOT --shim-dir DIR --log PATH
 //              [--log-max-size 10m] [--log-max-file 3] [--stdin] [--stdin-once] [--tty]
-//              [--height H --width W] [--notify SOCKET] [--ready-fd N]
+//              [--height H --width W] [--notify SOCKET] [--ready-fd N] [--runtime-binary PATH]
 // --ready-fd: a pipe the shim writes one JSON line to once the container is created
 // ({"pid": N}) or failed ({"error": "...", "exit_code": 127}), then closes.
 #include <string>
@@ -24,6 +24,9 @@ struct Options {
     bool tty = false;
     unsigned height = 0, width = 0;
     std::string notify_socket;
+    // An external runc-compatible runtime to drive instead of libberth-runtime in-process
+    // (runtime_driver.hpp); runtime_root is then that runtime's --root.
+    std::string runtime_binary;
     int ready_fd = -1;
     // Fork once at start and let the first process exit: the shim is then nobody's child but
     // init's (or a subreaper's), while the daemon spawns it cheaply (posix_spawn, no fork of

@@ -1,6 +1,6 @@
 #pragma once
-// One berth-shim: the parent of one container's init. It creates the container through
-// libberth-runtime in-process, owns its stdio (json-file log + attached clients), answers the
+// One berth-shim: the parent of one container's init. It creates the container through its
+// RuntimeDriver (libberth-runtime in-process, or an external runc-compatible binary), owns its stdio (json-file log + attached clients), answers the
 // control socket (protocol.hpp), and records the exit. Single-threaded: one poll() loop.
 #include <sys/types.h>
 
@@ -12,10 +12,10 @@
 
 #include "common/json_reader.hpp"
 #include "common/unique_fd.hpp"
-#include "runtime/container.hpp"
 #include "shim/exit_status.hpp"
 #include "shim/json_log.hpp"
 #include "shim/options.hpp"
+#include "shim/runtime_driver.hpp"
 
 namespace berth::shim {
 
@@ -69,7 +69,7 @@ private:
     void on_exec_exit(ExecProcess& e, int status);
 
     Options opt_;
-    runtime::Runtime runtime_;
+    std::unique_ptr<RuntimeDriver> runtime_;
     std::unique_ptr<JsonFileLog> log_;
     UniqueFd signal_fd_, listen_fd_, devnull_;
     UniqueFd out_, err_, in_;  // container side: out_ is the pty master with a tty
@@ -80,8 +80,6 @@ private:
     std::optional<ExitStatus> exit_;
     std::vector<std::unique_ptr<Client>> clients_;
     std::map<std::string, std::unique_ptr<ExecProcess>> execs_;
-    UniqueFd exec_console_;  // listening socket for exec pty masters
-    UniqueFd exec_console_dir_;  // keeps a /proc/self/fd path to it valid
 };
 
 }  // namespace berth::shim

@@ -76,7 +76,7 @@ void Shim::handle_request(UniqueFd fd, const Json& request) {
                     throw_errno("kill exec " + exec);
                 }
             } else {
-                runtime_.kill(opt_.id, request.value("signal", 15), request.value("all", false));
+                runtime_->kill(request.value("signal", 15), request.value("all", false));
             }
             write_message(fd.get(), {{"ok", true}});
         } else if (op == "resize") {

@@ -1,23 +1,11 @@
-// Exec: a new process in the running container, started by the shim so it is the shim's
-// child (reaped here, its exit code kept) and its stdio flows like the container's.
-//
-// Runtime::exec gives the new process the caller's own stdin/stdout/stderr, so the shim
-// points its 0..2 (normally /dev/null) at the exec's pipes for the duration of the call.
-// The shim is single-threaded, so nothing else can write to them meanwhile.
+// Exec: a new process in the running container, started through the runtime driver so it is
+// the shim's child (reaped here, its exit code kept) and its stdio flows like the container's.
 #include <fcntl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include "common/error.hpp"
-#include "common/file_util.hpp"
-#include "runtime/fd_passing.hpp"
 #include "shim/memory_trim.hpp"
 #include "shim/protocol.hpp"
-#include "shim/unix_address.hpp"
 #include "shim/shim.hpp"
 
 namespace berth::shim {
@@ -35,19 +23,6 @@ void nonblocking(const UniqueFd& fd) {
     if (fd) ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
 }
 
-// Restores 0..2 to /dev/null however the exec call ends.
-struct StdioSwap {
-    int devnull;
-    StdioSwap(int in, int out, int err, int devnull) : devnull(devnull) {
-        ::dup2(in, 0);
-        ::dup2(out, 1);
-        ::dup2(err, 2);
-    }
-    ~StdioSwap() {
-        for (int fd = 0; fd < 3; ++fd) ::dup2(devnull, fd);
-    }
-};
-
 }  // namespace
 
 Json Shim::start_exec(const Json& request, UniqueFd& connection) {
@@ -59,50 +34,27 @@ Json Shim::start_exec(const Json& request, UniqueFd& connection) {
     bool detach = request.value("detach", false);
     bool want_stdin = request.value("stdin", false) && !detach;
 
-    runtime::ExecOptions eo;
-    eo.process = runtime::parse_process(JsonReader(request["process"], "exec", "process"));
-    eo.detach = true;
-    eo.pid_file = opt_.shim_dir + "/exec-" + id + ".pid";
     auto e = std::make_unique<ExecProcess>();
     e->id = id;
-    e->tty = eo.process->terminal;
+    const Json& process = request["process"];
+    if (!process.is_object()) throw Error(Errc::invalid_argument, "exec: process must be an object");
+    e->tty = process.contains("terminal") && process["terminal"].is_boolean() && process["terminal"].get<bool>();
+    ProcessIo io;
+    io.terminal = e->tty;
     UniqueFd in_theirs, out_theirs, err_theirs;
-    if (e->tty) {
-        if (!exec_console_) {
-            std::string path = opt_.shim_dir + "/exec-console.sock";
-            exec_console_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-            UniqueFd dir;
-            sockaddr_un addr = unix_address(path, dir);
-            ::unlink(path.c_str());
-            if (::bind(exec_console_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
-                ::listen(exec_console_.get(), 8) < 0) {
-                exec_console_.reset();
-                throw_errno("exec console socket " + path);
-            }
-        }
-        // Runtime::exec connects from this process: a /proc/self/fd path stays valid for it.
-        eo.console_socket = short_socket_path(opt_.shim_dir + "/exec-console.sock", exec_console_dir_);
-    } else if (!detach) {
+    if (!e->tty && !detach) {
         pipe_pair(e->out, out_theirs);
         pipe_pair(e->err, err_theirs);
         if (want_stdin) pipe_pair(in_theirs, e->in);
+        io.stdio[0] = in_theirs ? in_theirs.get() : -1;
+        io.stdio[1] = out_theirs.get();
+        io.stdio[2] = err_theirs.get();
     }
-    {
-        int d = devnull_.get();
-        StdioSwap swap(in_theirs ? in_theirs.get() : d, out_theirs ? out_theirs.get() : d,
-                       err_theirs ? err_theirs.get() : d, d);
-        runtime_.exec(opt_.id, eo);
-    }
-    auto pid_text = read_file(eo.pid_file);
-    ::unlink(eo.pid_file.c_str());
-    e->pid = static_cast<pid_t>(std::stol(pid_text));
-    if (e->tty) {
-        // The child connected while Runtime::exec ran; the connection waits in the backlog.
-        UniqueFd conn(::accept4(exec_console_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-        if (!conn) throw_errno("accept exec console");
-        e->out = runtime::receive_fd(conn.get(), "the exec's pty master");
-        if (detach) e->out.reset();
-        else if (want_stdin) e->in.reset(::fcntl(e->out.get(), F_DUPFD_CLOEXEC, 3));
+    Spawned p = runtime_->exec(id, process, io);
+    e->pid = p.pid;
+    if (e->tty && !detach) {
+        e->out = std::move(p.pty_master);
+        if (want_stdin) e->in.reset(::fcntl(e->out.get(), F_DUPFD_CLOEXEC, 3));
     }
     nonblocking(e->out);
     nonblocking(e->err);

@@ -200,11 +200,11 @@ void Shim::finish() {
     log_->flush(1);
     log_->flush(2);
     try {
-        exit_->oom_killed = cgroup_oom_killed(runtime_.store().load(opt_.id).cgroup_path);
+        exit_->oom_killed = cgroup_oom_killed(runtime_->cgroup_path());
     } catch (...) {
     }
     try {
-        runtime_.remove(opt_.id, true);  // whatever is left in the cgroup, the cgroup, the state
+        runtime_->remove();  // whatever is left in the cgroup, the cgroup, the state
     } catch (const std::exception& e) {
         std::fprintf(stderr, "berth-shim: delete %s: %s\n", opt_.id.c_str(), e.what());
     }

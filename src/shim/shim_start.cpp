@@ -1,4 +1,4 @@
-// Creating and starting the container: stdio plumbing, Runtime::create, the ready report.
+// Creating and starting the container: stdio plumbing, the driver's create, the ready report.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -15,7 +15,6 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
-#include "runtime/fd_passing.hpp"
 #include "shim/memory_trim.hpp"
 #include "shim/protocol.hpp"
 #include "shim/shim.hpp"
@@ -63,7 +62,7 @@ void pipe_pair(UniqueFd& read_end, UniqueFd& write_end) {
 
 }  // namespace
 
-Shim::Shim(Options options) : opt_(std::move(options)), runtime_(opt_.runtime_root) {}
+Shim::Shim(Options options) : opt_(std::move(options)), runtime_(make_runtime_driver(opt_)) {}
 
 void Shim::report_ready(const Json& message) {
     if (opt_.ready_fd < 0) return;
@@ -75,27 +74,21 @@ void Shim::report_ready(const Json& message) {
 }
 
 void Shim::create_container() {
-    runtime::CreateOptions co;
-    co.bundle = opt_.bundle;
-    UniqueFd console_ours, console_theirs, in_theirs, out_theirs, err_theirs;
-    if (opt_.tty) {
-        int sv[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
-        console_ours.reset(sv[0]);
-        console_theirs.reset(sv[1]);
-        co.console_fd = sv[1];
-    } else {
+    ProcessIo io;
+    io.terminal = opt_.tty;
+    UniqueFd in_theirs, out_theirs, err_theirs;
+    if (!opt_.tty) {
         pipe_pair(out_, out_theirs);
         pipe_pair(err_, err_theirs);
         if (opt_.stdin_open) pipe_pair(in_theirs, in_);
-        co.stdio[0] = opt_.stdin_open ? in_theirs.get() : devnull_.get();
-        co.stdio[1] = out_theirs.get();
-        co.stdio[2] = err_theirs.get();
+        io.stdio[0] = opt_.stdin_open ? in_theirs.get() : devnull_.get();
+        io.stdio[1] = out_theirs.get();
+        io.stdio[2] = err_theirs.get();
     }
-    pid_ = runtime_.create(opt_.id, co);
+    Spawned init = runtime_->create(io);
+    pid_ = init.pid;
     if (opt_.tty) {
-        console_theirs.reset();
-        out_ = runtime::receive_fd(console_ours.get(), "the container's pty master");
+        out_ = std::move(init.pty_master);
         if (opt_.height || opt_.width) {
             winsize ws{static_cast<unsigned short>(opt_.height), static_cast<unsigned short>(opt_.width), 0, 0};
             ::ioctl(out_.get(), TIOCSWINSZ, &ws);
@@ -109,7 +102,7 @@ void Shim::create_container() {
 
 void Shim::start_container() {
     if (started_) return;
-    runtime_.start(opt_.id);
+    runtime_->start();
     started_ = true;
     release_unused_memory();
 }
