@@ -66,7 +66,16 @@ public:
         if (io.terminal) args.insert(args.end(), {"--console-socket", console_socket()});
         args.push_back(id_);
         run(args, io.terminal ? ProcessIo{} : io, "OCI runtime create failed");
-        return spawned(pid_file, io.terminal, "the container's pty master");
+        try {
+            return spawned(pid_file, io.terminal, "the container's pty master");
+        } catch (...) {
+            // Created but unusable: nothing of it may stay behind.
+            try {
+                remove();
+            } catch (...) {
+            }
+            throw;
+        }
     }
 
     void start() override { run({"start", id_}, {}, "OCI runtime start failed"); }

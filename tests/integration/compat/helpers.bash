@@ -11,6 +11,7 @@ if [ -z "${BERTHD:-}" ]; then
 fi
 DOCKER=${DOCKER:-/usr/local/bin/docker}
 
+# compat_setup_file [FLAG...]: the flags go to berthd.
 compat_setup_file() {
   [ "$(id -u)" = 0 ] || skip "needs root (real containers)"
   [ -x "${BERTHD:-}" ] || skip "berthd not built"
@@ -19,17 +20,26 @@ compat_setup_file() {
   D=$(mktemp -d /tmp/bcompat.XXXXXX)
   export D SOCK=$D/s.sock PIDFILE=$D/berthd.pid LOG=$D/berthd.log
   echo '{}' > "$D/daemon.json"
+  compat_start_berthd "$@" || return 1
+  export DOCKER_HOST="unix://$SOCK"
+  "$DOCKER" image inspect busybox:latest >/dev/null || { cat "$LOG" >&2; return 1; }
+}
+
+# compat_start_berthd [FLAG...]: starts berthd on this file's dirs with extra daemon flags
+# (setup_file passes its arguments here; a test may call it again after stopping berthd) and
+# waits until it answers. Sets BERTHD_PID.
+compat_start_berthd() {
   "$BERTHD" --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$PIDFILE" \
-    --config-file "$D/daemon.json" 2>>"$LOG" &
+    --config-file "$D/daemon.json" "$@" 2>>"$LOG" &
   export BERTHD_PID=$!
   local i
   for i in $(seq 1 200); do
-    if curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1; then break; fi
+    if curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1; then return 0; fi
     kill -0 "$BERTHD_PID" 2>/dev/null || { cat "$LOG" >&2; return 1; }
     sleep 0.05
   done
-  export DOCKER_HOST="unix://$SOCK"
-  "$DOCKER" image inspect busybox:latest >/dev/null || { cat "$LOG" >&2; return 1; }
+  echo "berthd did not answer on $SOCK" >&2
+  return 1
 }
 
 compat_teardown_file() {

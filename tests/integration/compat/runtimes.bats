@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# Containers on an external OCI runtime: berthd with --add-runtime runc=/usr/sbin/runc, the
+# docker CLI with --runtime runc. The same lifecycle as on the built-in runtime (output, exit
+# codes, logs, exec, stop, kill, pause, top, stats, update, a pty), checked against runc's own
+# view of its containers (`runc --root <exec_root>/runtimes/runc state`), a daemon killed with
+# -9 and restarted with --default-runtime runc, and nothing left behind.
+load helpers
+bats_require_minimum_version 1.5.0
+
+RUNC=/usr/sbin/runc
+
+setup_file() {
+  [ -x "$RUNC" ] || skip "no runc at $RUNC"
+  compat_setup_file --add-runtime "runc=$RUNC"
+  export RUNC_ROOT=$D/exec/runtimes/runc
+}
+
+teardown_file() {
+  [ -n "${D:-}" ] || return 0
+  # A test may have restarted berthd: the live one is the last started.
+  if [ -f "$D/berthd.current" ]; then BERTHD_PID=$(cat "$D/berthd.current"); fi
+  local ids left="" procs=""
+  ids=$(dk ps -aq --no-trunc 2>/dev/null || true)
+  [ -z "$ids" ] || dk rm -f $ids >/dev/null 2>&1 || true
+  # runc's view: no container, no state directory, no process of ours (shim or container).
+  left=$("$RUNC" --root "$RUNC_ROOT" list -q 2>/dev/null; ls -A "$RUNC_ROOT" 2>/dev/null)
+  if [ -s "$D/ids" ]; then procs=$(grep -lsF -f "$D/ids" /proc/[0-9]*/cmdline /proc/[0-9]*/cgroup || true); fi
+  compat_teardown_file || return 1
+  [ -z "$left" ] || { echo "runc state left: $left" >&2; return 1; }
+  [ -z "$procs" ] || { echo "processes left: $procs" >&2; return 1; }
+}
+
+teardown() { dk rm -f rx >/dev/null 2>&1 || true; }
+
+# start_rx ARG...: `docker run -d --name rx --runtime runc ARG...`; prints the id.
+start_rx() {
+  local id
+  id=$(dk run -d --name rx --runtime runc "$@") || return 1
+  remember "$id"
+  echo "$id"
+}
+
+# run_rm ARG...: `docker run --rm --runtime runc ARG...`, with the id remembered for the leak checks.
+run_rm() {
+  local cid=$D/cid.$BATS_TEST_NUMBER.$RANDOM status=0
+  dk run --rm --cidfile "$cid" --runtime runc "$@" || status=$?
+  [ ! -s "$cid" ] || remember "$(cat "$cid")"
+  rm -f "$cid"
+  return $status
+}
+
+runc_status() { "$RUNC" --root "$RUNC_ROOT" state "$1" 2>/dev/null | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
+
+# wait_ready: until the container's shell has installed its traps (it touches /tmp/ready).
+wait_ready() {
+  local i
+  for i in $(seq 1 100); do dk exec rx test -e /tmp/ready 2>/dev/null && return 0; sleep 0.05; done
+  return 1
+}
+
+@test "docker run --rm --runtime runc prints the output" {
+  run run_rm busybox echo hi
+  [ "$status" -eq 0 ]
+  [ "$output" = hi ]
+  run run_rm busybox sh -c 'echo out; echo err >&2'
+  [ "$output" = "$(printf 'out\nerr')" ]
+}
+
+@test "exit codes and stdin flow as with the built-in runtime" {
+  run run_rm busybox sh -c 'exit 3'
+  [ "$status" -eq 3 ]
+  run run_rm busybox sh -c 'sleep 100 & kill -9 $!; wait $!; exit $?'
+  [ "$status" -eq 137 ]
+  run run_rm --init busybox sh -c 'kill -9 $$'
+  [ "$status" -eq 137 ]
+  [ "$(echo abc | run_rm -i busybox cat)" = abc ]
+}
+
+@test "a missing command is Docker's 127, and runc keeps nothing of it" {
+  run -127 dk run --name rx --runtime runc busybox nope-not-here
+  [ "$status" -eq 127 ]
+  [[ "$output" == *"failed to create task for container"*"executable file not found"* ]]
+  remember "$(dk inspect -f '{{.Id}}' rx)"
+  [ -z "$("$RUNC" --root "$RUNC_ROOT" list -q)" ]
+  [ -z "$(ls -A "$RUNC_ROOT")" ]
+}
+
+@test "the container really runs under runc, as the shim's child" {
+  id=$(start_rx busybox sleep 1000)
+  [ "$(runc_status "$id")" = running ]
+  pid=$(dk inspect -f '{{.State.Pid}}' rx)
+  [ "$("$RUNC" --root "$RUNC_ROOT" state "$id" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')" = "$pid" ]
+  [ "$(ps -o comm= -p "$(ps -o ppid= -p "$pid" | tr -d ' ')")" = berth-shim ]
+  [ ! -e "$D/exec/runtime/$id" ]  # not on the built-in runtime
+  [ "$(dk inspect -f '{{.HostConfig.Runtime}}' rx)" = runc ]
+}
+
+@test "without --runtime the default stays berth, the built-in runtime" {
+  id=$(dk run -d --name rx busybox sleep 1000)
+  remember "$id"
+  [ "$(dk inspect -f '{{.HostConfig.Runtime}}' rx)" = berth ]
+  [ -e "$D/exec/runtime/$id" ]
+  [ -z "$("$RUNC" --root "$RUNC_ROOT" list -q)" ]
+}
+
+@test "-d, logs and exec on runc" {
+  start_rx busybox sh -c 'echo one; echo two >&2; sleep 1000'
+  sleep 0.3
+  run dk logs rx
+  [[ "$output" == *one*two* ]]
+  [ "$(dk logs rx 2>/dev/null)" = one ]
+  run dk exec rx echo from-exec
+  [ "$status" -eq 0 ]
+  [ "$output" = from-exec ]
+  run dk exec rx sh -c 'exit 4'
+  [ "$status" -eq 4 ]
+  [ "$(echo piped | dk exec -i rx cat)" = piped ]
+  dk exec -d rx sh -c 'echo detached > /tmp/d'
+  sleep 0.3
+  [ "$(dk exec rx cat /tmp/d)" = detached ]
+}
+
+@test "stop: SIGTERM (143), then SIGKILL after the timeout (137); kill; a signal reaches the trap" {
+  start_rx --init busybox sleep 1000
+  dk stop -t 10 rx
+  [ "$(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' rx)" = "exited 143" ]
+  dk rm rx
+
+  start_rx busybox sleep 1000  # pid 1 ignores SIGTERM
+  dk stop -t 1 rx
+  [ "$(dk inspect -f '{{.State.ExitCode}}' rx)" = 137 ]
+  dk start rx
+  [ "$(runc_status "$(dk inspect -f '{{.Id}}' rx)")" = running ]
+  dk kill rx
+  [ "$(dk wait rx)" = 137 ]
+  dk rm rx
+
+  start_rx busybox sh -c 'trap "echo got-usr1" USR1; touch /tmp/ready; while true; do sleep 0.1; done'
+  wait_ready
+  dk kill -s USR1 rx
+  sleep 0.5
+  [[ "$(dk logs rx)" == *got-usr1* ]]
+  [ "$(dk inspect -f '{{.State.Status}}' rx)" = running ]
+}
+
+@test "pause and unpause freeze and thaw it in runc; a paused container can be killed" {
+  id=$(start_rx busybox sleep 1000)
+  dk pause rx
+  [ "$(dk inspect -f '{{.State.Status}}' rx)" = paused ]
+  [ "$(runc_status "$id")" = paused ]
+  dk unpause rx
+  [ "$(dk inspect -f '{{.State.Status}}' rx)" = running ]
+  [ "$(runc_status "$id")" = running ]
+  dk pause rx
+  dk kill rx
+  [ "$(dk wait rx)" = 137 ]
+}
+
+@test "top, stats and update on runc" {
+  id=$(start_rx busybox sh -c 'sleep 1000 & sleep 1001')
+  sleep 0.3
+  run dk top rx
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"sleep 1000"* ]]
+  [[ "$output" == *"sleep 1001"* ]]
+  run dk stats --no-stream --format '{{.Name}} {{.PIDs}}' rx
+  [ "$status" -eq 0 ]
+  echo "$output"
+  [ "$output" = "rx $("$RUNC" --root "$RUNC_ROOT" ps --format json "$id" | tr ',' '\n' | wc -l)" ]
+  [ "$output" != "rx 0" ]
+  dk update --memory 64m --memory-swap 128m rx
+  [[ "$(dk stats --no-stream --format '{{.MemUsage}}' rx)" == *"/ 64MiB" ]]
+  [ "$(dk inspect -f '{{.HostConfig.Memory}}' rx)" = 67108864 ]
+}
+
+@test "rm -f removes a running runc container and runc's state of it" {
+  id=$(start_rx busybox sleep 1000)
+  pid=$(dk inspect -f '{{.State.Pid}}' rx)
+  dk rm -f rx
+  run dk inspect rx
+  [ "$status" -ne 0 ]
+  [ -z "$("$RUNC" --root "$RUNC_ROOT" list -q)" ]
+  [ ! -e "$RUNC_ROOT/$id" ]
+  ! kill -0 "$pid" 2>/dev/null
+}
+
+@test "-it through a pty on runc (run and exec)" {
+  command -v script >/dev/null || skip "no script(1)"
+  run script -qc "'$DOCKER' run -it --rm --runtime runc busybox tty" /dev/null
+  [ "$status" -eq 0 ]
+  [[ "$output" == */dev/pts/0* ]]
+  start_rx -t busybox sleep 1000
+  run script -qc "'$DOCKER' exec -it rx sh -c 'tty; exit 6'" /dev/null
+  [[ "$output" == */dev/pts/* ]]
+  run script -qec "'$DOCKER' exec -it rx sh -c 'exit 6'" /dev/null
+  [ "$status" -eq 6 ]
+}
+
+@test "docker info lists the runtimes with their paths" {
+  run dk info --format '{{json .Runtimes}}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"berth"'* ]]
+  [[ "$output" == *'"runc":{"path":"/usr/sbin/runc"'* ]]
+  [ "$(dk info --format '{{.DefaultRuntime}}')" = berth ]
+}
+
+@test "--runtime nope is Docker's 400, and creates nothing" {
+  before=$(dk ps -aq | wc -l)
+  run dk run --rm --runtime nope busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"Error response from daemon: unknown or invalid runtime name: nope"* ]]
+  [ "$(dk ps -aq | wc -l)" -eq "$before" ]
+  run curl -s -o /dev/null -w '%{http_code}' --unix-socket "$SOCK" -H 'Content-Type: application/json' \
+    -d '{"Image":"busybox","Cmd":["true"],"HostConfig":{"Runtime":"nope"}}' http://berth/v1.47/containers/create
+  [ "$output" = 400 ]
+}
+
+@test "berthd killed with -9 finds its runc container again; an exit meanwhile is recorded; --default-runtime runc" {
+  a=$(dk run -d --name ra --runtime runc busybox sleep 1000)
+  remember "$a"
+  b=$(dk run -d --name rb --runtime runc busybox sleep 1000)
+  remember "$b"
+  kill -9 "$BERTHD_PID"
+  # It stays a zombie until bats reaps it, and its pid file then still names a berthd: a crash
+  # leaves the file; the dead daemon's name does not.
+  for i in $(seq 1 100); do
+    state=$(awk '{print $3}' "/proc/$BERTHD_PID/stat" 2>/dev/null || echo gone)
+    [ "$state" = Z ] || [ "$state" = gone ] && break
+    sleep 0.05
+  done
+  rm -f "$PIDFILE"
+  "$RUNC" --root "$RUNC_ROOT" kill "$b" KILL  # exits while the daemon is down
+  for i in $(seq 1 100); do [ -e "$D/exec/shims/$b/exit.json" ] && break; sleep 0.05; done
+  [ "$(runc_status "$a")" = running ]
+
+  compat_start_berthd --add-runtime "runc=$RUNC" --default-runtime runc
+  echo "$BERTHD_PID" > "$D/berthd.current"
+  [ "$(dk inspect -f '{{.State.Status}}' ra)" = running ]
+  [ "$(dk exec ra echo alive)" = alive ]
+  [ "$(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' rb)" = "exited 137" ]
+  [ -z "$(ls -A "$RUNC_ROOT" | grep "$b")" ]
+
+  # The default is now runc: a container naming no runtime runs there.
+  [ "$(dk info --format '{{.DefaultRuntime}}')" = runc ]
+  c=$(dk run -d --name rc busybox sleep 1000)
+  remember "$c"
+  [ "$(dk inspect -f '{{.HostConfig.Runtime}}' rc)" = runc ]
+  [ "$(runc_status "$c")" = running ]
+  [ "$(dk run --rm busybox echo default-runc)" = default-runc ]
+
+  dk stop -t 1 ra
+  [ "$(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' ra)" = "exited 137" ]
+  [ -z "$(runc_status "$a")" ]
+  dk rm -f ra rb rc
+}
