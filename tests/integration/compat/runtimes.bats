@@ -30,7 +30,21 @@ teardown_file() {
   [ -z "$procs" ] || { echo "processes left: $procs" >&2; return 1; }
 }
 
-teardown() { dk rm -f rx >/dev/null 2>&1 || true; }
+teardown() {
+  dk rm -f rx >/dev/null 2>&1 || true
+  stop_second_berthd
+}
+
+# stop_second_berthd: stops the extra berthd a test may have started (its pid in $D/berthd2.pid).
+stop_second_berthd() {
+  [ -s "$D/berthd2.pid" ] || return 0
+  local pid i
+  pid=$(cat "$D/berthd2.pid")
+  DOCKER_HOST=unix://$D/s2.sock dk rm -f $(DOCKER_HOST=unix://$D/s2.sock dk ps -aq) >/dev/null 2>&1 || true
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$D/berthd2.pid"
+}
 
 # start_rx ARG...: `docker run -d --name rx --runtime runc ARG...`; prints the id.
 start_rx() {
@@ -194,6 +208,32 @@ wait_ready() {
   [[ "$output" == */dev/pts/* ]]
   run script -qec "'$DOCKER' exec -it rx sh -c 'exit 6'" /dev/null
   [ "$status" -eq 6 ]
+  # Keys typed on the terminal reach the container; its exit code comes back.
+  run script -qec "'$DOCKER' run -it --rm --runtime runc busybox sh -c 'read x; echo got-\$x; exit 5'" /dev/null \
+    < <(sleep 1; echo abc; sleep 1)
+  [ "$status" -eq 5 ]
+  [[ "$output" == *got-abc* ]]
+}
+
+@test "a pty on runc when the console socket path is too long for sun_path" {
+  command -v script >/dev/null || skip "no script(1)"
+  # A second berthd whose exec root puts <exec_root>/shims/<id>/console.sock past 107 bytes
+  # (engine.sock still fits): runc reaches the socket through /proc/<shim>/fd/<dir>.
+  local exec_root=$D/exec-root-long-enough-to-push-the-console-socket-past-sun-path
+  [ "${#exec_root}" -lt 95 ] && [ $((${#exec_root} + 84)) -gt 107 ]
+  echo '{}' > "$D/daemon2.json"
+  "$BERTHD" --data-root "$D/data2" --exec-root "$exec_root" -H "unix://$D/s2.sock" --pidfile "$D/berthd2.pid" \
+    --config-file "$D/daemon2.json" --add-runtime "runc=$RUNC" 2>>"$D/berthd2.log" &
+  for i in $(seq 1 200); do curl -sf --unix-socket "$D/s2.sock" http://berth/_ping >/dev/null 2>&1 && break; sleep 0.05; done
+  export DOCKER_HOST=unix://$D/s2.sock
+  run script -qc "'$DOCKER' run -it --rm --runtime runc busybox tty" /dev/null
+  [[ "$output" == */dev/pts/0* ]]
+  id=$(dk run -d -t --runtime runc busybox sleep 1000)
+  remember "$id"
+  run script -qc "'$DOCKER' exec -it $id tty" /dev/null
+  [[ "$output" == */dev/pts/* ]]
+  stop_second_berthd
+  [ -z "$("$RUNC" --root "$exec_root/runtimes/runc" list -q)" ]
 }
 
 @test "docker info lists the runtimes with their paths" {
