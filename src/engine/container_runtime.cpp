@@ -40,13 +40,15 @@ std::string runtime_name(const Json& host_config) {
     return name.empty() ? kBuiltinRuntime : name;
 }
 
-ContainerRuntime::ContainerRuntime(const ManagerOptions& options, const std::string& name) : name_(name) {
+ContainerRuntime::ContainerRuntime(const ManagerOptions& options, const std::string& name)
+    : name_(name) {
     if (name == kBuiltinRuntime) {
         root_ = options.exec_root + "/runtime";
         return;
     }
     auto it = options.runtimes.find(name);
-    if (it == options.runtimes.end()) throw Error(Errc::invalid_argument, "unknown or invalid runtime name: " + name);
+    if (it == options.runtimes.end())
+        throw Error(Errc::invalid_argument, "unknown or invalid runtime name: " + name);
     binary_ = it->second;
     root_ = options.exec_root + "/runtimes/" + name;
 }
@@ -62,7 +64,9 @@ void ContainerRuntime::resume(const std::string& id) const {
 }
 
 void ContainerRuntime::update(const std::string& id, const Json& oci_resources) const {
-    if (builtin()) return runtime::Runtime(root_).update(id, runtime::parse_resources(JsonReader(oci_resources, "update")));
+    if (builtin())
+        return runtime::Runtime(root_).update(
+            id, runtime::parse_resources(JsonReader(oci_resources, "update")));
     run({"update", "--resources", "-", id}, oci_resources.dump());
 }
 
@@ -89,7 +93,8 @@ void ContainerRuntime::remove(const std::string& id) const {
     run({"delete", "--force", id});
 }
 
-std::string ContainerRuntime::run(const std::vector<std::string>& command, const std::string& input) const {
+std::string ContainerRuntime::run(const std::vector<std::string>& command,
+                                  const std::string& input) const {
     std::vector<std::string> args = {binary_, "--root", root_};
     args.insert(args.end(), command.begin(), command.end());
     std::vector<char*> argv;
@@ -126,8 +131,10 @@ std::string ContainerRuntime::run(const std::vector<std::string>& command, const
 
     std::string out, err;
     size_t written = 0;
-    if (input.empty()) in_write.reset();
-    else ::fcntl(in_write.get(), F_SETFL, O_NONBLOCK);
+    if (input.empty())
+        in_write.reset();
+    else
+        ::fcntl(in_write.get(), F_SETFL, O_NONBLOCK);
     while (out_read || err_read) {
         pollfd fds[3];
         int n = 0;
@@ -146,13 +153,16 @@ std::string ContainerRuntime::run(const std::vector<std::string>& command, const
             if (owner[i] == &in_write) {
                 ssize_t w = ::write(in_write.get(), input.data() + written, input.size() - written);
                 if (w > 0) written += static_cast<size_t>(w);
-                if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) in_write.reset();
+                if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == input.size())
+                    in_write.reset();
                 continue;
             }
             char buf[8192];
             ssize_t r = ::read(owner[i]->get(), buf, sizeof buf);
-            if (r > 0) (owner[i] == &out_read ? out : err).append(buf, static_cast<size_t>(r));
-            else if (r == 0 || (errno != EAGAIN && errno != EINTR)) owner[i]->reset();
+            if (r > 0)
+                (owner[i] == &out_read ? out : err).append(buf, static_cast<size_t>(r));
+            else if (r == 0 || (errno != EAGAIN && errno != EINTR))
+                owner[i]->reset();
         }
     }
     in_write.reset();
@@ -161,7 +171,9 @@ std::string ContainerRuntime::run(const std::vector<std::string>& command, const
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return out;
     err = trim(err);
-    if (err.empty()) err = binary_ + " exited with status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    if (err.empty())
+        err = binary_ + " exited with status " +
+              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     throw Error(Errc::internal, "OCI runtime " + command[0] + " failed: " + err);
 }
 

@@ -23,7 +23,7 @@ constexpr const char* kBuiltinRuntime = "berth";
 std::string runtime_name(const Json& host_config);
 
 class ContainerRuntime {
-public:
+  public:
     // invalid_argument "unknown or invalid runtime name: x" (Docker's words) for a name that is
     // neither berth nor one the daemon was configured with.
     ContainerRuntime(const ManagerOptions& options, const std::string& name);
@@ -42,7 +42,7 @@ public:
     // Deletes what the runtime still has of a container whose shim is gone; no-op when nothing.
     void remove(const std::string& id) const;
 
-private:
+  private:
     // Runs the external runtime; its stdout, or internal "OCI runtime <command> failed: <stderr>".
     std::string run(const std::vector<std::string>& command, const std::string& input = "") const;
 

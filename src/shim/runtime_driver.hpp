@@ -33,7 +33,7 @@ struct Spawned {
 };
 
 class RuntimeDriver {
-public:
+  public:
     virtual ~RuntimeDriver() = default;
     // Creates the container; its init waits for start().
     virtual Spawned create(const ProcessIo& io) = 0;

@@ -51,7 +51,7 @@ std::string logged_error(const std::string& log_path) {
 }
 
 class ExternalDriver final : public RuntimeDriver {
-public:
+  public:
     explicit ExternalDriver(const Options& o)
         : binary_(o.runtime_binary),
           root_(o.runtime_root),
@@ -89,7 +89,8 @@ public:
         } catch (const Error& e) {
             // runc: "container not running" / "process already finished".
             std::string m = e.what();
-            if (m.find("not running") != std::string::npos || m.find("finished") != std::string::npos) {
+            if (m.find("not running") != std::string::npos ||
+                m.find("finished") != std::string::npos) {
                 throw Error(Errc::conflict, "container " + id_ + " is not running");
             }
             throw;
@@ -100,7 +101,8 @@ public:
         std::string process_file = shim_dir_ + "/exec-" + exec_id + ".json";
         std::string pid_file = shim_dir_ + "/exec-" + exec_id + ".pid";
         write_file_atomic(process_file, process.dump(), 0600, Durability::none);
-        std::vector<std::string> args = {"exec", "--process", process_file, "--pid-file", pid_file, "--detach"};
+        std::vector<std::string> args = {"exec",       "--process", process_file,
+                                         "--pid-file", pid_file,    "--detach"};
         if (io.terminal) args.insert(args.end(), {"--console-socket", console_socket()});
         args.push_back(id_);
         try {
@@ -120,10 +122,12 @@ public:
 
     void remove() override { run({"delete", "--force", id_}, {}, "OCI runtime delete failed"); }
 
-private:
+  private:
     // Runs the runtime to completion with `io.stdio` as its 0..2; throws `what: <its error>`.
-    void run(const std::vector<std::string>& command, const ProcessIo& io, const std::string& what) {
-        std::vector<std::string> args = {binary_, "--root", root_, "--log", log_, "--log-format", "json"};
+    void run(const std::vector<std::string>& command, const ProcessIo& io,
+             const std::string& what) {
+        std::vector<std::string> args = {binary_, "--root",       root_, "--log",
+                                         log_,    "--log-format", "json"};
         args.insert(args.end(), command.begin(), command.end());
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -140,8 +144,10 @@ private:
             int devnull = ::open("/dev/null", O_RDWR);
             for (int fd = 0; fd < 3; ++fd) {
                 int from = io.stdio[fd] >= 0 ? io.stdio[fd] : devnull;
-                if (from == fd) ::fcntl(fd, F_SETFD, 0);
-                else ::dup2(from, fd);
+                if (from == fd)
+                    ::fcntl(fd, F_SETFD, 0);
+                else
+                    ::dup2(from, fd);
             }
             // Nothing else of the shim (the ready pipe to the daemon, the control socket) may
             // live on in the runtime or the container's init, which would keep them open.
@@ -162,7 +168,8 @@ private:
             message = WIFEXITED(status) && WEXITSTATUS(status) == 127
                           ? "cannot run " + binary_
                           : binary_ + " " + command[0] + " exited with status " +
-                                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+                                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status)
+                                                                 : 128 + WTERMSIG(status));
         }
         throw Error(Errc::internal, what + ": " + message);
     }
@@ -176,7 +183,8 @@ private:
         s.pid = static_cast<pid_t>(std::stol(text));
         if (terminal) {
             pollfd p{console_.get(), POLLIN, 0};
-            if (::poll(&p, 1, kConsoleWaitMs) <= 0) throw Error(Errc::internal, std::string("no ") + what + " from " + binary_);
+            if (::poll(&p, 1, kConsoleWaitMs) <= 0)
+                throw Error(Errc::internal, std::string("no ") + what + " from " + binary_);
             UniqueFd conn(::accept4(console_.get(), nullptr, nullptr, SOCK_CLOEXEC));
             if (!conn) throw_errno("accept console connection");
             s.pty_master = runtime::receive_fd(conn.get(), what);
@@ -191,9 +199,11 @@ private:
         std::string path = shim_dir_ + "/console.sock";
         std::string reach = path;
         if (path.size() >= sizeof(sockaddr_un::sun_path)) {
-            if (!console_dir_) console_dir_.reset(::open(shim_dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+            if (!console_dir_)
+                console_dir_.reset(::open(shim_dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
             if (!console_dir_) throw_errno("open " + shim_dir_);
-            reach = "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(console_dir_.get()) + "/console.sock";
+            reach = "/proc/" + std::to_string(::getpid()) + "/fd/" +
+                    std::to_string(console_dir_.get()) + "/console.sock";
         }
         if (!console_) {
             UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -202,7 +212,8 @@ private:
             addr.sun_family = AF_UNIX;
             reach.copy(addr.sun_path, sizeof addr.sun_path - 1);
             ::unlink(path.c_str());
-            if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 || ::listen(fd.get(), 8) < 0) {
+            if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
+                ::listen(fd.get(), 8) < 0) {
                 throw_errno("console socket " + path);
             }
             console_ = std::move(fd);

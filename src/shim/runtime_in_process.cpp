@@ -30,7 +30,7 @@ struct StdioSwap {
 };
 
 class InProcessDriver final : public RuntimeDriver {
-public:
+  public:
     explicit InProcessDriver(const Options& o)
         : runtime_(o.runtime_root), id_(o.id), bundle_(o.bundle), shim_dir_(o.shim_dir) {}
 
@@ -40,7 +40,8 @@ public:
         UniqueFd console_ours, console_theirs;
         if (io.terminal) {
             int sv[2];
-            if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
+            if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                throw_errno("socketpair");
             console_ours.reset(sv[0]);
             console_theirs.reset(sv[1]);
             co.console_fd = sv[1];
@@ -88,7 +89,7 @@ public:
 
     void remove() override { runtime_.remove(id_, true); }
 
-private:
+  private:
     // The listening socket exec pty masters come back on, made on first use. Runtime::exec
     // connects from this process: a /proc/self/fd path stays valid for it.
     std::string console_socket() {

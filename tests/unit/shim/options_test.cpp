@@ -29,7 +29,8 @@ TEST(ShimOptions, RuntimeBinaryRoundTrips) {
 
 TEST(ShimOptions, NoRuntimeBinaryMeansInProcess) {
     auto args = minimal().to_args();
-    for (const auto& a : args) EXPECT_NE(a, "--runtime-binary");  // the built-in path's argv is unchanged
+    for (const auto& a : args)
+        EXPECT_NE(a, "--runtime-binary");  // the built-in path's argv is unchanged
     EXPECT_TRUE(parse_options(args).runtime_binary.empty());
 }
 
