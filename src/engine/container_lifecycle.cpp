@@ -234,7 +234,9 @@ bool ContainerManager::do_stop(Entry& e, int timeout_s, const std::string& signa
         std::lock_guard lock(mu_);
         seq = e.exit_seq;
     }
-    auto exited = [&] { return e.exit_seq != seq || !e.c.state.running(); };
+    // Exited, and its "die" event emitted (see handle_exit); or no longer running without an
+    // exit going through handle_exit at all.
+    auto exited = [&] { return e.died_seq > seq || (e.exit_seq == seq && !e.c.state.running()); };
     if (timeout_s != 0 || sig != SIGKILL) {
         try {
             do_kill(e, sig, true);
@@ -428,6 +430,13 @@ void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oo
     cv_.notify_all();
     emit(e->c, "die", {{"exitCode", std::to_string(exit_code)}});
     if (oom_killed) emit(e->c, "oom");
+    {
+        // A `stop` waiting for this exit emits "stop" only now, so events come in Docker's
+        // order (kill, die, stop) even when the stopper wakes before "die" went out.
+        std::lock_guard lock(mu_);
+        e->died_seq = e->exit_seq;
+    }
+    cv_.notify_all();
     if (decision.restart) {
         schedule_restart(id, decision.delay);
     } else if (auto_remove) {

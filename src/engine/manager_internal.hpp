@@ -22,6 +22,7 @@ struct ContainerManager::Entry {
     Container c;
     std::mutex op;            // one start/stop/remove at a time on this container
     uint64_t exit_seq = 0;    // bumped on every exit (wait next-exit)
+    uint64_t died_seq = 0;    // exit_seq once that exit's "die" event is out (stop waits for it)
     bool removed = false;
     bool restarting_by_request = false;  // `docker restart`: the stop must not auto-remove (--rm)
     RestartManager restart{RestartPolicy{}};

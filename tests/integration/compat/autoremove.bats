@@ -29,3 +29,22 @@ teardown_file() { compat_teardown_file; }
   [ "$status" -ne 0 ]
   [ ! -e "$D/data/containers/$id" ]
 }
+
+@test "docker stop: events come as Docker sends them, kill then die then stop (10 stops)" {
+  since=$(date +%s)
+  ids=""
+  for i in $(seq 1 10); do
+    # pid 1 ignores SIGTERM unless it handles it: trap it (and wait until it is trapped)
+    id=$(dk run -d busybox sh -c 'trap "exit 0" TERM; touch /ready; sleep 100 & wait')
+    remember "$id"; ids+=" $id"
+    for j in $(seq 1 100); do dk exec "$id" test -e /ready && break; sleep 0.05; done
+    dk stop -t 10 "$id" >/dev/null
+    dk rm "$id" >/dev/null
+  done
+  until=$(( $(date +%s) + 1 ))
+  order=$(dk events --since "$since" --until "$until" --filter type=container \
+    --filter event=kill --filter event=die --filter event=stop --format '{{.Actor.ID}} {{.Action}}')
+  for id in $ids; do
+    [ "$(echo "$order" | awk -v i="$id" '$1 == i {printf "%s ", $2}')" = "kill die stop " ] || { echo "$order"; false; }
+  done
+}
