@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <sstream>
 
 #include "common/error.hpp"
@@ -33,6 +34,18 @@ std::string trim(std::string s) {
     return s;
 }
 
+// A bare name ("runc") is looked up in PATH, as Docker does; the shim gets an absolute path.
+std::string resolve_binary(const std::string& path) {
+    if (path.find('/') != std::string::npos) return path;
+    const char* env = std::getenv("PATH");
+    std::istringstream dirs(env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+        std::string candidate = (dir.empty() ? "." : dir) + "/" + path;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    return path;  // running it fails and says so
+}
+
 }  // namespace
 
 std::string runtime_name(const Json& host_config) {
@@ -49,7 +62,7 @@ ContainerRuntime::ContainerRuntime(const ManagerOptions& options, const std::str
     auto it = options.runtimes.find(name);
     if (it == options.runtimes.end())
         throw Error(Errc::invalid_argument, "unknown or invalid runtime name: " + name);
-    binary_ = it->second;
+    binary_ = resolve_binary(it->second);
     root_ = options.exec_root + "/runtimes/" + name;
 }
 

@@ -132,6 +132,8 @@ class ExternalDriver final : public RuntimeDriver {
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
+        // Said here: after the fork only an exit status would tell.
+        if (::access(binary_.c_str(), X_OK) != 0) throw_errno(what + ": cannot run " + binary_);
         ::unlink(log_.c_str());
         pid_t pid = ::fork();
         if (pid < 0) throw_errno("fork " + binary_);

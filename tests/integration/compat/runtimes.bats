@@ -11,7 +11,7 @@ RUNC=/usr/sbin/runc
 
 setup_file() {
   [ -x "$RUNC" ] || skip "no runc at $RUNC"
-  compat_setup_file --add-runtime "runc=$RUNC"
+  compat_setup_file --add-runtime "runc=$RUNC" --add-runtime missing=/nonexistent/berth-test-runtime
   export RUNC_ROOT=$D/exec/runtimes/runc
 }
 
@@ -242,6 +242,15 @@ wait_ready() {
   [[ "$output" == *'"berth"'* ]]
   [[ "$output" == *'"runc":{"path":"/usr/sbin/runc"'* ]]
   [ "$(dk info --format '{{.DefaultRuntime}}')" = berth ]
+}
+
+@test "a runtime whose binary is missing fails the start with its path, and leaves nothing" {
+  run dk run --name rx --runtime missing busybox true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"OCI runtime create failed: cannot run /nonexistent/berth-test-runtime: No such file or directory"* ]]
+  remember "$(dk inspect -f '{{.Id}}' rx)"
+  [ "$(dk inspect -f '{{.State.Status}} {{.HostConfig.Runtime}}' rx)" = "created missing" ]
+  [ -z "$(ls -A "$D/exec/shims")" ]
 }
 
 @test "--runtime nope is Docker's 400, and creates nothing" {

@@ -47,3 +47,12 @@ TEST(ContainerRuntime, RecordsWithoutRuntimeRanOnTheBuiltin) {
     EXPECT_EQ(runtime_name(Json{{"Runtime", ""}}), "berth");
     EXPECT_EQ(runtime_name(Json{{"Runtime", "runc"}}), "runc");
 }
+
+TEST(ContainerRuntime, BareNameIsLookedUpInPath) {
+    ManagerOptions o = options();
+    o.runtimes = {{"shell", "sh"}, {"gone", "no-such-runtime-binary"}};
+    std::string sh = ContainerRuntime(o, "shell").binary();
+    EXPECT_EQ(sh.front(), '/');
+    EXPECT_EQ(sh.substr(sh.size() - 3), "/sh");
+    EXPECT_EQ(ContainerRuntime(o, "gone").binary(), "no-such-runtime-binary");
+}
