@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <cstdlib>
+
 #include "api/response.hpp"
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
@@ -38,15 +40,24 @@ std::optional<std::string> Context::header(std::string_view name) const {
     return std::nullopt;
 }
 
-const std::string& Context::body() {
-    if (body_read_) return body_;
+namespace {
+
+[[noreturn]] void body_too_large(size_t limit) {
+    throw Error(Errc::invalid_argument,
+                "request body is larger than " + std::to_string(limit >> 20) + " MiB");
+}
+
+}  // namespace
+
+const std::string& Context::body(size_t limit) {
+    if (body_read_) {
+        if (body_.size() > limit) body_too_large(limit);
+        return body_;
+    }
     body_read_ = true;
     char buf[16384];
     while (size_t n = conn_->read_body(buf, sizeof buf)) {
-        if (body_.size() + n > kMaxBufferedBody)
-            throw Error(
-                Errc::invalid_argument,
-                "request body is larger than " + std::to_string(kMaxBufferedBody >> 20) + " MiB");
+        if (body_.size() + n > limit) body_too_large(limit);
         body_.append(buf, n);
     }
     return body_;
@@ -64,7 +75,13 @@ nlohmann::json Context::json_body() {
                                                     "): must be 'application/json'");
         }
     }
-    const std::string& text = body();
+    if (auto length = header("Content-Length"); length && !body_read_) {
+        // Refused before reading: the server drains or drops the unread rest.
+        char* end = nullptr;
+        unsigned long long n = std::strtoull(length->c_str(), &end, 10);
+        if (end && *end == '\0' && n > kMaxJsonBody) body_too_large(kMaxJsonBody);
+    }
+    const std::string& text = body(kMaxJsonBody);
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return nullptr;
     return parse_json(text, "invalid JSON in request body");
 }

@@ -16,6 +16,9 @@ namespace berth::api {
 
 // Bodies read whole (ctx.body(), ctx.json_body()) are capped; larger uploads use read_body.
 inline constexpr size_t kMaxBufferedBody = 64u << 20;
+// A JSON body becomes a tree several times its size: bodies for json_body() are capped lower
+// (an Engine API request body is a few KiB; 4 MiB leaves room for huge label or env sets).
+inline constexpr size_t kMaxJsonBody = 4u << 20;
 
 class Context {
   public:
@@ -36,9 +39,10 @@ class Context {
     std::optional<std::string> header(std::string_view name) const;
     const HeaderList& headers() const { return headers_; }
 
-    // The whole body, read on first use; over kMaxBufferedBody is invalid_argument.
-    const std::string& body();
-    // The body as JSON (null when empty). Malformed JSON is invalid_argument (400) saying
+    // The whole body, read on first use; over `limit` is invalid_argument.
+    const std::string& body(size_t limit = kMaxBufferedBody);
+    // The body as JSON (null when empty); over kMaxJsonBody is invalid_argument, refused by
+    // its Content-Length before anything is read. Malformed JSON is invalid_argument (400) saying
     // where; a Content-Type other than application/json is refused like dockerd does.
     nlohmann::json json_body();
     // Streams the body: up to n bytes, 0 at the end. Do not mix with body().

@@ -1,6 +1,6 @@
 #pragma once
 // The containers and exec routers' backend over engine::ContainerManager: translation of
-// options, the wait registration the engine does not offer yet, and docker cp (archive.cpp).
+// options, and docker cp (archive.cpp).
 #include <atomic>
 
 #include "api/containers/container_backend.hpp"
@@ -14,8 +14,11 @@ class ContainerBackendImpl final : public api::ContainerBackend, public api::Exe
     explicit ContainerBackendImpl(EngineServices& services)
         : svc_(services), m_(*services.containers) {}
 
-    // Blocked waits give up (unavailable) so the server can stop.
-    void shutdown() { stopping_ = true; }
+    // Blocked waits give up (unavailable) so the server can stop; logs -f ends.
+    void shutdown() {
+        stopping_ = true;
+        m_.shutdown();
+    }
 
     api::Json create(const api::Json& body, const std::string& name) override;
     bool start(const std::string& id) override { return m_.start(id); }

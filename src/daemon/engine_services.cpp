@@ -68,21 +68,6 @@ EngineServices::EngineServices(const std::string& data_root_, const std::string&
     containers = std::make_unique<engine::ContainerManager>(mo);
 }
 
-std::atomic<int>& engine_calls_in_flight() {
-    static std::atomic<int> count{0};
-    return count;
-}
-
-EngineServices::~EngineServices() {
-    if (engine_calls_in_flight().load() > 0) {
-        // A handler thread is still inside the manager; destroying it would pull its mutex
-        // away underneath. The process is exiting: let the OS reclaim it.
-        spdlog::debug("leaving the container manager to process exit ({} calls blocked)",
-                      engine_calls_in_flight().load());
-        (void)containers.release();
-    }
-}
-
 image::ArchiveTargets EngineServices::archive_targets() {
     return image::ArchiveTargets{content, image_store, &leases,
                                  [this](const image::Digest& chain, const image::Digest& diff,

@@ -3,7 +3,6 @@
 // content and image stores, unpacked layers and container snapshots, the image service and
 // the container manager, built in dependency order and torn down in reverse. Containers are
 // not stopped on teardown: they live on in their shims.
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -39,7 +38,6 @@ struct EngineServices {
     EngineServices(const std::string& data_root, const std::string& exec_root, api::EventBus& bus,
                    const std::map<std::string, std::string>& runtimes = {},
                    const std::string& default_runtime = "berth");
-    ~EngineServices();
 
     // Where load and import put images (layers unpacked at once, leases held meanwhile).
     image::ArchiveTargets archive_targets();
@@ -57,11 +55,6 @@ struct EngineServices {
     BusEventSink events;
     std::unique_ptr<engine::ContainerManager> containers;
 };
-
-// Helper threads still blocked inside the manager (container_backend_impl.cpp's waits); while
-// any is, the manager is left to process exit rather than destroyed under them. Global, so a
-// helper outliving EngineServices may still count down.
-std::atomic<int>& engine_calls_in_flight();
 
 // berth-shim and berth-init: $BERTH_SHIM / $BERTH_INIT, else next to berthd, else where the
 // build put them.

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "engine/health_state.hpp"
 #include "engine/oci_config.hpp"
+#include "shim/json_log.hpp"
 
 namespace berth::engine {
 
@@ -78,6 +79,42 @@ std::pair<std::string, std::vector<std::string>> command_of(const Json& c) {
     return {all[0], std::vector<std::string>(all.begin() + 1, all.end())};
 }
 
+namespace {
+
+// HostConfig.LogConfig.Config: checked at create, because at start a bad option would only
+// show as a failed start (dockerd's ValidateLogOpts does the same).
+void validate_log_config(const Json& log_config) {
+    if (log_config.contains("Type") && log_config["Type"].is_string()) {
+        const std::string& type = log_config["Type"].get_ref<const std::string&>();
+        if (!type.empty() && type != "json-file") return;  // refused by create itself
+    }
+    if (!log_config.contains("Config") || log_config["Config"].is_null()) return;
+    const Json& opts = log_config["Config"];
+    if (!opts.is_object()) {
+        throw Error(Errc::invalid_argument, "json: cannot unmarshal " + std::string(json_type_name(opts)) +
+                                                " into Go struct field LogConfig.HostConfig.LogConfig.Config of type map[string]string");
+    }
+    for (const auto& [key, value] : opts.items()) {
+        if (!value.is_string()) {
+            throw Error(Errc::invalid_argument, "json: cannot unmarshal " + std::string(json_type_name(value)) +
+                                                    " into Go struct field LogConfig.HostConfig.LogConfig.Config of type string (option " +
+                                                    key + ")");
+        }
+        const std::string& v = value.get_ref<const std::string&>();
+        if (key == "max-size") {
+            (void)shim::parse_log_size(v);
+        } else if (key == "max-file") {
+            if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < 1) {
+                throw Error(Errc::invalid_argument, "invalid value for log option max-file: \"" + v + "\": must be a positive integer");
+            }
+        } else if (key != "compress" && key != "labels" && key != "labels-regex" && key != "env" && key != "env-regex" && key != "tag") {
+            throw Error(Errc::invalid_argument, "unknown log opt '" + key + "' for json-file log driver");
+        }
+    }
+}
+
+}  // namespace
+
 void validate_create_request(const Json& body) {
     if (!body.is_object()) throw Error(Errc::invalid_argument, "invalid JSON: expected an object");
     auto check = [](const Json& obj, const std::string& where, const char* key, const char* type) {
@@ -119,6 +156,7 @@ void validate_create_request(const Json& body) {
                         {"GroupAdd", "strings"}, {"Runtime", "string"}}) {
         check(hc, "HostConfig.", k, t);
     }
+    if (hc.is_object() && hc.contains("LogConfig") && hc["LogConfig"].is_object()) validate_log_config(hc["LogConfig"]);
 }
 
 }  // namespace berth::engine

@@ -110,6 +110,14 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
             save_locked(e);
             throw;
         }
+    } catch (const std::exception& err) {
+        // A stored config of a shape the checks at create let through: the client's input,
+        // and the snapshot must not stay mounted.
+        options_.snapshotter->unmount(snap);
+        std::lock_guard lock(mu_);
+        e.c.state.error = err.what();
+        save_locked(e);
+        throw Error(Errc::invalid_argument, std::string("invalid container configuration: ") + err.what());
     }
     if (!started.error.empty()) {
         options_.snapshotter->unmount(snap);
@@ -321,22 +329,30 @@ void ContainerManager::unpause(const std::string& key) {
     emit(e->c, "unpause");
 }
 
-WaitResult ContainerManager::wait(const std::string& key, const std::string& condition) {
-    auto e = find(key);
-    std::unique_lock lock(mu_);
+WaitResult ContainerManager::wait(const std::string& key, const std::string& condition,
+                                  const std::function<void()>& registered) {
     std::string cond = condition.empty() ? "not-running" : condition;
     if (cond != "not-running" && cond != "next-exit" && cond != "removed") {
         throw Error(Errc::invalid_argument, "invalid condition: \"" + condition + "\"");
     }
-    uint64_t seq = e->exit_seq;
-    if (cond == "not-running") {
-        cv_.wait(lock, [&] { return stopping_ || e->removed || (!e->c.state.running() && e->c.state.status != "restarting"); });
-    } else if (cond == "next-exit") {
-        cv_.wait(lock, [&] { return stopping_ || e->removed || e->exit_seq != seq; });
-    } else {
-        cv_.wait(lock, [&] { return stopping_ || e->removed; });
+    auto e = find(key);
+    uint64_t seq;
+    {
+        std::lock_guard lock(mu_);
+        if (shutting_down_ || stopping_) throw Error(Errc::unavailable, "the daemon is shutting down");
+        seq = e->exit_seq;  // the starting point: exits from here on count for next-exit
     }
-    if (stopping_) throw Error(Errc::unavailable, "the daemon is shutting down");
+    // Outside the lock: the caller writes to its client here.
+    if (registered) registered();
+    auto done = [&] {
+        if (e->removed) return true;
+        if (cond == "not-running") return !e->c.state.running() && e->c.state.status != "restarting";
+        if (cond == "next-exit") return e->exit_seq != seq;
+        return false;
+    };
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return shutting_down_ || stopping_ || done(); });
+    if (!done()) throw Error(Errc::unavailable, "the daemon is shutting down");
     WaitResult r;
     r.status_code = e->c.state.exit_code;
     if (!e->c.state.error.empty()) r.error = e->c.state.error;

@@ -49,6 +49,14 @@ ContainerManager::ContainerManager(ManagerOptions options) : options_(std::move(
     monitor_ = std::thread([this] { monitor_loop(); });
 }
 
+void ContainerManager::shutdown() {
+    {
+        std::lock_guard lock(mu_);
+        shutting_down_ = true;
+    }
+    cv_.notify_all();
+}
+
 ContainerManager::~ContainerManager() {
     {
         std::lock_guard lock(mu_);
@@ -68,6 +76,9 @@ ContainerManager::~ContainerManager() {
     for (auto& t : timers_) {
         if (t.joinable()) t.join();
     }
+    // Nobody reads exit notifications any more: shims that find no socket leave exit.json,
+    // which restore() reads at the next start.
+    ::unlink((options_.exec_root + "/engine.sock").c_str());
     // Containers keep running: their shims outlive the daemon.
 }
 
@@ -357,7 +368,7 @@ Json ContainerManager::prune(const std::map<std::string, std::vector<std::string
 
 std::vector<std::string> ContainerManager::restore() {
     std::vector<std::string> report;
-    std::vector<std::shared_ptr<Entry>> to_check;
+    std::vector<std::shared_ptr<Entry>> to_check, to_restart;
     {
         std::lock_guard lock(mu_);
         for (auto& c : store_->load_all()) {
@@ -367,7 +378,14 @@ std::vector<std::string> ContainerManager::restore() {
             e->restart.set_restart_count(e->c.restart_count);
             if (e->c.state.status == "removing") e->c.state.status = "dead";
             containers_[e->c.id] = e;
-            if (e->c.state.running() || e->c.state.status == "restarting") to_check.push_back(e);
+            if (e->c.state.running() || e->c.state.status == "restarting") {
+                to_check.push_back(e);
+            } else if (e->c.state.status == "exited" && e->c.has_been_started &&
+                       e->restart.should_restart_stopped(e->c.state.exit_code, e->c.manually_stopped)) {
+                // Stopped while its policy wanted it up (it exited while the daemon stopped):
+                // dockerd starts these at boot.
+                to_restart.push_back(e);
+            }
         }
     }
     {
@@ -378,6 +396,12 @@ std::vector<std::string> ContainerManager::restore() {
         }
     }
     for (auto& e : to_check) {
+        if (e->c.state.status == "restarting") {
+            // The daemon went down during the restart backoff: its exit is recorded already.
+            report.push_back("container " + e->c.id.substr(0, 12) + " was restarting; restarting it now");
+            schedule_restart(e->c.id, std::chrono::milliseconds(0));
+            continue;
+        }
         std::string sdir = shim_dir(e->c.id);
         bool alive = e->c.shim_pid > 0 && runtime::process_alive(e->c.shim_pid, e->c.shim_start);
         if (alive) {
@@ -398,6 +422,7 @@ std::vector<std::string> ContainerManager::restore() {
             }
             continue;  // the shim is finishing: its notification or the watchdog records the exit
         }
+        // handle_exit applies the restart policy (and counts the restart) like any exit.
         if (auto exit = shim::read_exit_status(sdir)) {
             report.push_back("container " + e->c.id.substr(0, 12) + " exited with " + std::to_string(exit->exit_code) +
                              " while the daemon was down");
@@ -406,6 +431,16 @@ std::vector<std::string> ContainerManager::restore() {
             report.push_back("container " + e->c.id.substr(0, 12) + " lost its shim; marked exited (255)");
             handle_exit(e->c.id, 255, false, rfc3339_nano_now());
         }
+    }
+    for (auto& e : to_restart) {
+        {
+            std::lock_guard lock(mu_);
+            e->c.state.status = "restarting";
+            save_locked(*e);
+        }
+        report.push_back("container " + e->c.id.substr(0, 12) + " is stopped but its restart policy is " +
+                         e->restart.policy().name + "; starting it");
+        schedule_restart(e->c.id, std::chrono::milliseconds(0));
     }
     return report;
 }

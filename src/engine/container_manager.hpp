@@ -130,8 +130,16 @@ public:
     void restart(const std::string& name_or_id, int timeout_s = -1, const std::string& signal = "");
     void pause(const std::string& name_or_id);
     void unpause(const std::string& name_or_id);
-    // condition: "not-running" (default), "next-exit", "removed".
-    WaitResult wait(const std::string& name_or_id, const std::string& condition = "not-running");
+    // condition: "not-running" (default), "next-exit", "removed". `registered` (optional) is
+    // called, without the manager's lock, once the waiter's starting point is taken: no exit
+    // after that call can be missed (the API sends its 200 header then, as dockerd does, and
+    // `docker run` starts the container only after it). Throws unavailable once shutdown()
+    // was called, so no wait outlives the daemon.
+    WaitResult wait(const std::string& name_or_id, const std::string& condition = "not-running",
+                    const std::function<void()>& registered = {});
+    // The daemon is stopping: blocked and future waits end with unavailable, the notify
+    // socket goes away. Containers keep running in their shims.
+    void shutdown();
     void remove(const std::string& name_or_id, bool force = false, bool volumes = false);
     void rename(const std::string& name_or_id, const std::string& new_name);
     // Update: resources and RestartPolicy of a HostConfig-shaped body; returns warnings.
@@ -204,7 +212,8 @@ private:
     std::map<std::string, std::shared_ptr<Entry>> containers_;
     std::map<std::string, std::shared_ptr<Exec>> execs_;
     UniqueFd notify_fd_;
-    bool stopping_ = false;
+    bool stopping_ = false;       // the destructor runs: the monitor and timers end
+    bool shutting_down_ = false;  // shutdown(): waits end
     std::thread monitor_;
     std::vector<std::thread> timers_;
     int health_threads_ = 0;  // live health monitors (detached); the destructor waits for 0

@@ -42,4 +42,11 @@ RestartManager::Decision RestartManager::on_exit(int exit_code, bool manually_st
     return d;
 }
 
+bool RestartManager::should_restart_stopped(int exit_code, bool manually_stopped) const {
+    const std::string& n = policy_.name;
+    if (manually_stopped) return false;
+    if (n == "always" || n == "unless-stopped") return true;
+    return n == "on-failure" && exit_code != 0 && (policy_.maximum_retry_count == 0 || count_ < policy_.maximum_retry_count);
+}
+
 }  // namespace berth::engine

@@ -30,6 +30,9 @@ public:
         std::chrono::milliseconds delay{0};
     };
     Decision on_exit(int exit_code, bool manually_stopped, std::chrono::milliseconds ran_for);
+    // At daemon start, for a container found stopped (moby's Container.ShouldRestart): the
+    // policy's answer to its last exit, without counting a restart or touching the backoff.
+    bool should_restart_stopped(int exit_code, bool manually_stopped) const;
     void set_policy(RestartPolicy p) { policy_ = std::move(p); }
     const RestartPolicy& policy() const { return policy_; }
     int restart_count() const { return count_; }
