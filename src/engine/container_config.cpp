@@ -81,6 +81,13 @@ std::pair<std::string, std::vector<std::string>> command_of(const Json& c) {
 
 namespace {
 
+// encoding/json's words for a JSON value: "number", "string", "bool", "array", "object".
+std::string go_json_kind(const Json& v) {
+    if (v.is_number()) return "number";
+    if (v.is_boolean()) return "bool";
+    return json_type_name(v);
+}
+
 // HostConfig.LogConfig.Config: checked at create, because at start a bad option would only
 // show as a failed start (dockerd's ValidateLogOpts does the same).
 void validate_log_config(const Json& log_config) {
@@ -91,12 +98,12 @@ void validate_log_config(const Json& log_config) {
     if (!log_config.contains("Config") || log_config["Config"].is_null()) return;
     const Json& opts = log_config["Config"];
     if (!opts.is_object()) {
-        throw Error(Errc::invalid_argument, "json: cannot unmarshal " + std::string(json_type_name(opts)) +
+        throw Error(Errc::invalid_argument, "json: cannot unmarshal " + go_json_kind(opts) +
                                                 " into Go struct field LogConfig.HostConfig.LogConfig.Config of type map[string]string");
     }
     for (const auto& [key, value] : opts.items()) {
         if (!value.is_string()) {
-            throw Error(Errc::invalid_argument, "json: cannot unmarshal " + std::string(json_type_name(value)) +
+            throw Error(Errc::invalid_argument, "json: cannot unmarshal " + go_json_kind(value) +
                                                     " into Go struct field LogConfig.HostConfig.LogConfig.Config of type string (option " +
                                                     key + ")");
         }
@@ -115,46 +122,150 @@ void validate_log_config(const Json& log_config) {
 
 }  // namespace
 
-void validate_create_request(const Json& body) {
-    if (!body.is_object()) throw Error(Errc::invalid_argument, "invalid JSON: expected an object");
-    auto check = [](const Json& obj, const std::string& where, const char* key, const char* type) {
-        if (!obj.is_object() || !obj.contains(key) || obj[key].is_null()) return;
-        const Json& v = obj[key];
-        std::string t = type;
-        bool ok = (t == "string" && v.is_string()) || (t == "bool" && v.is_boolean()) ||
-                  (t == "int" && v.is_number_integer()) || (t == "object" && v.is_object()) ||
-                  (t == "strings" && (v.is_string() || (v.is_array() && std::all_of(v.begin(), v.end(), [](const Json& x) { return x.is_string(); })))) ||
-                  (t == "array" && v.is_array());
-        if (!ok) {
-            throw Error(Errc::invalid_argument, "json: cannot unmarshal " + std::string(json_type_name(v)) + " into Go struct field " +
-                                                    where + key + " of type " + t);
+namespace {
+
+// The Go type a member must decode into, and whether `v` does.
+enum class Kind { string, boolean, integer, object, strings, array, string_map, integers };
+
+const char* go_type(Kind k) {
+    switch (k) {
+        case Kind::string: return "string";
+        case Kind::boolean: return "bool";
+        case Kind::integer: return "int64";
+        case Kind::object: return "struct";
+        case Kind::strings: return "[]string";
+        case Kind::array: return "[]struct";
+        case Kind::string_map: return "map[string]string";
+        case Kind::integers: return "[]int";
+    }
+    return "value";
+}
+
+// "0-3,5": what the cpuset controller takes (moby's parsers.ParseUintList syntax).
+bool valid_cpuset(const std::string& list) {
+    if (list.empty()) return true;
+    size_t i = 0;
+    while (i <= list.size()) {
+        size_t end = list.find(',', i);
+        if (end == std::string::npos) end = list.size();
+        std::string item = list.substr(i, end - i);
+        size_t dash = item.find('-');
+        std::string lo = item.substr(0, dash), hi = dash == std::string::npos ? lo : item.substr(dash + 1);
+        auto digits = [](const std::string& x) { return !x.empty() && x.size() < 6 && x.find_first_not_of("0123456789") == std::string::npos; };
+        if (!digits(lo) || !digits(hi) || std::stoi(lo) > std::stoi(hi)) return false;
+        i = end + 1;
+    }
+    return true;
+}
+
+[[noreturn]] void wrong_type(const Json& v, const std::string& field, const char* type) {
+    throw Error(Errc::invalid_argument, "json: cannot unmarshal " + go_json_kind(v) + " into Go struct field " + field + " of type " + type);
+}
+
+// dockerd answers a body that does not decode with encoding/json's message, which names the
+// field (`json: cannot unmarshal number into Go struct field ContainerConfig.Cmd of type
+// []string`); the same here, before anything is created.
+void check(const Json& obj, const std::string& where, const char* key, Kind kind) {
+    if (!obj.is_object() || !obj.contains(key) || obj[key].is_null()) return;
+    const Json& v = obj[key];
+    std::string field = where + key;
+    auto each = [&](auto&& ok, const char* element_type) {
+        for (const auto& x : v) {
+            if (!ok(x)) wrong_type(x, field, element_type);
         }
     };
-    for (auto [k, t] : {std::pair{"Image", "string"}, {"Hostname", "string"}, {"Domainname", "string"}, {"User", "string"},
-                        {"WorkingDir", "string"}, {"StopSignal", "string"}, {"Tty", "bool"}, {"OpenStdin", "bool"},
-                        {"StdinOnce", "bool"}, {"AttachStdin", "bool"}, {"AttachStdout", "bool"}, {"AttachStderr", "bool"},
-                        {"Env", "strings"}, {"Cmd", "strings"}, {"Entrypoint", "strings"}, {"Labels", "object"},
-                        {"StopTimeout", "int"}, {"Healthcheck", "object"}, {"HostConfig", "object"}}) {
+    switch (kind) {
+        case Kind::string:
+            if (!v.is_string()) wrong_type(v, field, go_type(kind));
+            break;
+        case Kind::boolean:
+            if (!v.is_boolean()) wrong_type(v, field, go_type(kind));
+            break;
+        case Kind::integer:
+            if (!v.is_number_integer()) wrong_type(v, field, go_type(kind));
+            break;
+        case Kind::object:
+            if (!v.is_object()) wrong_type(v, field, go_type(kind));
+            break;
+        case Kind::strings:  // Docker's StrSlice also takes a single string
+            if (v.is_string()) break;
+            if (!v.is_array()) wrong_type(v, field, go_type(kind));
+            each([](const Json& x) { return x.is_string(); }, "string");
+            break;
+        case Kind::array:
+            if (!v.is_array()) wrong_type(v, field, go_type(kind));
+            each([](const Json& x) { return x.is_object(); }, "struct");
+            break;
+        case Kind::string_map:
+            if (!v.is_object()) wrong_type(v, field, go_type(kind));
+            each([](const Json& x) { return x.is_string(); }, "string");
+            break;
+        case Kind::integers:
+            if (!v.is_array()) wrong_type(v, field, go_type(kind));
+            each([](const Json& x) { return x.is_number_integer() && x.get<int64_t>() >= 0; }, "uint");
+            break;
+    }
+}
+
+}  // namespace
+
+void validate_create_request(const Json& body) {
+    if (!body.is_object()) throw Error(Errc::invalid_argument, "invalid JSON: expected an object");
+    using K = Kind;
+    for (auto [k, t] : {std::pair{"Image", K::string}, {"Hostname", K::string}, {"Domainname", K::string}, {"User", K::string},
+                        {"WorkingDir", K::string}, {"StopSignal", K::string}, {"Tty", K::boolean}, {"OpenStdin", K::boolean},
+                        {"StdinOnce", K::boolean}, {"AttachStdin", K::boolean}, {"AttachStdout", K::boolean},
+                        {"AttachStderr", K::boolean}, {"Env", K::strings}, {"Cmd", K::strings}, {"Entrypoint", K::strings},
+                        {"Labels", K::string_map}, {"StopTimeout", K::integer}, {"Healthcheck", K::object},
+                        {"ExposedPorts", K::object}, {"Volumes", K::object}, {"HostConfig", K::object},
+                        {"NetworkingConfig", K::object}}) {
         check(body, "ContainerConfig.", k, t);
     }
     if (body.contains("Healthcheck")) {
-        for (const char* k : {"Interval", "Timeout", "StartPeriod", "StartInterval", "Retries"}) {
-            check(body["Healthcheck"], "HealthConfig.", k, "int");
+        const Json& h = body["Healthcheck"];
+        for (auto [k, t] : {std::pair{"Test", K::strings}, {"Interval", K::integer}, {"Timeout", K::integer},
+                            {"StartPeriod", K::integer}, {"StartInterval", K::integer}, {"Retries", K::integer}}) {
+            check(h, "HealthConfig.Config.Healthcheck.", k, t);
         }
-        check(body["Healthcheck"], "HealthConfig.", "Test", "strings");
-        validate_healthcheck(body["Healthcheck"]);
+        validate_healthcheck(h);
     }
     if (!body.contains("HostConfig")) return;
     const Json& hc = body["HostConfig"];
-    for (auto [k, t] : {std::pair{"Privileged", "bool"}, {"ReadonlyRootfs", "bool"}, {"AutoRemove", "bool"}, {"Init", "bool"},
-                        {"Memory", "int"}, {"MemorySwap", "int"}, {"MemoryReservation", "int"}, {"NanoCpus", "int"},
-                        {"CpuShares", "int"}, {"CpuQuota", "int"}, {"CpuPeriod", "int"}, {"PidsLimit", "int"},
-                        {"OomScoreAdj", "int"}, {"ShmSize", "int"}, {"BlkioWeight", "int"}, {"CpusetCpus", "string"},
-                        {"CpusetMems", "string"}, {"NetworkMode", "string"}, {"CapAdd", "strings"}, {"CapDrop", "strings"},
-                        {"SecurityOpt", "strings"}, {"Ulimits", "array"}, {"Devices", "array"}, {"Tmpfs", "object"},
-                        {"Sysctls", "object"}, {"RestartPolicy", "object"}, {"LogConfig", "object"}, {"Binds", "strings"},
-                        {"GroupAdd", "strings"}, {"Runtime", "string"}}) {
+    for (auto [k, t] : {std::pair{"Privileged", K::boolean}, {"ReadonlyRootfs", K::boolean}, {"AutoRemove", K::boolean},
+                        {"Init", K::boolean}, {"Memory", K::integer}, {"MemorySwap", K::integer},
+                        {"MemoryReservation", K::integer}, {"MemorySwappiness", K::integer}, {"NanoCpus", K::integer},
+                        {"CpuShares", K::integer}, {"CpuQuota", K::integer}, {"CpuPeriod", K::integer},
+                        {"PidsLimit", K::integer}, {"OomScoreAdj", K::integer}, {"ShmSize", K::integer},
+                        {"BlkioWeight", K::integer}, {"CpusetCpus", K::string}, {"CpusetMems", K::string},
+                        {"NetworkMode", K::string}, {"CapAdd", K::strings}, {"CapDrop", K::strings},
+                        {"SecurityOpt", K::strings}, {"Ulimits", K::array}, {"Devices", K::array}, {"Mounts", K::array},
+                        {"Tmpfs", K::string_map}, {"Sysctls", K::string_map}, {"RestartPolicy", K::object},
+                        {"LogConfig", K::object}, {"PortBindings", K::object}, {"Binds", K::strings},
+                        {"GroupAdd", K::strings}, {"ConsoleSize", K::integers}, {"Runtime", K::string}}) {
         check(hc, "HostConfig.", k, t);
+    }
+    if (hc.contains("RestartPolicy")) {
+        check(hc["RestartPolicy"], "RestartPolicy.HostConfig.RestartPolicy.", "Name", K::string);
+        check(hc["RestartPolicy"], "RestartPolicy.HostConfig.RestartPolicy.", "MaximumRetryCount", K::integer);
+    }
+    if (hc.contains("LogConfig")) check(hc["LogConfig"], "LogConfig.HostConfig.LogConfig.", "Type", K::string);
+    if (hc.contains("Ulimits") && hc["Ulimits"].is_array()) {
+        for (const auto& u : hc["Ulimits"]) {
+            check(u, "Ulimit.HostConfig.Ulimits.", "Name", K::string);
+            check(u, "Ulimit.HostConfig.Ulimits.", "Soft", K::integer);
+            check(u, "Ulimit.HostConfig.Ulimits.", "Hard", K::integer);
+        }
+    }
+    if (hc.contains("Devices") && hc["Devices"].is_array()) {
+        for (const auto& d : hc["Devices"]) {
+            for (const char* k : {"PathOnHost", "PathInContainer", "CgroupPermissions"}) check(d, "DeviceMapping.HostConfig.Devices.", k, K::string);
+        }
+    }
+    for (const char* k : {"CpusetCpus", "CpusetMems"}) {
+        if (hc.contains(k) && hc[k].is_string() && !valid_cpuset(hc[k].get_ref<const std::string&>())) {
+            throw Error(Errc::invalid_argument, std::string("Invalid value ") + hc[k].get<std::string>() + " for cpuset " +
+                                                    (k == std::string("CpusetCpus") ? "cpus" : "mems"));
+        }
     }
     if (hc.is_object() && hc.contains("LogConfig") && hc["LogConfig"].is_object()) validate_log_config(hc["LogConfig"]);
 }

@@ -38,13 +38,18 @@ Response ContainersRouter::logs(Context& ctx) {
     r.until = q.get_or("until", "");
     std::string tail = q.get_or("tail", "all");
     if (!tail.empty() && tail != "all") {
+        // dockerd reads a malformed tail as "all"; a typo that silently dumps the whole log
+        // helps nobody, so it is refused (a negative count still means all, as in dockerd).
+        size_t used = 0;
         try {
-            size_t used = 0;
             r.tail = std::stoll(tail, &used);
-            if (used != tail.size() || r.tail < 0) r.tail = -1;
         } catch (const std::exception&) {
-            r.tail = -1;  // dockerd reads a malformed tail as "all"
+            used = 0;
         }
+        if (used != tail.size())
+            throw Error(Errc::invalid_argument, "invalid value for tail: \"" + tail +
+                                                    "\" is not an integer or \"all\"");
+        if (r.tail < 0) r.tail = -1;
     }
     const std::string& id = ctx.param("id");
     bool tty = container_tty(backend_, id);

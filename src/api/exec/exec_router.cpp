@@ -1,5 +1,7 @@
 #include "api/exec/exec_router.hpp"
 
+#include <utility>
+
 #include "api/containers/stdio_bridge.hpp"
 #include "common/error.hpp"
 
@@ -11,6 +13,32 @@ namespace {
     throw Error(Errc::invalid_argument, "invalid JSON: cannot unmarshal " +
                                             std::string(value.type_name()) +
                                             " into Go value of type " + go_type);
+}
+
+[[noreturn]] void wrong_field(const Json& value, const std::string& field, const char* go_type) {
+    std::string kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
+    throw Error(Errc::invalid_argument, "json: cannot unmarshal " + kind + " into Go struct field " +
+                                            field + " of type " + go_type);
+}
+
+// The ExecOptions members the engine reads, with the Go types dockerd decodes them into.
+void check_exec_options(const Json& body) {
+    static const std::pair<const char*, const char*> kFields[] = {
+        {"User", "string"},         {"Privileged", "bool"},      {"Tty", "bool"},
+        {"AttachStdin", "bool"},    {"AttachStdout", "bool"},    {"AttachStderr", "bool"},
+        {"DetachKeys", "string"},   {"WorkingDir", "string"},    {"Env", "[]string"},
+        {"Cmd", "[]string"}};
+    for (const auto& [key, type] : kFields) {
+        auto v = body.find(key);
+        if (v == body.end() || v->is_null()) continue;
+        std::string t = type;
+        bool ok = t == "string" ? v->is_string() : t == "bool" ? v->is_boolean() : v->is_array();
+        if (!ok) wrong_field(*v, std::string("ExecOptions.") + key, type);
+        if (t == "[]string") {
+            for (const auto& x : *v)
+                if (!x.is_string()) wrong_field(x, std::string("ExecOptions.") + key, "string");
+        }
+    }
 }
 
 }  // namespace
@@ -29,8 +57,8 @@ Response ExecRouter::create(Context& ctx) {
     Json body = ctx.json_body();
     if (body.is_null()) body = Json::object();
     if (!body.is_object()) wrong_type(body, "container.ExecOptions");
+    check_exec_options(body);
     auto cmd = body.find("Cmd");
-    if (cmd != body.end() && !cmd->is_null() && !cmd->is_array()) wrong_type(*cmd, "[]string");
     if (cmd == body.end() || cmd->is_null() || cmd->empty())
         throw Error(Errc::invalid_argument, "No exec command specified");
     std::string id = backend_.exec_create(ctx.param("id"), body);
@@ -42,9 +70,16 @@ Response ExecRouter::start(Context& ctx) {
     if (body.is_null()) body = Json::object();
     if (!body.is_object()) wrong_type(body, "container.ExecStartOptions");
     ExecStartRequest r;
+    for (const char* key : {"Detach", "Tty"}) {
+        if (auto v = body.find(key); v != body.end() && !v->is_null() && !v->is_boolean())
+            wrong_field(*v, std::string("ExecStartOptions.") + key, "bool");
+    }
     r.detach = body.value("Detach", false);
     r.tty = body.value("Tty", false);
-    if (auto cs = body.find("ConsoleSize"); cs != body.end() && cs->is_array() && cs->size() == 2) {
+    if (auto cs = body.find("ConsoleSize"); cs != body.end() && !cs->is_null()) {
+        if (!cs->is_array() || cs->size() != 2 || !(*cs)[0].is_number_unsigned() ||
+            !(*cs)[1].is_number_unsigned())
+            wrong_field(*cs, "ExecStartOptions.ConsoleSize", "*[2]uint");
         r.height = (*cs)[0].get<unsigned>();
         r.width = (*cs)[1].get<unsigned>();
     }
