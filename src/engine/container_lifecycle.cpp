@@ -456,19 +456,16 @@ void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oo
     if (decision.restart) {
         schedule_restart(id, decision.delay);
     } else if (auto_remove) {
-        std::thread([this, id] {
-            try {
-                remove(id, true, true);
-            } catch (...) {
-            }
-        }).detach();
+        std::lock_guard lock(mu_);
+        // At shutdown it stays exited; restore() removes it at the next start.
+        if (!stopping_) spawn_locked([this, id] { remove(id, true, true); });
     }
 }
 
 void ContainerManager::schedule_restart(const std::string& id, std::chrono::milliseconds delay) {
     std::lock_guard lock(mu_);
     if (stopping_) return;
-    timers_.emplace_back([this, id, delay] {
+    spawn_locked([this, id, delay] {
         {
             std::unique_lock lock(mu_);
             if (cv_.wait_for(lock, delay, [&] { return stopping_; })) return;

@@ -73,13 +73,38 @@ ContainerManager::~ContainerManager() {
         cv_.wait(lock, [&] { return health_threads_ == 0; });
     }
     if (monitor_.joinable()) monitor_.join();
-    for (auto& t : timers_) {
-        if (t.joinable()) t.join();
+    std::vector<Task> tasks;
+    {
+        std::lock_guard lock(mu_);
+        tasks.swap(tasks_);  // no new ones: spawners check stopping_
+    }
+    for (auto& t : tasks) {
+        if (t.thread.joinable()) t.thread.join();
     }
     // Nobody reads exit notifications any more: shims that find no socket leave exit.json,
     // which restore() reads at the next start.
     ::unlink((options_.exec_root + "/engine.sock").c_str());
     // Containers keep running: their shims outlive the daemon.
+}
+
+void ContainerManager::spawn_locked(std::function<void()> fn) {
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+        if (it->done->load()) {
+            it->thread.join();  // it has returned: done is its last store
+            it = tasks_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::thread t([fn = std::move(fn), done] {
+        try {
+            fn();
+        } catch (...) {
+        }
+        done->store(true);
+    });
+    tasks_.push_back({std::move(t), std::move(done)});
 }
 
 std::string ContainerManager::container_dir(const std::string& id) const { return options_.data_root + "/containers/" + id; }
@@ -369,6 +394,7 @@ Json ContainerManager::prune(const std::map<std::string, std::vector<std::string
 std::vector<std::string> ContainerManager::restore() {
     std::vector<std::string> report;
     std::vector<std::shared_ptr<Entry>> to_check, to_restart;
+    std::vector<std::string> to_remove;
     {
         std::lock_guard lock(mu_);
         for (auto& c : store_->load_all()) {
@@ -380,6 +406,10 @@ std::vector<std::string> ContainerManager::restore() {
             containers_[e->c.id] = e;
             if (e->c.state.running() || e->c.state.status == "restarting") {
                 to_check.push_back(e);
+            } else if ((e->c.state.status == "exited" || e->c.state.status == "dead") && e->c.has_been_started &&
+                       json_bool(e->c.host_config, "AutoRemove")) {
+                // --rm whose removal the daemon did not get to (it stopped first): as dockerd.
+                to_remove.push_back(e->c.id);
             } else if (e->c.state.status == "exited" && e->c.has_been_started &&
                        e->restart.should_restart_stopped(e->c.state.exit_code, e->c.manually_stopped)) {
                 // Stopped while its policy wanted it up (it exited while the daemon stopped):
@@ -441,6 +471,14 @@ std::vector<std::string> ContainerManager::restore() {
         report.push_back("container " + e->c.id.substr(0, 12) + " is stopped but its restart policy is " +
                          e->restart.policy().name + "; starting it");
         schedule_restart(e->c.id, std::chrono::milliseconds(0));
+    }
+    for (const auto& id : to_remove) {
+        try {
+            remove(id, true, true);
+            report.push_back("container " + id.substr(0, 12) + " (--rm) exited before it was removed; removed it");
+        } catch (const Error& err) {
+            report.push_back("container " + id.substr(0, 12) + " (--rm) could not be removed: " + err.what());
+        }
     }
     return report;
 }

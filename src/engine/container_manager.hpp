@@ -10,6 +10,7 @@
 //
 // Errors are berth::Error with Docker's messages: not_found "No such container: x",
 // conflict for names and state, invalid_argument for bad configs.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -215,7 +216,15 @@ private:
     bool stopping_ = false;       // the destructor runs: the monitor and timers end
     bool shutting_down_ = false;  // shutdown(): waits end
     std::thread monitor_;
-    std::vector<std::thread> timers_;
+    // Restart timers and auto-removals. A finished thread is joined when the next one is
+    // spawned (a detached or never-joined one would outlive the manager or keep its stack),
+    // the rest at destruction.
+    struct Task {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    void spawn_locked(std::function<void()> fn);
+    std::vector<Task> tasks_;
     int health_threads_ = 0;  // live health monitors (detached); the destructor waits for 0
     // Wakes sleeping health monitors (with mu_). Apart from cv_ so that stopping a monitor
     // does not wake the waiters for state changes before the change is complete.
