@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <fstream>
+#include <thread>
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
@@ -209,7 +210,13 @@ void ContainerManager::do_kill(Entry& e, int signal, bool emit_event) {
     try {
         shim::call(sdir, {{"op", "kill"}, {"signal", signal}, {"all", false}});
     } catch (const Error& err) {
-        if (err.code() != Errc::conflict) throw;
+        if (err.code() == Errc::conflict) return;  // the shim says it has exited already
+        // The process exited meanwhile and its shim is finishing or gone (it cut the
+        // connection): the kill is moot, as in dockerd when containerd finds no process.
+        bool recorded = shim::read_exit_status(sdir).has_value();
+        std::lock_guard lock(mu_);
+        if (recorded || e.exit_pending || !e.c.state.running() || !runtime::process_alive(e.c.shim_pid, e.c.shim_start)) return;
+        throw;
     }
 }
 
@@ -419,12 +426,32 @@ void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oo
     std::shared_ptr<Entry> e;
     RestartManager::Decision decision;
     bool auto_remove = false;
+    pid_t shim_pid = 0;
+    unsigned long long shim_start = 0;
     {
         std::lock_guard lock(mu_);
         auto it = containers_.find(id);
         if (it == containers_.end()) return;
         e = it->second;
-        if (!e->c.state.running() && e->c.state.status != "restarting") return;  // already recorded
+        // Not running: already recorded (the shim's notification and the watchdog can both
+        // report one exit). exit_pending: another thread is recording it right now.
+        if (!e->c.state.running() || e->exit_pending) return;
+        e->exit_pending = true;
+        shim_pid = e->c.shim_pid;
+        shim_start = e->c.shim_start;
+    }
+    // The shim notifies, then flushes attached clients and unlinks its control socket: let it
+    // finish (bounded) so that its last unlink cannot hit the socket of the next run's shim.
+    for (int i = 0; i < 200 && shim_pid > 0 && runtime::process_alive(shim_pid, shim_start); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    // The cleanup (unmount, runtime state, shim dir) comes before anyone can see the exit: a
+    // restart, start or remove that follows the exit would otherwise race it, and the old
+    // run's cleanup would unmount the new run's rootfs or delete its shim dir.
+    cleanup_after_exit(*e);
+    {
+        std::lock_guard lock(mu_);
+        e->exit_pending = false;
         auto ran = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - e->started_at);
         e->c.state.status = "exited";
         e->c.state.pid = 0;
@@ -442,7 +469,6 @@ void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oo
         ++e->exit_seq;
         save_locked(*e);
     }
-    cleanup_after_exit(*e);
     cv_.notify_all();
     emit(e->c, "die", {{"exitCode", std::to_string(exit_code)}});
     if (oom_killed) emit(e->c, "oom");

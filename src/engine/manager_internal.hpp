@@ -25,6 +25,7 @@ struct ContainerManager::Entry {
     uint64_t died_seq = 0;    // exit_seq once that exit's "die" event is out (stop waits for it)
     bool removed = false;
     bool restarting_by_request = false;  // `docker restart`: the stop must not auto-remove (--rm)
+    bool exit_pending = false;  // handle_exit is cleaning up after an exit (still "running")
     RestartManager restart{RestartPolicy{}};
     std::chrono::steady_clock::time_point started_at{};
     struct PendingAttach {

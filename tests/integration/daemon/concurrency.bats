@@ -163,3 +163,50 @@ db_state() {
   [ "$(db_state)" = "$want" ]
   [ "$(api '/containers/json?all=1' | jq -r '.[].State' | sort -u)" = created ]
 }
+
+# hammer I: one client's round of start, stop, kill, restart, pause, unpause, exec and wait on
+# the shared containers; any answer is fine but a 500 (or no answer).
+hammer() {
+  set +e
+  local i=$1 n op c resp code ops=(start stop kill restart pause unpause exec wait)
+  for n in $(seq 1 12); do
+    op=${ops[$(( (i * 7 + n * 3) % ${#ops[@]} ))]}
+    c="h$(( (i + n) % 5 ))"
+    case $op in
+      stop | restart) resp=$(post "/containers/$c/$op?t=1") ;;
+      exec) resp=$(post "/containers/$c/exec" '{"Cmd":["true"]}') ;;
+      wait) resp=$(curl -gsS --max-time 5 --unix-socket "$SOCK" -X POST -w '\n%{http_code}' \
+        "http://berth/containers/$c/wait?condition=next-exit" 2>/dev/null) ;;
+      *) resp=$(post "/containers/$c/$op") ;;
+    esac
+    code=${resp##*$'\n'}
+    # 000: --max-time on a wait nobody ended, fine; 5xx never.
+    case $code in 2?? | 304 | 404 | 409 | 000) ;; *) fail "$i" "$op $c: $resp" ;; esac
+  done
+  return 0
+}
+
+@test "start, stop, kill, restart, pause, exec and wait racing on the same containers; then rm -f" {
+  : > "$D/failures"
+  local i pids=()
+  for i in $(seq 0 4); do
+    dk run -d --name "h$i" --restart "$([ $i -eq 0 ] && echo always || echo no)" busybox sleep 1000 >/dev/null
+  done
+  for i in $(seq 1 $CLIENTS); do hammer "$i" & pids+=($!); done
+  for i in "${pids[@]}"; do wait "$i"; done
+  [ ! -s "$D/failures" ] || { cat "$D/failures" >&2; return 1; }
+  # Every container is in a state it can be in, and the daemon still answers for each.
+  local s
+  for i in $(seq 0 4); do
+    s=$(dk inspect -f '{{.State.Status}}' "h$i")
+    [[ "$s" =~ ^(running|paused|exited|restarting)$ ]] || { echo "h$i: $s" >&2; return 1; }
+  done
+  ! grep -q 'level=error' "$LOG" || { grep 'level=error' "$LOG" >&2; return 1; }
+  dk rm -f h0 h1 h2 h3 h4 >/dev/null
+  [ -z "$(dk ps -aq)" ]
+  [ "$(sqlite3 "$DATA/berth.db" 'SELECT count(*) FROM containers')" -eq 0 ]
+  [ -z "$(ls "$DATA/containers")" ]
+  [ -z "$(ls "$EXEC/shims")" ]
+  [ -z "$(ls "$EXEC/runtime")" ]
+  [ -z "$(awk -v d="$D" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo)" ]
+}
