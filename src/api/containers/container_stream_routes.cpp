@@ -73,6 +73,9 @@ Response ContainersRouter::attach(Context& ctx) {
     BridgeOptions bridge;
     bridge.forward_stdin = q.get_bool("stdin");
     bridge.detach_keys = parse_detach_keys(q.get_or("detachKeys", ""));
+    // As Docker: the detach sequence is honoured only with a TTY; without one stdin is data
+    // (binary input holding ctrl-p ctrl-q must reach the process whole).
+    if (!tty) bridge.detach_keys.clear();
     AttachRequest request{bridge.forward_stdin, q.get_bool("stdout"), q.get_bool("stderr")};
     auto client = ctx.hijack(stream_type(ctx, tty));
     try {

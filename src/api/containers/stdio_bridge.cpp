@@ -89,12 +89,12 @@ void copy_stdin(RawStream& client, int process_fd, const std::string& keys,
             n = 0;
         }
         if (n == 0) break;
+        if (keys.empty()) {
+            if (!write_fd(process_fd, buf, n)) return;
+            continue;
+        }
         std::string out;
         for (size_t i = 0; i < n; ++i) {
-            if (keys.empty()) {
-                out += buf[i];
-                continue;
-            }
             held += buf[i];
             if (keys.compare(0, held.size(), held) != 0) {
                 out += held;

@@ -99,6 +99,7 @@ Response ExecRouter::start(Context& ctx) {
     } catch (const Error&) {
         bridge.detach_keys = parse_detach_keys("");
     }
+    if (!tty) bridge.detach_keys.clear();  // as for attach: only a TTY has a detach sequence
     try {
         if (process.fd) bridge_stdio(*client, process, bridge);
     } catch (const std::exception&) {
