@@ -47,8 +47,8 @@ Response ContainersRouter::logs(Context& ctx) {
             used = 0;
         }
         if (used != tail.size())
-            throw Error(Errc::invalid_argument, "invalid value for tail: \"" + tail +
-                                                    "\" is not an integer or \"all\"");
+            throw Error(Errc::invalid_argument,
+                        "invalid value for tail: \"" + tail + "\" is not an integer or \"all\"");
         if (r.tail < 0) r.tail = -1;
     }
     const std::string& id = ctx.param("id");

@@ -16,17 +16,20 @@ namespace {
 }
 
 [[noreturn]] void wrong_field(const Json& value, const std::string& field, const char* go_type) {
-    std::string kind = value.is_number() ? "number" : value.is_boolean() ? "bool" : value.type_name();
-    throw Error(Errc::invalid_argument, "json: cannot unmarshal " + kind + " into Go struct field " +
-                                            field + " of type " + go_type);
+    std::string kind = value.is_number()    ? "number"
+                       : value.is_boolean() ? "bool"
+                                            : value.type_name();
+    throw Error(Errc::invalid_argument, "json: cannot unmarshal " + kind +
+                                            " into Go struct field " + field + " of type " +
+                                            go_type);
 }
 
 // The ExecOptions members the engine reads, with the Go types dockerd decodes them into.
 void check_exec_options(const Json& body) {
     static const std::pair<const char*, const char*> kFields[] = {
-        {"User", "string"},         {"Privileged", "bool"},      {"Tty", "bool"},
-        {"AttachStdin", "bool"},    {"AttachStdout", "bool"},    {"AttachStderr", "bool"},
-        {"DetachKeys", "string"},   {"WorkingDir", "string"},    {"Env", "[]string"},
+        {"User", "string"},       {"Privileged", "bool"},   {"Tty", "bool"},
+        {"AttachStdin", "bool"},  {"AttachStdout", "bool"}, {"AttachStderr", "bool"},
+        {"DetachKeys", "string"}, {"WorkingDir", "string"}, {"Env", "[]string"},
         {"Cmd", "[]string"}};
     for (const auto& [key, type] : kFields) {
         auto v = body.find(key);
