@@ -1,6 +1,7 @@
 // Capabilities (CapAdd/CapDrop/"ALL"), Privileged, seccomp, masked and read-only paths,
 // devices and the device cgroup (moby daemon/oci_linux.go, oci/caps, oci/defaults.go).
 #include <dirent.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -72,7 +73,19 @@ void add_host_devices(const std::string& dir, Json& devices) {
 
 }  // namespace
 
-std::vector<std::string> all_capabilities() { return runtime::all_capability_names(); }
+// Every capability the daemon itself may hand out: the kernel's list cut to our bounding set
+// (moby's GetAllCapabilities does the same). A daemon in a restricted environment (a container,
+// a service with CapabilityBoundingSet=) would otherwise fail every --privileged start with
+// EPERM from capset.
+std::vector<std::string> all_capabilities() {
+    std::vector<std::string> out;
+    for (const auto& name : runtime::all_capability_names()) {
+        auto cap = runtime::capability_from_name(name);
+        if (cap && ::prctl(PR_CAPBSET_READ, *cap, 0, 0, 0) == 0) continue;
+        out.push_back(name);
+    }
+    return out;
+}
 
 std::vector<std::string> container_capabilities(const Json& hc) {
     if (json_bool(hc, "Privileged")) return all_capabilities();
