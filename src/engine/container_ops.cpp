@@ -178,9 +178,15 @@ Json ContainerManager::stats(const std::string& key) {
     out["precpu_stats"] = {{"cpu_usage", {{"total_usage", 0}, {"usage_in_kernelmode", 0}, {"usage_in_usermode", 0}}},
                            {"throttling_data", {{"periods", 0}, {"throttled_periods", 0}, {"throttled_time", 0}}}};
     Json mstats = mem.value("raw", Json::object());
+    // An unlimited cgroup reports ~8 EiB; dockerd shows the machine's memory instead, so the
+    // CLI prints "MEM USAGE / LIMIT" as "1.2MiB / 7.7GiB" and a meaningful MEM %.
+    uint64_t limit = mem_usage.value("limit", 0ULL);
+    uint64_t machine = static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
+                       static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    if (machine > 0 && limit > machine) limit = machine;
     out["memory_stats"] = {{"usage", mem_usage.value("usage", 0ULL)},
                            {"max_usage", mem_usage.value("max", 0ULL)},
-                           {"limit", mem_usage.value("limit", 0ULL)},
+                           {"limit", limit},
                            {"stats", mstats}};
     out["pids_stats"] = {{"current", raw.value("pids", Json::object()).value("current", 0ULL)}};
     if (auto lim = raw.value("pids", Json::object()).value("limit", 0ULL)) out["pids_stats"]["limit"] = lim;
