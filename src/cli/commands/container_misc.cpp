@@ -58,8 +58,7 @@ int cmd_commit(Cli& cli, const Args& args) {
     flags.boolean(&pause, "pause", 'p', "Pause container during commit (default true)");
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
-    flags.require_min_args(*pos, 1);
-    flags.require_max_args(*pos, 2);
+    flags.require_range_args(*pos, 1, 2);
     Query q;
     q.add("container", (*pos)[0]);
     if (pos->size() == 2) {

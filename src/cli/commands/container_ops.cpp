@@ -126,7 +126,15 @@ int cmd_rename(Cli& cli, const Args& args) {
     std::string new_name = (*pos)[1];
     if (!new_name.empty() && new_name[0] == '/') new_name.erase(0, 1);
     if (new_name.empty()) throw StatusError(1, "Error: neither old nor new names may be empty");
-    cli.api().call("POST", container_path((*pos)[0], "/rename"), Query().add("name", new_name));
+    try {
+        cli.api().call("POST", container_path((*pos)[0], "/rename"), Query().add("name", new_name));
+    } catch (const client::ConnectError&) {
+        throw;
+    } catch (const std::exception& e) {
+        // Docker prints the daemon's answer, then its own summary line.
+        cli.errln(describe_error(e));
+        throw StatusError(1, "Error: failed to rename container named " + (*pos)[0]);
+    }
     return 0;
 }
 

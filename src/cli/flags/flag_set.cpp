@@ -66,6 +66,10 @@ void FlagSet::set(Flag& flag, const std::string& value, const std::string& spell
             *static_cast<std::string*>(flag.target) = value;
             break;
         case Kind::strings:
+            // docker's filter flag type checks the shape while parsing (exit 125).
+            if (flag.type == "filter" && value.find('=') == std::string::npos)
+                fail("invalid argument \"" + value + "\" for \"" + spelled +
+                     "\" flag: bad format of filter (expected name=value)");
             static_cast<std::vector<std::string>*>(flag.target)->push_back(value);
             break;
         case Kind::integer: {
@@ -182,6 +186,8 @@ std::string plural(size_t n) {
 }
 }  // namespace
 
+// docker/cli's cli/required.go wording, including where it says "See" and where "Run" (min
+// args says "See", the others "Run"; its at-most message has a stray "S" we do not copy).
 void FlagSet::require_min_args(const std::vector<std::string>& args, size_t n) const {
     if (args.size() >= n) return;
     throw ArgsError("'" + path_ + "' requires at least " + std::to_string(n) + " " + plural(n) +
@@ -191,18 +197,26 @@ void FlagSet::require_min_args(const std::vector<std::string>& args, size_t n) c
 void FlagSet::require_exact_args(const std::vector<std::string>& args, size_t n) const {
     if (args.size() == n) return;
     throw ArgsError("'" + path_ + "' requires " + std::to_string(n) + " " + plural(n) + "\n\n" +
-                    usage_line() + "\n\nSee '" + path_ + " --help' for more information");
+                    usage_line() + "\n\nRun '" + path_ + " --help' for more information");
 }
 
 void FlagSet::require_max_args(const std::vector<std::string>& args, size_t n) const {
     if (args.size() <= n) return;
     throw ArgsError("'" + path_ + "' requires at most " + std::to_string(n) + " " + plural(n) +
-                    "\n\n" + usage_line() + "\n\nSee '" + path_ + " --help' for more information");
+                    "\n\n" + usage_line() + "\n\nRun '" + path_ + " --help' for more information");
+}
+
+void FlagSet::require_range_args(const std::vector<std::string>& args, size_t min,
+                                 size_t max) const {
+    if (args.size() >= min && args.size() <= max) return;
+    throw ArgsError("'" + path_ + "' requires at least " + std::to_string(min) + " and at most " +
+                    std::to_string(max) + " " + plural(max) + "\n\n" + usage_line() + "\n\nRun '" +
+                    path_ + " --help' for more information");
 }
 
 void FlagSet::require_no_args(const std::vector<std::string>& args) const {
     if (args.empty()) return;
-    throw ArgsError("'" + path_ + "' accepts no arguments\n\n" + usage_line() + "\n\nSee '" +
+    throw ArgsError("'" + path_ + "' accepts no arguments\n\n" + usage_line() + "\n\nRun '" +
                     path_ + " --help' for more information");
 }
 

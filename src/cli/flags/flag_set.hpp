@@ -50,6 +50,7 @@ class FlagSet {
     void require_exact_args(const std::vector<std::string>& args, size_t n) const;
     void require_no_args(const std::vector<std::string>& args) const;
     void require_max_args(const std::vector<std::string>& args, size_t n) const;
+    void require_range_args(const std::vector<std::string>& args, size_t min, size_t max) const;
 
   private:
     enum class Kind { boolean, string, strings, integer };
