@@ -1,7 +1,10 @@
 // Image commands: images/image ls, rmi, tag, history, image prune.
+#include <ctime>
+
 #include "cli/commands/command_util.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/format/display.hpp"
+#include "cli/format/formatter.hpp"
 #include "cli/format/rows.hpp"
 #include "cli/format/units.hpp"
 #include "cli/template/go_print.hpp"
@@ -37,7 +40,11 @@ int cmd_images(Cli& cli, const Args& args) {
     std::vector<Json> rows;
     for (const auto& img : list)
         for (auto& row : image_rows(img, !no_trunc, digests)) rows.push_back(std::move(row));
-    print_formatted(cli, format, image_header(), rows);
+    FormatOptions options;
+    options.format = format;
+    options.header = image_header();
+    options.struct_type = "*formatter.imageContext";
+    cli.out(render_rows(options, rows));
     return 0;
 }
 
@@ -78,6 +85,25 @@ int cmd_tag(Cli& cli, const Args& args) {
     return 0;
 }
 
+namespace {
+
+// Go's time.Unix(s, 0).Format(time.RFC3339): local time, "Z" or "+hh:mm".
+std::string rfc3339_local(int64_t secs) {
+    time_t t = static_cast<time_t>(secs);
+    tm local{};
+    localtime_r(&t, &local);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
+    long off = local.tm_gmtoff;
+    if (off == 0) return std::string(date) + "Z";
+    char zone[8];
+    std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", off < 0 ? '-' : '+', std::labs(off) / 3600,
+                  (std::labs(off) % 3600) / 60);
+    return std::string(date) + zone;
+}
+
+}  // namespace
+
 int cmd_history(Cli& cli, const Args& args) {
     bool human = true, quiet = false, no_trunc = false;
     std::string format;
@@ -97,21 +123,23 @@ int cmd_history(Cli& cli, const Args& args) {
         std::string id = h.value("Id", "");
         row["Comment"] = h.value("Comment", "");
         int64_t created = h.value("Created", int64_t{0});
-        row["CreatedAt"] = human ? go_time_string(created) : std::to_string(created);
+        // docker history: CreatedAt is RFC 3339 in local time; CreatedSince is "N days ago",
+        // or CreatedAt again with -H=false.
+        row["CreatedAt"] = rfc3339_local(created);
         std::string by = h.value("CreatedBy", "");
         for (char& c : by)
             if (c == '\t' || c == '\n') c = ' ';
         row["CreatedBy"] = no_trunc ? by : ellipsis(by, 45);
-        row["CreatedSince"] = human ? time_ago(created) : go_time_string(created);
+        row["CreatedSince"] = human ? time_ago(created) : rfc3339_local(created);
         row["ID"] = id == "<missing>" ? id : (no_trunc ? id : truncate_id(id));
         int64_t size = h.value("Size", int64_t{0});
         row["Size"] = human ? human_size(static_cast<double>(size)) : std::to_string(size);
         rows.push_back(row);
     }
     if (format.empty() || format == "table")
-        format = quiet
-                     ? "{{.ID}}"
-                     : "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+        format = quiet   ? "{{.ID}}"
+                 : human ? "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
+                         : "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
     Json header{{"ID", "IMAGE"},
                 {"CreatedSince", "CREATED"},
                 {"CreatedAt", "CREATED AT"},

@@ -27,12 +27,16 @@ int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const cha
     std::vector<Json> found;
     std::vector<std::string> errors;
     for (const auto& name : *pos) {
+        // With a type, a missing object is the daemon's own 404 message (docker 27); without
+        // one, docker tries each kind and then says "No such object".
+        std::string not_found;
         auto try_get = [&](const std::string& p, const Query& q) -> std::optional<Json> {
             try {
                 return cli.api().get_json(p, q);
             } catch (const client::DaemonError& e) {
-                if (e.status() == 404) return std::nullopt;
-                throw;
+                if (e.status() != 404) throw;
+                not_found = describe_error(e);
+                return std::nullopt;
             }
         };
         std::optional<Json> obj;
@@ -42,12 +46,10 @@ int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const cha
             obj = try_get(image_path(name, "/json"), Query());
         if (obj)
             found.push_back(std::move(*obj));
-        else if (type == "container")
-            errors.push_back("Error: No such container: " + name);
-        else if (type == "image")
-            errors.push_back("Error: No such image: " + name);
-        else
+        else if (type.empty())
             errors.push_back("Error: No such object: " + name);
+        else
+            errors.push_back(not_found);
     }
 
     if (format.empty() || format == "json") {
@@ -55,18 +57,21 @@ int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const cha
         for (auto& f : found) array.push_back(f);
         cli.outln(array.dump(4, ' ', false, Json::error_handler_t::replace));
     } else {
+        // docker inspect: a template that does not parse exits 64; it runs with
+        // missingkey=error, so a misspelt field is an error rather than "<no value>".
         tmpl::Template t = [&] {
             try {
                 return tmpl::Template::parse(format);
             } catch (const Error& e) {
-                throw StatusError(1, std::string("template parsing error: ") + e.what());
+                throw StatusError(64, std::string("template parsing error: ") + e.what());
             }
         }();
+        t.missing_key_is_error();
         for (const auto& f : found) {
             try {
                 cli.outln(t.execute(f));
             } catch (const Error& e) {
-                throw StatusError(1, e.what());
+                throw StatusError(1, std::string("template parsing error: ") + e.what());
             }
         }
     }

@@ -1,10 +1,35 @@
 // `berth ps`: GET /containers/json rendered as Docker's table, a template, or JSON lines.
 #include "cli/commands/command_util.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/format/formatter.hpp"
 #include "cli/format/rows.hpp"
 #include "cli/template/template.hpp"
 
 namespace berth::cli {
+
+namespace {
+
+// docker ps checks --format before it asks the daemon anything, with its own wording: the
+// template is parsed, then run once on an empty row (a misspelt field fails here).
+void validate_format(const FormatOptions& options) {
+    std::string text = prepare_format(options.format);
+    tmpl::Template t = [&] {
+        try {
+            return tmpl::Template::parse(text);
+        } catch (const Error& e) {
+            throw Error(Errc::invalid_argument, std::string("failed to parse template: ") + e.what());
+        }
+    }();
+    options.customize_header(t);
+    t.fields_of_struct(options.struct_type);
+    try {
+        t.execute(options.header);
+    } catch (const Error& e) {
+        throw Error(Errc::invalid_argument, std::string("failed to execute template: ") + e.what());
+    }
+}
+
+}  // namespace
 
 int cmd_ps(Cli& cli, const Args& args) {
     bool all = false, quiet = false, size = false, latest = false, no_trunc = false;
@@ -37,6 +62,22 @@ int cmd_ps(Cli& cli, const Args& args) {
     } else if (quiet) {
         format = "{{.ID}}";
     }
+    FormatOptions options;
+    options.format = format;
+    options.header = container_header();
+    options.struct_type = "*formatter.ContainerContext";
+    // The header names a label column by the label's last dotted part, "-" and "_" as spaces.
+    options.customize_header = [](tmpl::Template& t) {
+        t.set_method("Label", [](const tmpl::Value&, std::vector<tmpl::Value>& a) {
+            std::string name = a.size() == 1 && a[0].json.is_string() ? a[0].json.get<std::string>()
+                                                                        : std::string();
+            name = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
+            for (char& c : name)
+                if (c == '-' || c == '_') c = ' ';
+            return tmpl::Value(name);
+        });
+    };
+    validate_format(options);
     // A template that shows .Size needs the daemon to compute sizes.
     bool want_size = size || format.find(".Size") != std::string::npos;
 
@@ -54,17 +95,18 @@ int cmd_ps(Cli& cli, const Args& args) {
         labels_by_id[row["ID"].get<std::string>()] = c.value("Labels", Json::object());
         rows.push_back(std::move(row));
     }
-    print_formatted(cli, format, container_header(), rows, [&labels_by_id](tmpl::Template& t) {
+    options.customize = [&labels_by_id](tmpl::Template& t) {
         t.set_method(
             "Label", [&labels_by_id](const tmpl::Value& self, std::vector<tmpl::Value>& a) {
                 if (a.size() != 1 || !a[0].json.is_string()) return tmpl::Value(std::string());
                 if (!self.json.is_object() || !self.json.contains("ID"))
-                    return tmpl::Value(std::string("LABEL"));
+                    return tmpl::Value(std::string());
                 auto it = labels_by_id.find(self.json["ID"].get<std::string>());
                 if (it == labels_by_id.end()) return tmpl::Value(std::string());
                 return tmpl::Value(it->second.value(a[0].json.get<std::string>(), std::string()));
             });
-    });
+    };
+    cli.out(render_rows(options, rows));
     return 0;
 }
 

@@ -32,16 +32,21 @@ std::string prepare_format(std::string_view format) {
 
 std::string render_rows(const FormatOptions& options, const std::vector<Json>& rows) {
     std::string text = prepare_format(options.format);
-    auto parse = [&]() {
+    auto parse = [&](bool for_header) {
         try {
             auto t = tmpl::Template::parse(text);
-            if (options.customize) options.customize(t);
+            const auto& customize = for_header && options.customize_header
+                                        ? options.customize_header
+                                        : options.customize;
+            if (customize) customize(t);
+            if (!for_header && !options.struct_type.empty())
+                t.fields_of_struct(options.struct_type);
             return t;
         } catch (const Error& e) {
             throw Error(Errc::invalid_argument, std::string("template parsing error: ") + e.what());
         }
     };
-    tmpl::Template t = parse();
+    tmpl::Template t = parse(false);
     std::string body;
     for (const Json& row : rows) {
         try {
@@ -52,7 +57,7 @@ std::string render_rows(const FormatOptions& options, const std::vector<Json>& r
         body += '\n';
     }
     if (!is_table_format(options.format)) return body;
-    tmpl::Template header = parse();
+    tmpl::Template header = parse(true);
     header.use_header_functions();
     TabWriter writer(10, 3);
     std::string head;

@@ -18,6 +18,12 @@ struct FormatOptions {
     Json header;         // field name -> column header, for table formats
     // Adds methods or functions (`.Label "x"`) to the template before it runs.
     std::function<void(tmpl::Template&)> customize;
+    // The same for the header row of a table (Docker's header context answers `.Label "x"`
+    // with the label's name); `customize` when unset.
+    std::function<void(tmpl::Template&)> customize_header;
+    // Docker's Go type for the rows ("*formatter.ContainerContext"): an unknown field is then
+    // its execution error, not "<no value>".
+    std::string struct_type;
 };
 
 bool is_table_format(std::string_view format);

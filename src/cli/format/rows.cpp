@@ -139,6 +139,9 @@ Json container_row(const Json& c, bool trunc) {
         for (const auto& [k, v] : nets.items()) networks += (networks.empty() ? "" : ",") + k;
     }
     row["Networks"] = networks;
+    // docker 27's ContainerContext has Platform (from ImageManifestDescriptor, which API
+    // 1.47 list answers do not carry): null, so `{{json .}}` has the key as docker's has.
+    row["Platform"] = nullptr;
     row["Ports"] = displayable_ports(c.value("Ports", Json::array()));
     row["RunningFor"] = time_ago(get_int(c, "Created"));
     int64_t size_rw = get_int(c, "SizeRw"), size_root = get_int(c, "SizeRootFs");
@@ -157,6 +160,7 @@ Json container_header() {
                 {"Command", "COMMAND"},
                 {"CreatedAt", "CREATED AT"},
                 {"RunningFor", "CREATED"},
+                {"Platform", "PLATFORM"},
                 {"Ports", "PORTS"},
                 {"State", "STATE"},
                 {"Status", "STATUS"},
@@ -200,7 +204,8 @@ std::vector<Json> image_rows(const Json& img, bool trunc, bool digests) {
         row["Size"] = human_size(static_cast<double>(size));
         row["Tag"] = "<none>";
         row["UniqueSize"] = shared < 0 ? "N/A" : human_size(static_cast<double>(size - shared));
-        row["VirtualSize"] = human_size(static_cast<double>(size));
+        // docker: Size with 3 significant digits, VirtualSize with units.HumanSize's 4.
+        row["VirtualSize"] = human_size(static_cast<double>(size), 4);
         return row;
     };
     // repository -> tags and digests, in first-seen order.

@@ -40,6 +40,12 @@ class Template {
 
     void set_function(const std::string& name, Function fn) { functions_[name] = std::move(fn); }
     void set_method(const std::string& name, Method fn) { methods_[name] = std::move(fn); }
+    // What a field that is not a key of the object does. Go prints "<no value>" for a map
+    // (the default); docker inspect runs with missingkey=error; docker's ps/images templates
+    // run on Go structs, where an unknown field is "can't evaluate field X in type T".
+    void missing_key_is_error() { missing_key_error_ = true; }
+    void fields_of_struct(std::string type);
+
     // Replaces json/split/join/title/lower/upper/truncate with identity functions, as Docker
     // does to render a table header from the same template.
     void use_header_functions();
@@ -54,6 +60,8 @@ class Template {
     std::shared_ptr<std::vector<Node>> nodes_;
     std::map<std::string, Function> functions_;
     std::map<std::string, Method> methods_;
+    bool missing_key_error_ = false;
+    std::string struct_type_;
     friend class Executor;
 };
 

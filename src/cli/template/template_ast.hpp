@@ -30,6 +30,7 @@ struct Pipeline {
     bool assign = false;            // "=" rather than ":="
     std::vector<Command> commands;
     int line = 1;
+    int col = 0;
     std::string source;  // the action's text, for error messages
 };
 

@@ -27,8 +27,10 @@ class Executor {
     [[noreturn]] void fail(const std::string& what) const {
         std::string at = pipe_ ? pipe_->source : "";
         int line = pipe_ ? pipe_->line : 1;
-        throw Error(Errc::invalid_argument, "template: :" + std::to_string(line) +
-                                                ": executing \"\" at <" + at + ">: " + what);
+        std::string where = std::to_string(line);
+        if (pipe_) where += ":" + std::to_string(pipe_->col);
+        throw Error(Errc::invalid_argument,
+                    "template: :" + where + ": executing \"\" at <" + at + ">: " + what);
     }
 
     void walk(const std::vector<Node>& nodes, const Value& dot) {
@@ -210,6 +212,9 @@ class Executor {
                                std::tolower(static_cast<unsigned char>(b));
                     }))
                     return Value(value);
+            if (!t_.struct_type_.empty())
+                fail("can't evaluate field " + name + " in type " + t_.struct_type_);
+            if (t_.missing_key_error_) fail("map has no entry for key \"" + name + "\"");
             return Value::none();
         }
         return Value(j.at(name));

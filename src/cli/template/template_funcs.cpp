@@ -296,6 +296,34 @@ std::map<std::string, Function> default_functions() {
     return f;
 }
 
+// encoding/json's default escaping of <, > and & (and U+2028/U+2029) inside JSON text.
+static std::string escape_html(const std::string& text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '<') out += "\\u003c";
+        else if (c == '>') out += "\\u003e";
+        else if (c == '&') out += "\\u0026";
+        else if (c == '\xe2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
+                 (text[i + 2] == '\xa8' || text[i + 2] == '\xa9')) {
+            out += text[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+            i += 2;
+        } else out += c;
+    }
+    return out;
+}
+
+void Template::fields_of_struct(std::string type) {
+    struct_type_ = std::move(type);
+    // A docker row type marshals itself with json.Marshal, which escapes HTML characters;
+    // the json function's own encoder would not, so only a whole row comes out escaped.
+    functions_["json"] = [](std::vector<Value>& a) {
+        want_args("json", a, 1);
+        std::string text = json_text(a[0]);
+        return Value(a[0].json.is_object() ? escape_html(text) : text);
+    };
+}
+
 void Template::use_header_functions() {
     // Header cells stay the header names (docker/cli HeaderFunctions); `pad` keeps padding so
     // headers line up with padded columns.

@@ -105,6 +105,7 @@ class Lexer {
                 return;
             }
             char c = in_[pos_];
+            token_start_ = pos_;
             if (is_space(c)) {
                 if (c == '\n') ++line_;  // Go allows newlines inside actions since 1.16
                 ++pos_;
@@ -187,6 +188,8 @@ class Lexer {
     }
 
     void add(Token token) {
+        size_t nl = token_start_ == 0 ? std::string_view::npos : in_.rfind('\n', token_start_ - 1);
+        token.col = static_cast<int>(nl == std::string_view::npos ? token_start_ : token_start_ - nl - 1);
         token.spaced = spaced_;
         spaced_ = false;
         out_.push_back(std::move(token));
@@ -320,6 +323,7 @@ class Lexer {
 
     std::string_view in_;
     size_t pos_ = 0;
+    size_t token_start_ = 0;  // where the token being lexed began, for its column
     int line_ = 1;
     bool spaced_ = false;
     std::vector<Token> out_;

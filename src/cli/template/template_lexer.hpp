@@ -31,6 +31,7 @@ struct Token {
     Kind kind;
     std::string value;
     int line = 1;
+    int col = 0;          // byte offset in its line, as Go's error positions count
     bool spaced = false;  // whitespace came before it: "(x).A" chains, "(x) .A" does not
 };
 

@@ -111,6 +111,7 @@ class Parser {
     Pipeline parse_pipeline(const std::string& context, bool allow_decl) {
         Pipeline pipe;
         pipe.line = peek().line;
+        pipe.col = peek().col;
         size_t start = i_;
         if (allow_decl && is(Token::Kind::variable)) {
             size_t save = i_;

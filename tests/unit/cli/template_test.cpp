@@ -204,5 +204,41 @@ TEST(Template, ExecErrors) {
     EXPECT_THROW(run("{{$nope}}", kContainer), Error);
 }
 
+// Go's own wording and position (line:column of the action) for a failed field.
+std::string exec_error(Template t, const Json& data) {
+    try {
+        t.execute(data);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(Template, MissingKeyModes) {
+    // docker inspect: missingkey=error
+    auto inspect = Template::parse("{{.Nope}}");
+    inspect.missing_key_is_error();
+    EXPECT_EQ(exec_error(inspect, kContainer),
+              "template: :1:2: executing \"\" at <.Nope>: map has no entry for key \"Nope\"");
+    // docker ps/images: the row is a Go struct
+    auto ps = Template::parse("x {{ .Nope}}");
+    ps.fields_of_struct("*formatter.ContainerContext");
+    EXPECT_EQ(exec_error(ps, Json{{"Names", "web"}}),
+              "template: :1:5: executing \"\" at <.Nope>: can't evaluate field Nope in type "
+              "*formatter.ContainerContext");
+}
+
+TEST(Template, JsonOfAStructRowEscapesHtmlAsJsonMarshal) {
+    Json row{{"Command", "\"a > b & c\""}};
+    auto t = Template::parse("{{json .}}");
+    t.fields_of_struct("*formatter.ContainerContext");
+    EXPECT_EQ(t.execute(row), R"({"Command":"\"a \u003e b \u0026 c\""})");
+    // a single value goes through docker's json function, which does not escape
+    auto one = Template::parse("{{json .Command}}");
+    one.fields_of_struct("*formatter.ContainerContext");
+    EXPECT_EQ(one.execute(row), R"("\"a > b & c\"")");
+    EXPECT_EQ(run("{{json .}}", row), R"({"Command":"\"a > b & c\""})");
+}
+
 }  // namespace
 }  // namespace berth::cli::tmpl
