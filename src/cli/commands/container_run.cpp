@@ -23,7 +23,14 @@ CreateRequest make_request(const RunOptions& o, const std::vector<std::string>& 
         if (v == nullptr) return std::nullopt;
         return std::string(v);
     };
-    return build_create_request(o, args, lookup, read_file_or_stdin);
+    CreateRequest req = build_create_request(o, args, lookup, read_file_or_stdin);
+    // As docker: the terminal's size goes with the create, so the container's pty has it
+    // from the first instruction (a resize after the start comes too late for `stty size`).
+    if (o.tty) {
+        if (auto size = window_size(STDOUT_FILENO); size && size->rows > 0 && size->cols > 0)
+            req.body["HostConfig"]["ConsoleSize"] = Json::array({size->rows, size->cols});
+    }
+    return req;
 }
 
 bool is_missing_image(const client::DaemonError& e) {

@@ -48,11 +48,16 @@ pid_t spawn_tar(const std::vector<std::string>& args, bool we_write, UniqueFd& o
     return pid;
 }
 
-void wait_tar(pid_t pid) {
+// Reaps tar; false when it failed.
+bool reap_tar(pid_t pid) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error(Errc::internal, "tar failed");
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+void wait_tar(pid_t pid) {
+    if (!reap_tar(pid)) throw Error(Errc::internal, "tar failed");
 }
 
 void write_all(int fd, std::string_view data) {
@@ -91,18 +96,22 @@ void copy_from_container(Cli& cli, const Location& src, const std::string& dest)
         args.insert(args.end(), {"-C", parent, "--transform", "s,^" + base + ",$" + target + ","});
         args.back() = "s,^" + base + "," + target + ",";
     }
+    // tar starts with the first byte of the archive: on an error answer there is no tar to
+    // complain about an empty archive over the daemon's message.
     UniqueFd fd;
-    pid_t pid = spawn_tar(args, true, fd);
+    pid_t pid = -1;
     try {
         cli.api().stream("GET", path, q, [&](std::string_view d) {
+            if (pid < 0) pid = spawn_tar(args, true, fd);
             write_all(fd.get(), d);
             return true;
         });
     } catch (...) {
         fd.reset();
-        wait_tar(pid);
+        if (pid > 0) reap_tar(pid);
         throw;
     }
+    if (pid < 0) throw Error(Errc::internal, "the daemon sent an empty archive for " + src.path);
     fd.reset();
     wait_tar(pid);
 }
@@ -166,8 +175,9 @@ void copy_to_container(Cli& cli, const std::string& src, const Location& dest) {
         cli.api().upload("PUT", path, Query().add("path", target_dir), fd.get(),
                          "application/x-tar", [](std::string_view) { return true; });
     } catch (...) {
+        // The daemon's error is the one to show, not tar's complaint about an empty archive.
         fd.reset();
-        wait_tar(pid);
+        reap_tar(pid);
         throw;
     }
     fd.reset();

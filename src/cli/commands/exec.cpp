@@ -9,6 +9,7 @@
 #include "cli/container/container_opts.hpp"
 #include "cli/stream/stream_pump.hpp"
 #include "cli/stream/terminal.hpp"
+#include "client/errors.hpp"
 
 namespace berth::cli {
 
@@ -74,7 +75,15 @@ int cmd_exec(Cli& cli, const Args& args) {
         if (size && size->rows > 0) start["ConsoleSize"] = Json::array({size->rows, size->cols});
     }
     client::ResponseHead head;
-    auto conn = cli.api().hijack(prefix + "/start", Query(), start, head);
+    std::unique_ptr<client::Connection> conn;
+    try {
+        conn = cli.api().hijack(prefix + "/start", Query(), start, head);
+    } catch (const client::DaemonError& e) {
+        // The process could not be started (berthd answers before the upgrade): docker's
+        // exit codes, 127 for a missing executable and 126 for one that cannot run.
+        int status = start_error_status(e.what());
+        throw StatusError(status == 125 ? 1 : status, describe_error(e));
+    }
     PumpOptions pump;
     pump.tty = tty;
     pump.send_stdin = interactive;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <csignal>
 
@@ -93,11 +94,14 @@ void resize_tty(client::ApiClient& api, const std::string& prefix) {
 }
 
 int start_error_status(const std::string& message) {
-    if (message.find("executable file not found") != std::string::npos ||
-        message.find("no such file or directory") != std::string::npos)
+    // Go's errno texts are lower case; a daemon quoting strerror() says "Permission denied".
+    std::string m = message;
+    for (char& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (m.find("executable file not found") != std::string::npos ||
+        m.find("no such file or directory") != std::string::npos)
         return 127;
-    if (message.find("permission denied") != std::string::npos ||
-        message.find("is a directory") != std::string::npos)
+    if (m.find("permission denied") != std::string::npos ||
+        m.find("is a directory") != std::string::npos)
         return 126;
     return 125;
 }

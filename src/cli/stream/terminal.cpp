@@ -51,8 +51,9 @@ RawTerminal::RawTerminal(int fd) : fd_(fd) {
     g_saved = current;
     g_saved_fd = fd;
     termios raw = current;
+    // moby/term MakeRaw: no input processing, no echo, and no output processing either (the
+    // container's pty already turned "\n" into "\r\n"; OPOST here would make it "\r\r\n").
     ::cfmakeraw(&raw);
-    raw.c_oflag = current.c_oflag;  // keep output processing, as Docker's raw mode does
     if (::tcsetattr(fd, TCSANOW, &raw) != 0) return;
     active_ = true;
     for (int sig : {SIGTERM, SIGHUP, SIGINT, SIGQUIT}) ::signal(sig, on_fatal_signal);
