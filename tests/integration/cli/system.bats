@@ -121,7 +121,9 @@ teardown() { teardown_berthd; }
   require_berthd
   run b inspect --type container no-such-container-xyz
   [ "$status" -eq 1 ]
-  [[ "$output" == *"Error: No such container: no-such-container-xyz"* ]]
+  # docker 27: with --type, the daemon's 404 message
+  [[ "$output" == *"Error response from daemon: No such container: no-such-container-xyz"* ]]
+  [ "$output" = "$(dk inspect --type container no-such-container-xyz 2>&1)" ]
 }
 
 @test "berth version takes a few milliseconds" {
