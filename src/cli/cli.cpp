@@ -118,6 +118,7 @@ int run_cli(int argc, char** argv) {
             return 1;
         }
         current_path = "berth " + command_name;
+        FlagSet::set_invoked_path(current_path);
         client::TlsFlags tls_flags;
         if (global.changed("tls")) tls_flags.tls = tls;
         if (global.changed("tlsverify")) tls_flags.tlsverify = tlsverify;

@@ -188,7 +188,22 @@ bool ContainerManager::start(const std::string& key) {
         if (s == "running") return false;
         if (s == "removing" || s == "dead") throw Error(Errc::conflict, "container is marked for removal and cannot be started");
     }
-    do_start(*e, false);
+    try {
+        do_start(*e, false);
+    } catch (const Error&) {
+        // As dockerd: an --rm container that cannot start is removed too. Clients wait for
+        // `condition=removed` (docker run --rm did, forever) and must not find it left behind.
+        if (json_bool(e->c.host_config, "AutoRemove")) {
+            std::string id = e->c.id;
+            std::thread([this, id] {  // after this start releases the container's op lock
+                try {
+                    remove(id, true, true);
+                } catch (...) {
+                }
+            }).detach();
+        }
+        throw;
+    }
     return true;
 }
 

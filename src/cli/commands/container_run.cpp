@@ -137,8 +137,8 @@ int cmd_run(Cli& cli, const Args& args) {
         req = make_request(o, *pos);
         if (o.interactive && o.tty && !is_terminal(STDIN_FILENO))
             throw Error(Errc::invalid_argument, "the input device is not a TTY");
-    } catch (const UsageError&) {
-        throw;
+    } catch (const UsageError& e) {
+        throw flags.usage_error(e.what());  // a bad flag value: with the usage, as docker
     } catch (const std::exception& e) {
         fail_run("run", e, 125);
     }
@@ -174,7 +174,12 @@ int cmd_create(Cli& cli, const Args& args) {
     if (!pos) return 0;
     flags.require_min_args(*pos, 1);
     record_changed(flags, o);
-    CreateRequest req = make_request(o, *pos);
+    CreateRequest req;
+    try {
+        req = make_request(o, *pos);
+    } catch (const UsageError& e) {
+        throw flags.usage_error(e.what());
+    }
     cli.outln(create_container(cli, req, o));
     return 0;
 }

@@ -6,6 +6,7 @@
 #include "cli/container/attach_flow.hpp"
 #include "cli/stream/stream_pump.hpp"
 #include "cli/stream/terminal.hpp"
+#include "client/errors.hpp"
 
 namespace berth::cli {
 
@@ -86,11 +87,24 @@ int cmd_start(Cli& cli, const Args& args) {
         s.start = true;
         return attached_session(cli, (*pos)[0], s);
     }
-    int status = for_each_item(cli, *pos, [&](const std::string& name) {
-        cli.api().call("POST", container_path(name, "/start"));
+    std::vector<std::string> failed;
+    for_each_item(cli, *pos, [&](const std::string& name) {
+        try {
+            cli.api().call("POST", container_path(name, "/start"));
+        } catch (const client::ConnectError&) {
+            throw;
+        } catch (const std::exception&) {
+            failed.push_back(name);
+            throw;
+        }
         cli.outln(name);
     });
-    if (status != 0) throw StatusError(1, "");
+    if (!failed.empty()) {
+        // docker's summary after the per-container errors
+        std::string names;
+        for (const auto& n : failed) names += (names.empty() ? "" : ", ") + n;
+        throw StatusError(1, "Error: failed to start containers: " + names);
+    }
     return 0;
 }
 

@@ -12,7 +12,10 @@ namespace {
 int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const char* path) {
     std::string format, type = fixed_type;
     bool size = false;
-    FlagSet flags(path, "[OPTIONS] NAME|ID [NAME|ID...]",
+    FlagSet flags(path,
+                  fixed_type == "image"       ? "[OPTIONS] IMAGE [IMAGE...]"
+                  : fixed_type == "container" ? "[OPTIONS] CONTAINER [CONTAINER...]"
+                                              : "[OPTIONS] NAME|ID [NAME|ID...]",
                   "Return low-level information on berth objects");
     flags.string(&format, "format", 'f', "Format output using a custom template");
     flags.boolean(&size, "size", 's', "Display total file sizes if the type is container");
@@ -67,13 +70,20 @@ int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const cha
             }
         }();
         t.missing_key_is_error();
+        // Each object on its own (a failing one does not stop the rest); when none printed,
+        // docker's inspector still writes one empty line.
+        std::vector<std::string> failed;
+        bool printed = false;
         for (const auto& f : found) {
             try {
                 cli.outln(t.execute(f));
+                printed = true;
             } catch (const Error& e) {
-                throw StatusError(1, std::string("template parsing error: ") + e.what());
+                failed.push_back(std::string("template parsing error: ") + e.what());
             }
         }
+        if (!printed) cli.outln("");
+        errors.insert(errors.begin(), failed.begin(), failed.end());
     }
     if (!errors.empty()) {
         std::string message;

@@ -79,7 +79,11 @@ int cmd_ps(Cli& cli, const Args& args) {
     };
     validate_format(options);
     // A template that shows .Size needs the daemon to compute sizes.
-    bool want_size = size || format.find(".Size") != std::string::npos;
+    // docker asks for sizes when the template reads .Size, which `{{json .}}` (and --format
+    // json) does by marshalling every field.
+    std::string prepared = prepare_format(format);
+    bool want_size = size || (!quiet && (prepared.find(".Size") != std::string::npos ||
+                                         prepared.find("json .}}") != std::string::npos));
 
     Query q;
     q.flag("all", all || last > 0);

@@ -101,7 +101,8 @@ Json parse_restart_policy(const std::string& value) {
     if (colon != std::string::npos && name.empty())
         invalid("invalid restart policy format: no policy provided before colon");
     if (name != "no" && name != "always" && name != "unless-stopped" && name != "on-failure")
-        invalid("invalid restart policy '" + name + "'");
+        invalid("invalid restart policy: unknown policy '" + name +
+                "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
     if (colon != std::string::npos) {
         int64_t count = 0;
         if (!parse_int64(value.substr(colon + 1), count))

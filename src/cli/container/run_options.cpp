@@ -189,10 +189,9 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
             else if (s == "stderr")
                 attach_stderr = true;
             else
-                throw Error(
-                    Errc::invalid_argument,
-                    "invalid argument \"" + a +
-                        "\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR");
+                throw UsageError("invalid argument \"" + a +
+                                 "\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT "
+                                 "and STDERR");
         }
     } else if (!o.attach.empty()) {
         throw Error(Errc::invalid_argument,
@@ -327,7 +326,15 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
     if (o.changed.count("pids-limit")) h["PidsLimit"] = o.pids_limit;
     if (!o.ulimits.empty()) {
         Json ulimits = Json::array();
-        for (const auto& u : o.ulimits) ulimits.push_back(parse_ulimit(u));
+        for (const auto& u : o.ulimits) {
+            try {
+                ulimits.push_back(parse_ulimit(u));
+            } catch (const Error& e) {
+                // docker's ulimit flag type checks the value while parsing flags (exit 125)
+                throw UsageError("invalid argument \"" + u + "\" for \"--ulimit\" flag: " +
+                                 e.what());
+            }
+        }
         h["Ulimits"] = ulimits;
     }
     if (o.changed.count("init")) h["Init"] = o.init;

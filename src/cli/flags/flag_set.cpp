@@ -4,8 +4,26 @@
 
 namespace berth::cli {
 
+namespace {
+std::string& invoked_path() {
+    static std::string path;
+    return path;
+}
+}  // namespace
+
 FlagSet::FlagSet(std::string path, std::string usage, std::string description)
-    : path_(std::move(path)), usage_(std::move(usage)), description_(std::move(description)) {}
+    : path_(invoked_path().empty() ? std::move(path) : invoked_path()),
+      usage_(std::move(usage)),
+      description_(std::move(description)) {}
+
+void FlagSet::set_invoked_path(std::string path) {
+    invoked_path() = std::move(path);
+}
+
+UsageError FlagSet::usage_error(const std::string& message) const {
+    return UsageError(message + "\n\n" + usage_line() + "\n\nRun '" + path_ +
+                      " --help' for more information");
+}
 
 void FlagSet::boolean(bool* target, const std::string& name, char shorthand,
                       const std::string& help) {
@@ -43,8 +61,7 @@ bool FlagSet::changed(std::string_view name) const {
 }
 
 void FlagSet::fail(const std::string& message) const {
-    throw UsageError(message + "\n\n" + usage_line() + "\n\nRun '" + path_ +
-                     " --help' for more information");
+    throw usage_error(message);
 }
 
 void FlagSet::set(Flag& flag, const std::string& value, const std::string& spelled) {

@@ -24,6 +24,12 @@ class FlagSet {
     // [ARG...]").
     FlagSet(std::string path, std::string usage, std::string description = "");
 
+    // The command path as typed, for flag sets made after this call: "berth image ls" runs
+    // the flags of "berth images" and must name itself as typed in usage errors (as docker).
+    static void set_invoked_path(std::string path);
+    // A UsageError (exit 125) for a bad flag value found after parsing, with the usage lines.
+    UsageError usage_error(const std::string& message) const;
+
     void boolean(bool* target, const std::string& name, char shorthand, const std::string& help);
     void string(std::string* target, const std::string& name, char shorthand,
                 const std::string& help, const std::string& type = "string");

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "common/error.hpp"
 
@@ -24,41 +25,37 @@ std::string custom_size(double size, double base, const char* const* units, int 
 constexpr const char* kDecimal[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
 constexpr const char* kBinary[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
 
+// go-units parseSize, step by step, so the errors are its errors: the number runs to the last
+// digit, dot or space; the suffix is b, or k/m/g/t/p with an optional "b" or "ib".
 int64_t parse_size(std::string_view text, bool binary) {
-    auto bad = [&]() {
-        return Error(Errc::invalid_argument, "invalid size: '" + std::string(text) + "'");
+    const std::string whole(text);
+    size_t sep = whole.find_last_of("0123456789. ");
+    if (sep == std::string::npos) throw Error(Errc::invalid_argument, "invalid size: '" + whole + "'");
+    std::string num = whole[sep] == ' ' ? whole.substr(0, sep) : whole.substr(0, sep + 1);
+    std::string sfx = whole.substr(sep + 1);
+    char* end = nullptr;
+    double size = num.empty() ? 0 : std::strtod(num.c_str(), &end);
+    if (num.empty() || end != num.c_str() + num.size() ||
+        num.find_first_not_of("0123456789.") != std::string::npos)
+        throw Error(Errc::invalid_argument,
+                    "strconv.ParseFloat: parsing \"" + num + "\": invalid syntax");
+    if (sfx.empty()) return static_cast<int64_t>(size);
+    for (char& c : sfx) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto bad_suffix = [&]() {
+        return Error(Errc::invalid_argument, "invalid suffix: '" + sfx + "'");
     };
-    // ^(\d+(\.\d+)*) ?([kmgtp])?i?b?$ (case-insensitive)
-    size_t i = 0;
-    auto digits = [&]() {
-        size_t start = i;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-        return i > start;
-    };
-    if (!digits()) throw bad();
-    while (i < text.size() && text[i] == '.') {
-        ++i;
-        if (!digits()) throw bad();
+    if (sfx.size() > 3) throw bad_suffix();
+    if (sfx[0] == 'b') {
+        if (sfx.size() > 1) throw bad_suffix();
+        return static_cast<int64_t>(size);
     }
-    std::string number(text.substr(0, i));
-    if (i < text.size() && text[i] == ' ') ++i;
-    double multiplier = 1;
-    if (i < text.size()) {
-        char u = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
-        const char* units = "kmgtp";
-        for (int k = 0; k < 5; ++k) {
-            if (u == units[k]) {
-                multiplier = std::pow(binary ? 1024.0 : 1000.0, k + 1);
-                ++i;
-                break;
-            }
-        }
-    }
-    if (i < text.size() && (text[i] == 'i' || text[i] == 'I')) ++i;
-    if (i < text.size() && (text[i] == 'b' || text[i] == 'B')) ++i;
-    if (i != text.size()) throw bad();
-    double value = std::strtod(number.c_str(), nullptr);  // "1.2.3" reads as 1.2, as Go's does not
-    return static_cast<int64_t>(value * multiplier);
+    const char* units = "kmgtp";
+    const char* unit = std::strchr(units, sfx[0]);
+    if (unit == nullptr || sfx[0] == '\0') throw bad_suffix();
+    size *= std::pow(binary ? 1024.0 : 1000.0, static_cast<double>(unit - units + 1));
+    if ((sfx.size() == 2 && sfx[1] != 'b') || (sfx.size() == 3 && sfx.substr(1) != "ib"))
+        throw bad_suffix();
+    return static_cast<int64_t>(size);
 }
 
 }  // namespace

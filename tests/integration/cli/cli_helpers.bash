@@ -74,3 +74,28 @@ state_is() { [ "$(b inspect -f '{{.State.Status}}' "$1" 2>/dev/null)" = "$2" ]; 
 
 # daemon_log: the tail of the daemon log, for a failing test's output.
 daemon_log() { echo "--- berthd log ---"; tail -n 40 "$LOG"; }
+
+# same_output ARGS...: `berth ARGS` and `docker ARGS` print the same; tried three times, since a
+# clock second may tick between the two ("2 seconds ago" -> "3 seconds ago").
+same_output() {
+  local try bout dout
+  for try in 1 2 3; do
+    bout=$(b "$@" 2>&1) || { echo "berth failed: $bout" >&2; return 1; }
+    dout=$(dk "$@" 2>&1) || { echo "docker failed: $dout" >&2; return 1; }
+    [ "$bout" = "$dout" ] && return 0
+  done
+  diff <(echo "$bout") <(echo "$dout") >&2
+  return 1
+}
+
+# same_error ARGS...: berth and docker fail alike: the same non-zero exit code and the same
+# message, with "docker" read as "berth".
+same_error() {
+  local bout dout bst dst
+  bout=$(b "$@" 2>&1) && bst=0 || bst=$?
+  dout=$(dk "$@" 2>&1) && dst=0 || dst=$?
+  dout=${dout//docker/berth}
+  [ "$bst" = "$dst" ] && [ "$bout" = "$dout" ] && [ "$bst" -ne 0 ] && return 0
+  printf 'berth (%s): %s\ndocker (%s): %s\n' "$bst" "$bout" "$dst" "$dout" >&2
+  return 1
+}

@@ -15,17 +15,6 @@ setup() {
   W=$(mktemp -d "$D/w.XXXX")
 }
 
-# same_error CMD...: berth and docker fail alike (code and message, "docker" read as "berth").
-same_error() {
-  local bout dout bst dst
-  bout=$(b "$@" 2>&1) && bst=0 || bst=$?
-  dout=$(dk "$@" 2>&1) && dst=0 || dst=$?
-  dout=${dout//docker/berth}
-  [ "$bst" = "$dst" ] && [ "$bout" = "$dout" ] && [ "$bst" -ne 0 ] && return 0
-  printf 'berth (%s): %s\ndocker (%s): %s\n' "$bst" "$bout" "$dst" "$dout" >&2
-  return 1
-}
-
 @test "cp host file into a directory keeps its name; to a new path takes that name" {
   echo hello > "$W/greeting"
   run b cp "$W/greeting" files:/tmp/

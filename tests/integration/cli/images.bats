@@ -11,18 +11,6 @@ setup() {
   W=$(mktemp -d "$D/w.XXXX")
 }
 
-# same_output ARGS...: berth and docker print the same (retried: "N seconds ago" may tick).
-same_output() {
-  local try bout dout
-  for try in 1 2 3; do
-    bout=$(b "$@" 2>&1) || { echo "berth failed: $bout" >&2; return 1; }
-    dout=$(dk "$@" 2>&1) || { echo "docker failed: $dout" >&2; return 1; }
-    [ "$bout" = "$dout" ] && return 0
-  done
-  diff <(echo "$bout") <(echo "$dout") >&2
-  return 1
-}
-
 @test "images: docker's table and columns; image ls and image list are the same" {
   run b images
   [ "$status" -eq 0 ]

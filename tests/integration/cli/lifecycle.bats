@@ -9,20 +9,6 @@ setup_file() { cli_setup_file; }
 teardown_file() { cli_teardown_file; }
 setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 
-# same_error CMD...: berth and docker fail the same way (exit code and message, with
-# "docker" read as "berth").
-same_error() {
-  local bout dout bst dst
-  bout=$(b "$@" 2>&1) && bst=0 || bst=$?
-  dout=$(dk "$@" 2>&1) && dst=0 || dst=$?
-  dout=${dout//docker/berth}
-  if [ "$bst" != "$dst" ] || [ "$bout" != "$dout" ]; then
-    printf 'berth (%s): %s\ndocker (%s): %s\n' "$bst" "$bout" "$dst" "$dout" >&2
-    return 1
-  fi
-  [ "$bst" -ne 0 ]
-}
-
 @test "create prints the id; the container is Created until start; start prints its name" {
   run b create --name made busybox sh -c 'echo from-made; exit 4'
   [ "$status" -eq 0 ]

@@ -15,19 +15,6 @@ setup_file() {
 teardown_file() { cli_teardown_file; }
 setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 
-# same_output ARGS...: `berth ARGS` and `docker ARGS` print the same; a second chance covers
-# a clock second ticking between the two ("2 seconds ago" -> "3 seconds ago").
-same_output() {
-  local try bout dout
-  for try in 1 2 3; do
-    bout=$(b "$@" 2>&1) || { echo "berth failed: $bout" >&2; return 1; }
-    dout=$(dk "$@" 2>&1) || { echo "docker failed: $dout" >&2; return 1; }
-    [ "$bout" = "$dout" ] && return 0
-  done
-  diff <(echo "$bout") <(echo "$dout") >&2
-  return 1
-}
-
 @test "ps: docker's table, running containers only, newest first" {
   run b ps
   [ "$status" -eq 0 ]

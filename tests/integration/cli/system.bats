@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # berth version / info / errors against a berthd started by the test.
 load cli_helpers
+bats_require_minimum_version 1.5.0
 
 teardown() { teardown_berthd; }
 
@@ -134,4 +135,74 @@ teardown() { teardown_berthd; }
   end=$(date +%s%N)
   # 10 runs well under a second (about 2 ms each on the dev VM).
   [ $(( (end - start) / 1000000 )) -lt 1000 ]
+}
+
+@test "events: the run of a --rm container as docker renders the same stream; filters and formats" {
+  require_berthd
+  local t0; t0=$(date +%s)
+  b run --rm --name evt -l team=a busybox true
+  local t1=$(( $(date +%s) + 1 ))
+  run b events --since "$t0" --until "$t1"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}(Z|[+-][0-9]{2}:[0-9]{2})\ container\ create\ [0-9a-f]{64}\ \(.*image=busybox.*name=evt.*team=a ]]
+  [ "$(b events --since "$t0" --until "$t1" --format '{{.Action}}' | grep -E '^(create|start|die|destroy)$' | tr '\n' ' ')" = "create start die destroy " ]
+  diff <(b events --since "$t0" --until "$t1") <(dk events --since "$t0" --until "$t1")
+  diff <(b events --since "$t0" --until "$t1" --format '{{json .}}') <(dk events --since "$t0" --until "$t1" --format '{{json .}}')
+  [ "$(b events --since "$t0" --until "$t1" --filter event=die --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}')" = "container die evt 0" ]
+  [ "$(b events --since "$t0" --until "$t1" --filter container=evt --filter event=start --format json | jq -r .status)" = start ]
+  [ -z "$(b events --since "$t0" --until "$t1" --filter container=nobody-else)" ]
+}
+
+@test "events without --until follows the stream live" {
+  require_berthd
+  "$BERTH" -H "unix://$SOCK" events --filter event=start --format '{{.Actor.Attributes.name}}' > "$D/live" &
+  local pid=$!
+  sleep 0.3
+  b run --rm --name live-one busybox true
+  wait_for 5 grep -qx live-one "$D/live"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+@test "system df: docker's table, identical to docker's rendering" {
+  require_berthd
+  b run --name dfuser busybox sh -c 'echo data > /file'
+  if [ "$(api /system/df | jq -r '.message // empty')" = "page not found" ]; then
+    run -1 b system df
+    [ "$output" = "Error response from daemon: page not found" ]
+    skip "berthd has no GET /system/df yet"
+  fi
+  run b system df
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" =~ ^TYPE\ +TOTAL\ +ACTIVE\ +SIZE\ +RECLAIMABLE$ ]]
+  [[ "${lines[1]}" =~ ^Images\ +1\ +1\  ]]
+  [[ "${lines[2]}" =~ ^Containers\ +1\ +0\  ]]
+  [ "$output" = "$(dk system df)" ]
+  [ "$(b system df --format '{{.Type}}:{{.TotalCount}}')" = "$(dk system df --format '{{.Type}}:{{.TotalCount}}')" ]
+}
+
+@test "system prune: asks first; -f removes stopped containers and dangling images" {
+  require_berthd
+  b run --name gone busybox true
+  b run -d --name stays busybox sleep 60 >/dev/null
+  local gone; gone=$(b inspect -f '{{.Id}}' gone)
+  run bash -c "echo n | '$BERTH' -H 'unix://$SOCK' system prune"
+  [[ "$output" == "WARNING! This will remove:"* ]]
+  [[ "$output" == *"  - all stopped containers"* ]]
+  b inspect gone >/dev/null
+  run b system prune -f
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "Deleted Containers:" ]
+  [ "${lines[1]}" = "$gone" ]
+  [[ "${lines[-1]}" =~ ^Total\ reclaimed\ space:\ [0-9.]+[kMG]?B$ ]]
+  run -1 b inspect gone
+  [ "$(b inspect -f '{{.State.Status}}' stays)" = running ]
+  b image inspect busybox >/dev/null
+  b rm -f stays >/dev/null
+}
+
+@test "system info is info; version and info answer the same template as docker" {
+  require_berthd
+  [ "$(b system info --format '{{.ID}} {{.Containers}}')" = "$(b info --format '{{.ID}} {{.Containers}}')" ]
+  [ "$(b info --format '{{.Plugins.Volume}} {{.Driver}}')" = "$(dk info --format '{{.Plugins.Volume}} {{.Driver}}')" ]
+  [ "$(b version --format '{{.Server.Version}} {{.Server.APIVersion}}')" = "$(dk version --format '{{.Server.Version}} {{.Server.APIVersion}}')" ]
 }
