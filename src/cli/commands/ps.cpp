@@ -82,8 +82,10 @@ int cmd_ps(Cli& cli, const Args& args) {
     // docker asks for sizes when the template reads .Size, which `{{json .}}` (and --format
     // json) does by marshalling every field.
     std::string prepared = prepare_format(format);
+    // (--format json itself does not: docker checks the template text, which is "json")
     bool want_size = size || (!quiet && (prepared.find(".Size") != std::string::npos ||
-                                         prepared.find("json .}}") != std::string::npos));
+                                         (format != "json" &&
+                                          prepared.find("json .}}") != std::string::npos)));
 
     Query q;
     q.flag("all", all || last > 0);

@@ -22,7 +22,8 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   [[ "$output" == "berth: Error response from daemon: "*"ermission denied"* ]]
   run -127 b run --rm busybox /no/such/binary
   [[ "$output" == *"o such file or directory"* ]]   # (berthd quotes strerror: "No such")
-  run -137 b run --rm busybox sh -c 'kill -9 $$'
+  # (pid 1 cannot be SIGKILLed from inside; a child shell can, and its status is passed on)
+  run -137 b run --rm busybox sh -c 'sh -c "kill -9 \$\$"; exit $?'
   run -125 b run --rm --bogus-flag busybox true
   [ "${lines[0]}" = "unknown flag: --bogus-flag" ]
   # the --rm containers that failed to start are gone too

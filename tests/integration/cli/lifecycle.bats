@@ -27,7 +27,8 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   [ "$output" = from-made ]
   b rm made
   run -1 b start no-such-ctr
-  [ "$output" = "Error response from daemon: No such container: no-such-ctr" ]
+  [ "${lines[0]}" = "Error response from daemon: No such container: no-such-ctr" ]
+  [ "${lines[1]}" = "Error: failed to start containers: no-such-ctr" ]
 }
 
 @test "start -a -i feeds stdin to a container created with -i" {

@@ -183,5 +183,5 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   run -125 b run --rm --restart always busybox true
   [[ "$output" == *"conflicting options: cannot specify both --restart and --rm"* ]]
   run -125 b run --restart bogus busybox true
-  [[ "$output" == *"invalid restart policy 'bogus'"* ]]
+  [[ "$output" == *"invalid restart policy: unknown policy 'bogus'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"* ]]
 }
