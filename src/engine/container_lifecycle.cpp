@@ -4,7 +4,6 @@
 #include <sys/socket.h>
 
 #include <fstream>
-#include <thread>
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
@@ -195,12 +194,9 @@ bool ContainerManager::start(const std::string& key) {
         // `condition=removed` (docker run --rm did, forever) and must not find it left behind.
         if (json_bool(e->c.host_config, "AutoRemove")) {
             std::string id = e->c.id;
-            std::thread([this, id] {  // after this start releases the container's op lock
-                try {
-                    remove(id, true, true);
-                } catch (...) {
-                }
-            }).detach();
+            std::lock_guard lock(mu_);
+            // A task: it runs once this start has released the container's op lock.
+            if (!stopping_) spawn_locked([this, id] { remove(id, true, true); });
         }
         throw;
     }
