@@ -451,10 +451,11 @@ void ContainerManager::handle_exit(const std::string& id, int exit_code, bool oo
         shim_pid = e->c.shim_pid;
         shim_start = e->c.shim_start;
     }
-    // The shim notifies, then flushes attached clients and unlinks its control socket: let it
-    // finish (bounded) so that its last unlink cannot hit the socket of the next run's shim.
-    for (int i = 0; i < 200 && shim_pid > 0 && runtime::process_alive(shim_pid, shim_start); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // A shim unlinks its control socket before it notifies, so the next run's shim cannot lose
+    // its socket to the old one's unlink. A shim that still has it (one started by an older
+    // berth, which unlinked last) is given time to finish (bounded) before the next run.
+    if (shim_pid > 0 && path_exists(shim_dir(id) + "/" + shim::kControlSocket)) {
+        runtime::wait_process_gone(shim_pid, shim_start, 1000);
     }
     // The cleanup (unmount, runtime state, shim dir) comes before anyone can see the exit: a
     // restart, start or remove that follows the exit would otherwise race it, and the old

@@ -1,6 +1,9 @@
 #include "runtime/state_store.hpp"
 
 #include <dirent.h>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -124,6 +127,19 @@ bool process_alive(pid_t pid, unsigned long long start_time) {
     if (pid <= 0) return false;
     unsigned long long now = process_start_time(pid);
     return now != 0 && (start_time == 0 || now == start_time);
+}
+
+void wait_process_gone(pid_t pid, unsigned long long start_time, int timeout_ms) {
+    if (pid <= 0) return;
+    int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (fd < 0) return;  // gone already (ESRCH), or no pidfds: nothing to wait for
+    // Checked after opening, so the pidfd is known to be that process and not a reuse.
+    if (process_alive(pid, start_time)) {
+        pollfd p{fd, POLLIN, 0};
+        while (::poll(&p, 1, timeout_ms) < 0 && errno == EINTR) {
+        }
+    }
+    ::close(fd);
 }
 
 }  // namespace berth::runtime

@@ -55,5 +55,8 @@ private:
 unsigned long long process_start_time(pid_t pid);
 // True when pid is alive and is the same process (start time matches).
 bool process_alive(pid_t pid, unsigned long long start_time);
+// Returns once that process is gone (woken by its exit through a pidfd, no polling), or
+// after timeout_ms. Any process, not only a child.
+void wait_process_gone(pid_t pid, unsigned long long start_time, int timeout_ms);
 
 }  // namespace berth::runtime

@@ -209,6 +209,10 @@ void Shim::finish() {
         std::fprintf(stderr, "berth-shim: delete %s: %s\n", opt_.id.c_str(), e.what());
     }
     write_exit_status(opt_.shim_dir, *exit_);
+    // The socket goes before the daemon hears of the exit: a restart may start the next run's
+    // shim right after, and it listens on the same path. Clients already attached keep their
+    // connections.
+    ::unlink((opt_.shim_dir + "/" + kControlSocket).c_str());
     notify(opt_.notify_socket, {{"id", opt_.id},
                                 {"exit_code", exit_->exit_code},
                                 {"oom_killed", exit_->oom_killed},
@@ -225,7 +229,6 @@ void Shim::finish() {
         }
     }
     clients_.clear();
-    ::unlink((opt_.shim_dir + "/" + kControlSocket).c_str());
 }
 
 }  // namespace berth::shim
