@@ -248,3 +248,19 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   [ "$(grep -c '^live1$' <<<"$output")" -ge 2 ]
   b rm -f live1 st1 st2 2>/dev/null || true
 }
+
+@test "inspect -f renders container fields as docker inspect -f does" {
+  b run -d -i --name insp -e A=1 -l k=v --memory 32m busybox cat >/dev/null
+  wait_for 5 state_is insp running   # -d -i: stdin stays open, so cat keeps running
+  local f
+  for f in '{{.Id}}' '{{.Name}}' '{{.State.Status}} {{.State.Running}} {{.State.Pid}}' \
+           '{{json .Config.Env}}' '{{.Config.Labels.k}}' '{{index .Config.Labels "k"}}' \
+           '{{.HostConfig.Memory}}' '{{json .Config.Cmd}}' '{{.Config.OpenStdin}}' \
+           '{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}' '{{.State.StartedAt}}' \
+           '{{.Image}}' '{{len .Config.Env}}' '{{upper .Config.Image}}'; do
+    same_output inspect -f "$f" insp
+    same_output container inspect --format "$f" insp
+  done
+  same_output inspect insp
+  b rm -f insp >/dev/null
+}
