@@ -111,6 +111,21 @@ int run_cli(int argc, char** argv) {
             }
         }
         if (cmd == nullptr) {
+            if (auto help = group_help(command_name)) {
+                // A management command alone (or with --help) shows its subcommands, as
+                // docker; an unknown subcommand is docker's error for the group.
+                if (cmd_args.empty() || cmd_args[0] == "--help") {
+                    // (docker writes this help to stderr, and exits 0)
+                    std::fputs(help->c_str(), cmd_args.empty() ? stderr : stdout);
+                    return 0;
+                }
+                std::fprintf(stderr,
+                             "berth: unknown command: berth %s %s\n\nUsage:  berth %s\n\nRun "
+                             "'berth %s --help' for more information\n",
+                             command_name.c_str(), cmd_args[0].c_str(), command_name.c_str(),
+                             command_name.c_str());
+                return 1;
+            }
             std::fprintf(
                 stderr,
                 "berth: unknown command: berth %s\n\nRun 'berth --help' for more information\n",

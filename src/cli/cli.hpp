@@ -3,6 +3,7 @@
 // of failures to Docker's output and exit statuses.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,8 @@ struct Command {
 // The top-level commands, and the management groups ("container", "image", "system").
 const std::vector<Command>& top_level_commands();
 const Command* find_command(std::string_view group, std::string_view name);
+// "berth image" alone: the group's usage and subcommands; nullopt when `group` is not one.
+std::optional<std::string> group_help(std::string_view group);
 
 // Entry point: parses global flags, dispatches, prints errors, returns the exit status.
 int run_cli(int argc, char** argv);

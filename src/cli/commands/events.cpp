@@ -61,8 +61,8 @@ std::string pretty_event(const Json& e) {
 // field order; only the Attributes map comes sorted), so `{{json .}}` reads as docker's.
 std::string event_json(const Json& v, int depth = 0) {
     if (!v.is_object() || depth > 1) return v.dump(-1, ' ', false, Json::error_handler_t::replace);
-    static const char* const kMessage[] = {"status", "id",    "from", "Type",
-                                           "Action", "Actor", "scope", "time", "timeNano"};
+    static const char* const kMessage[] = {"status", "id",    "from", "Type",    "Action",
+                                           "Actor",  "scope", "time", "timeNano"};
     static const char* const kActor[] = {"ID", "Attributes"};
     std::vector<std::string> order;
     if (depth == 0)
@@ -75,7 +75,8 @@ std::string event_json(const Json& v, int depth = 0) {
     for (const auto& k : order) {
         if (!v.contains(k)) continue;
         if (out.size() > 1) out += ",";
-        out += Json(k).dump() + ":" + (k == "Actor" ? event_json(v[k], depth + 1) : event_json(v[k], 2));
+        out += Json(k).dump() + ":" +
+               (k == "Actor" ? event_json(v[k], depth + 1) : event_json(v[k], 2));
     }
     return out + "}";
 }
@@ -104,12 +105,13 @@ int cmd_events(Cli& cli, const Args& args) {
         try {
             t = tmpl::Template::parse(format == "json" ? "{{json .}}" : format);
             t->set_function("json", [](std::vector<tmpl::Value>& a) {
-                if (a.size() != 1) throw Error(Errc::invalid_argument, "wrong number of args for json");
+                if (a.size() != 1)
+                    throw Error(Errc::invalid_argument, "wrong number of args for json");
                 if (a[0].missing) return tmpl::Value(std::string("null"));
                 bool message = a[0].json.is_object() && a[0].json.contains("Action");
-                return tmpl::Value(message ? event_json(a[0].json)
-                                           : a[0].json.dump(-1, ' ', false,
-                                                            Json::error_handler_t::replace));
+                return tmpl::Value(
+                    message ? event_json(a[0].json)
+                            : a[0].json.dump(-1, ' ', false, Json::error_handler_t::replace));
             });
         } catch (const Error& e) {
             throw StatusError(64, std::string("template parsing error: ") + e.what());

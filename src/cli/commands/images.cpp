@@ -137,9 +137,10 @@ int cmd_history(Cli& cli, const Args& args) {
         rows.push_back(row);
     }
     if (format.empty() || format == "table")
-        format = quiet   ? "{{.ID}}"
-                 : human ? "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
-                         : "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+        format = quiet ? "{{.ID}}"
+                 : human
+                     ? "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
+                     : "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
     Json header{{"ID", "IMAGE"},
                 {"CreatedSince", "CREATED"},
                 {"CreatedAt", "CREATED AT"},

@@ -17,7 +17,8 @@ void validate_format(const FormatOptions& options) {
         try {
             return tmpl::Template::parse(text);
         } catch (const Error& e) {
-            throw Error(Errc::invalid_argument, std::string("failed to parse template: ") + e.what());
+            throw Error(Errc::invalid_argument,
+                        std::string("failed to parse template: ") + e.what());
         }
     }();
     options.customize_header(t);
@@ -70,7 +71,7 @@ int cmd_ps(Cli& cli, const Args& args) {
     options.customize_header = [](tmpl::Template& t) {
         t.set_method("Label", [](const tmpl::Value&, std::vector<tmpl::Value>& a) {
             std::string name = a.size() == 1 && a[0].json.is_string() ? a[0].json.get<std::string>()
-                                                                        : std::string();
+                                                                      : std::string();
             name = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
             for (char& c : name)
                 if (c == '-' || c == '_') c = ' ';
@@ -83,9 +84,9 @@ int cmd_ps(Cli& cli, const Args& args) {
     // json) does by marshalling every field.
     std::string prepared = prepare_format(format);
     // (--format json itself does not: docker checks the template text, which is "json")
-    bool want_size = size || (!quiet && (prepared.find(".Size") != std::string::npos ||
-                                         (format != "json" &&
-                                          prepared.find("json .}}") != std::string::npos)));
+    bool want_size =
+        size || (!quiet && (prepared.find(".Size") != std::string::npos ||
+                            (format != "json" && prepared.find("json .}}") != std::string::npos)));
 
     Query q;
     q.flag("all", all || last > 0);

@@ -1,5 +1,8 @@
 // The command table: top-level commands and the management groups Docker has.
+#include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string>
 
 #include "cli/cli.hpp"
 #include "cli/commands/commands.hpp"
@@ -53,6 +56,7 @@ struct GroupEntry {
     const char* group;
     const char* name;
     CommandFn run;
+    const char* description = "";  // when no top-level command shares `run`
 };
 
 const GroupEntry kGroups[] = {
@@ -63,14 +67,15 @@ const GroupEntry kGroups[] = {
     {"container", "diff", cmd_diff},
     {"container", "exec", cmd_exec},
     {"container", "export", cmd_export},
-    {"container", "inspect", cmd_container_inspect},
+    {"container", "inspect", cmd_container_inspect,
+     "Display detailed information on one or more containers"},
     {"container", "kill", cmd_kill},
     {"container", "logs", cmd_logs},
-    {"container", "ls", cmd_ps},
+    {"container", "ls", cmd_ps, "List containers"},
     {"container", "list", cmd_ps},
     {"container", "ps", cmd_ps},
     {"container", "pause", cmd_pause},
-    {"container", "prune", cmd_container_prune},
+    {"container", "prune", cmd_container_prune, "Remove all stopped containers"},
     {"container", "rename", cmd_rename},
     {"container", "restart", cmd_restart},
     {"container", "rm", cmd_rm},
@@ -84,23 +89,53 @@ const GroupEntry kGroups[] = {
     {"container", "wait", cmd_wait},
     {"image", "history", cmd_history},
     {"image", "import", cmd_import},
-    {"image", "inspect", cmd_image_inspect},
+    {"image", "inspect", cmd_image_inspect, "Display detailed information on one or more images"},
     {"image", "load", cmd_load},
-    {"image", "ls", cmd_images},
+    {"image", "ls", cmd_images, "List images"},
     {"image", "list", cmd_images},
-    {"image", "prune", cmd_image_prune},
+    {"image", "prune", cmd_image_prune, "Remove unused images"},
     {"image", "pull", cmd_pull},
-    {"image", "rm", cmd_rmi},
+    {"image", "rm", cmd_rmi, "Remove one or more images"},
     {"image", "remove", cmd_rmi},
     {"image", "save", cmd_save},
     {"image", "tag", cmd_tag},
-    {"system", "df", cmd_system_df},
+    {"system", "df", cmd_system_df, "Show berth disk usage"},
     {"system", "events", cmd_events},
     {"system", "info", cmd_info},
-    {"system", "prune", cmd_system_prune},
+    {"system", "prune", cmd_system_prune, "Remove unused data"},
 };
 
 }  // namespace
+
+std::optional<std::string> group_help(std::string_view group) {
+    static const std::pair<const char*, const char*> kTitles[] = {
+        {"container", "Manage containers"}, {"image", "Manage images"}, {"system", "Manage berth"}};
+    // Aliases run a command listed under its docker name; docker's help hides them too.
+    static const char* const kAliases[] = {"list", "ps", "remove"};
+    const char* title = nullptr;
+    for (const auto& [g, t] : kTitles)
+        if (group == g) title = t;
+    if (title == nullptr) return std::nullopt;
+    std::string out =
+        "Usage:  berth " + std::string(group) + " COMMAND\n\n" + title + "\n\nCommands:\n";
+    for (const auto& g : kGroups) {
+        if (group != g.group) continue;
+        if (std::find_if(std::begin(kAliases), std::end(kAliases), [&](const char* a) {
+                return std::strcmp(a, g.name) == 0;
+            }) != std::end(kAliases))
+            continue;
+        std::string description;
+        for (const auto& c : top_level_commands())
+            if (c.run == g.run) description = c.description;
+        if (description.empty()) description = g.description;
+        std::string name = g.name;
+        out += "  " + name + std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') +
+               description + "\n";
+    }
+    out += "\nRun 'berth " + std::string(group) +
+           " COMMAND --help' for more information on a command.\n";
+    return out;
+}
 
 const Command* find_command(std::string_view group, std::string_view name) {
     if (group.empty()) {

@@ -331,8 +331,8 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
                 ulimits.push_back(parse_ulimit(u));
             } catch (const Error& e) {
                 // docker's ulimit flag type checks the value while parsing flags (exit 125)
-                throw UsageError("invalid argument \"" + u + "\" for \"--ulimit\" flag: " +
-                                 e.what());
+                throw UsageError("invalid argument \"" + u +
+                                 "\" for \"--ulimit\" flag: " + e.what());
             }
         }
         h["Ulimits"] = ulimits;

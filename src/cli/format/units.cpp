@@ -30,7 +30,8 @@ constexpr const char* kBinary[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"
 int64_t parse_size(std::string_view text, bool binary) {
     const std::string whole(text);
     size_t sep = whole.find_last_of("0123456789. ");
-    if (sep == std::string::npos) throw Error(Errc::invalid_argument, "invalid size: '" + whole + "'");
+    if (sep == std::string::npos)
+        throw Error(Errc::invalid_argument, "invalid size: '" + whole + "'");
     std::string num = whole[sep] == ' ' ? whole.substr(0, sep) : whole.substr(0, sep + 1);
     std::string sfx = whole.substr(sep + 1);
     char* end = nullptr;

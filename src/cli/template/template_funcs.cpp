@@ -301,14 +301,18 @@ static std::string escape_html(const std::string& text) {
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
-        if (c == '<') out += "\\u003c";
-        else if (c == '>') out += "\\u003e";
-        else if (c == '&') out += "\\u0026";
+        if (c == '<')
+            out += "\\u003c";
+        else if (c == '>')
+            out += "\\u003e";
+        else if (c == '&')
+            out += "\\u0026";
         else if (c == '\xe2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
                  (text[i + 2] == '\xa8' || text[i + 2] == '\xa9')) {
             out += text[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
             i += 2;
-        } else out += c;
+        } else
+            out += c;
     }
     return out;
 }

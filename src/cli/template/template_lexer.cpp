@@ -189,7 +189,8 @@ class Lexer {
 
     void add(Token token) {
         size_t nl = token_start_ == 0 ? std::string_view::npos : in_.rfind('\n', token_start_ - 1);
-        token.col = static_cast<int>(nl == std::string_view::npos ? token_start_ : token_start_ - nl - 1);
+        token.col =
+            static_cast<int>(nl == std::string_view::npos ? token_start_ : token_start_ - nl - 1);
         token.spaced = spaced_;
         spaced_ = false;
         out_.push_back(std::move(token));

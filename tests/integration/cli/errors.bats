@@ -162,3 +162,22 @@ EOF
   run -1 "$BERTH" -H "unix://$D/nowhere.sock" create busybox true
   [[ "$output" == "Cannot connect to the berth daemon"* ]]
 }
+
+@test "a management command alone lists its subcommands; an unknown one is docker's error" {
+  local g
+  for g in container image system; do
+    run --separate-stderr b "$g"
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    [ "${stderr_lines[0]}" = "Usage:  berth $g COMMAND" ]
+    [ "$(dk "$g" 2>&1 >/dev/null | sed -n 1p)" = "Usage:  docker $g COMMAND" ]
+    same_error "$g" frobnicate
+  done
+  run b image
+  [[ "$output" == *"  ls          List images"* ]]
+  [[ "$output" != *"  list "* ]]   # aliases are not listed, as docker
+  run b container
+  [[ "$output" == *"  ls          List containers"* ]]
+  run b system --help
+  [[ "$output" == *"  prune       Remove unused data"* ]]
+}
