@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace berth::api {
 
 struct ContainerCounts {
@@ -21,6 +23,15 @@ class SystemBackend {
     virtual ~SystemBackend() = default;
     virtual ContainerCounts container_counts() = 0;
     virtual int64_t image_count() = 0;
+    // GET /system/df's body: LayersSize, Images (with Containers counted), Containers (with
+    // SizeRw and SizeRootFs), Volumes, BuildCache. Empty lists by default.
+    virtual nlohmann::json disk_usage() {
+        return {{"LayersSize", 0},
+                {"Images", nlohmann::json::array()},
+                {"Containers", nlohmann::json::array()},
+                {"Volumes", nlohmann::json::array()},
+                {"BuildCache", nlohmann::json::array()}};
+    }
 };
 
 class NullSystemBackend final : public SystemBackend {

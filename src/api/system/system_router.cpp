@@ -13,6 +13,8 @@ std::vector<Route> SystemRouter::routes() {
         {"GET", "/version", [this](Context&) { return Response::json(200, version_json()); }},
         {"GET", "/info", [this](Context&) { return Response::json(200, info_json()); }},
         {"GET", "/events", [this](Context& c) { return events(c); }},
+        {"GET", "/system/df",
+         [this](Context&) { return Response::json(200, backend_.disk_usage()); }},
     };
 }
 
