@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "engine/container_config.hpp"
+#include "engine/errno_text.hpp"
 #include "engine/manager_internal.hpp"
 #include "engine/names.hpp"
 #include "engine/oci_config.hpp"
@@ -99,8 +100,10 @@ AttachStream ContainerManager::exec_start(const std::string& exec_id, const Exec
     } catch (const Error& err) {
         std::lock_guard lock(mu_);
         x->exit_code = 126;
-        std::string m = err.what();
-        if (m.find("not found") != std::string::npos) x->exit_code = 127;
+        std::string m = go_errno_text(err.what());
+        if (m.find("not found") != std::string::npos ||
+            m.find("no such file or directory") != std::string::npos)
+            x->exit_code = 127;
         throw Error(Errc::invalid_argument, std::string("OCI runtime exec failed: ") + m);
     }
     {

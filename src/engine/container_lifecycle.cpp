@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "engine/container_runtime.hpp"
+#include "engine/errno_text.hpp"
 #include "engine/etc_files.hpp"
 #include "engine/health_state.hpp"
 #include "engine/manager_internal.hpp"
@@ -133,7 +134,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
             remove_all(sdir);
         } catch (...) {
         }
-        throw Error(start_error_code(started.exit_code), "failed to create task for container: " + started.error);
+        throw Error(start_error_code(started.exit_code), "failed to create task for container: " + go_errno_text(started.error));
     }
 
     std::vector<std::shared_ptr<Entry::PendingAttach>> attaches;

@@ -56,8 +56,8 @@ $1"
   [[ "$output" == /dev/pts/* ]]
   run -127 b exec box no-such-binary
   [[ "$output" == *"executable file not found"* ]]
-  run b exec box /etc
-  [ "$status" -eq 126 ]
+  run -126 b exec box /etc
+  [[ "$output" == *"permission denied"* ]]
   b create --name idle busybox true >/dev/null
   run -1 b exec idle true
   [[ "$output" == *"is not running"* ]]
