@@ -245,8 +245,7 @@ wait_ready() {
 }
 
 @test "a runtime whose binary is missing fails the start with its path, and leaves nothing" {
-  run dk run --name rx --runtime missing busybox true
-  [ "$status" -ne 0 ]
+  run -127 dk run --name rx --runtime missing busybox true   # docker's "not found" status
   [[ "$output" == *"OCI runtime create failed: cannot run /nonexistent/berth-test-runtime: no such file or directory"* ]]
   remember "$(dk inspect -f '{{.Id}}' rx)"
   [ "$(dk inspect -f '{{.State.Status}} {{.HostConfig.Runtime}}' rx)" = "created missing" ]
