@@ -34,8 +34,9 @@ std::vector<api::Json> ContainerBackendImpl::list(const api::ContainerListOption
 // The engine calls `registered` once the waiter is in place (the router sends its headers
 // then) and ends the wait with unavailable when the daemon stops: no helper thread, no polling.
 api::WaitOutcome ContainerBackendImpl::wait(const std::string& key, const std::string& condition,
-                                            const std::function<void()>& registered) {
-    engine::WaitResult r = m_.wait(key, condition, registered);
+                                            const std::function<void()>& registered,
+                                            const std::function<bool()>& abandoned) {
+    engine::WaitResult r = m_.wait(key, condition, registered, abandoned);
     return {r.status_code, r.error};
 }
 

@@ -32,7 +32,8 @@ class ContainerBackendImpl final : public api::ContainerBackend, public api::Exe
     void pause(const std::string& id) override { m_.pause(id); }
     void unpause(const std::string& id) override { m_.unpause(id); }
     api::WaitOutcome wait(const std::string& id, const std::string& condition,
-                          const std::function<void()>& registered) override;
+                          const std::function<void()>& registered,
+                          const std::function<bool()>& abandoned) override;
     void remove(const std::string& id, bool force, bool volumes) override {
         m_.remove(id, force, volumes);
     }

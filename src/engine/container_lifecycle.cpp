@@ -349,7 +349,8 @@ void ContainerManager::unpause(const std::string& key) {
 }
 
 WaitResult ContainerManager::wait(const std::string& key, const std::string& condition,
-                                  const std::function<void()>& registered) {
+                                  const std::function<void()>& registered,
+                                  const std::function<bool()>& abandoned) {
     std::string cond = condition.empty() ? "not-running" : condition;
     if (cond != "not-running" && cond != "next-exit" && cond != "removed") {
         throw Error(Errc::invalid_argument, "invalid condition: \"" + condition + "\"");
@@ -370,7 +371,19 @@ WaitResult ContainerManager::wait(const std::string& key, const std::string& con
         return false;
     };
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return shutting_down_ || stopping_ || done(); });
+    auto over = [&] { return shutting_down_ || stopping_ || done(); };
+    if (!abandoned) {
+        cv_.wait(lock, over);
+    } else {
+        // An exit still wakes this at once; the timeout only bounds how long a waiter whose
+        // client left holds its thread.
+        while (!cv_.wait_for(lock, std::chrono::seconds(1), over)) {
+            lock.unlock();
+            bool gone = abandoned();
+            lock.lock();
+            if (gone) throw Error(Errc::unavailable, "the client went away");
+        }
+    }
     if (!done()) throw Error(Errc::unavailable, "the daemon is shutting down");
     WaitResult r;
     r.status_code = e->c.state.exit_code;

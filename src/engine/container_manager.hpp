@@ -136,8 +136,10 @@ public:
     // after that call can be missed (the API sends its 200 header then, as dockerd does, and
     // `docker run` starts the container only after it). Throws unavailable once shutdown()
     // was called, so no wait outlives the daemon.
+    // `abandoned` (optional, called about once a second without the lock): the waiter's
+    // client is gone; the wait ends with unavailable instead of holding a thread until exit.
     WaitResult wait(const std::string& name_or_id, const std::string& condition = "not-running",
-                    const std::function<void()>& registered = {});
+                    const std::function<void()>& registered = {}, const std::function<bool()>& abandoned = {});
     // The daemon is stopping: blocked and future waits end with unavailable, the notify
     // socket goes away. Containers keep running in their shims.
     void shutdown();

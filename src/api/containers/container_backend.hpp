@@ -72,9 +72,12 @@ class ContainerBackend {
     virtual void unpause(const std::string& id) = 0;
     // Blocks until `condition` holds. Calls `registered` once the wait is in place and no exit
     // can be missed any more: the router sends its response headers then, because Docker's
-    // clients post wait before start and wait for those headers.
+    // clients post wait before start and wait for those headers. `abandoned` (checked about
+    // once a second) says the client went away: the wait then ends (unavailable), as dockerd
+    // cancels it with the request (`docker run -d` posts a wait and leaves).
     virtual WaitOutcome wait(const std::string& id, const std::string& condition,
-                             const std::function<void()>& registered) = 0;
+                             const std::function<void()>& registered,
+                             const std::function<bool()>& abandoned = {}) = 0;
     virtual void remove(const std::string& id, bool force, bool volumes) = 0;
     virtual void rename(const std::string& id, const std::string& new_name) = 0;
     virtual std::vector<std::string> update(const std::string& id, const Json& body) = 0;

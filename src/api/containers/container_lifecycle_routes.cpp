@@ -70,9 +70,10 @@ Response ContainersRouter::wait(Context& ctx) {
     WaitOutcome outcome;
     try {
         outcome = backend_.wait(ctx.param("id"), condition.empty() ? "not-running" : condition,
-                                registered);
+                                registered, [&] { return out && out->client_gone(); });
     } catch (const Error& e) {
         if (!out) throw;
+        if (out->client_gone()) return {};  // nobody to answer
         outcome.status_code = -1;
         outcome.error = e.what();
     }

@@ -46,8 +46,8 @@ class FakeContainers : public ContainerBackend {
     }
     void pause(const std::string& id) override { calls.push_back("pause " + known(id)); }
     void unpause(const std::string& id) override { calls.push_back("unpause " + known(id)); }
-    WaitOutcome wait(const std::string& id, const std::string&,
-                     const std::function<void()>&) override {
+    WaitOutcome wait(const std::string& id, const std::string&, const std::function<void()>&,
+                     const std::function<bool()>&) override {
         known(id);
         return {3, ""};
     }
