@@ -118,6 +118,10 @@ Database::Database(const std::string& path, int busy_timeout_ms) : path_(path) {
     // synchronous=NORMAL is durable enough in WAL mode (a power cut can lose the last
     // transactions but never corrupts), FULL would fsync on every commit.
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    // A small page cache: berth's tables are a few hundred rows and the kernel caches the file
+    // anyway, while SQLite's default (2 MiB per connection) stays in the daemon's heap for good
+    // once a burst of containers has filled it.
+    exec("PRAGMA cache_size=-256;");
 }
 
 Database::~Database() {
