@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -143,6 +144,27 @@ void remove_all(const std::string& path) {
 bool path_exists(const std::string& path) {
     struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
+}
+
+void pipe_pair(UniqueFd& read_end, UniqueFd& write_end) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) < 0) throw_errno("pipe");
+    read_end.reset(p[0]);
+    write_end.reset(p[1]);
+}
+
+std::vector<std::string> sorted_dir_entries(int dir_fd, const std::string& what) {
+    // fdopendir takes the fd over; a duplicate leaves the caller's open.
+    DIR* d = ::fdopendir(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0));
+    if (!d) throw_errno("opendir " + what);
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n != "." && n != "..") names.push_back(std::move(n));
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 }  // namespace berth

@@ -5,6 +5,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "common/unique_fd.hpp"
 
 namespace berth {
 
@@ -24,6 +27,10 @@ void write_file(const std::string& path, std::string_view data);
 void mkdir_all(const std::string& path, mode_t mode = 0755);
 // rm -rf that never follows symlinks and never crosses a mount point.
 void remove_all(const std::string& path);
+// A close-on-exec pipe; throws berth::Error.
+void pipe_pair(UniqueFd& read_end, UniqueFd& write_end);
+// The names in a directory (an open fd to it), without "." and "..", sorted; throws naming `what`.
+std::vector<std::string> sorted_dir_entries(int dir_fd, const std::string& what);
 bool path_exists(const std::string& path);
 
 }  // namespace berth

@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "common/error.hpp"
+#include "common/file_util.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/container_backend_impl.hpp"
 #include "image/layer_apply.hpp"
@@ -106,15 +107,7 @@ void add_tree(image::TarWriter& w, int fd, const std::string& name) {
         w.write_header(h);
         UniqueFd dir(::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (!dir) throw_errno("open " + name);
-        DIR* d = ::fdopendir(::dup(dir.get()));
-        if (!d) throw_errno("opendir " + name);
-        std::vector<std::string> names;
-        while (dirent* e = ::readdir(d)) {
-            std::string n = e->d_name;
-            if (n != "." && n != "..") names.push_back(n);
-        }
-        ::closedir(d);
-        std::sort(names.begin(), names.end());
+        std::vector<std::string> names = sorted_dir_entries(dir.get(), name);
         for (const auto& n : names) {
             UniqueFd child(::openat(dir.get(), n.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
             if (!child) continue;  // gone meanwhile

@@ -64,15 +64,9 @@ std::vector<std::string> split_ws(const std::string& line, size_t max_fields) {
 }
 
 void walk_upper(const std::string& upper, const std::string& rel, const std::vector<std::string>& lowers, std::vector<Json>& out) {
-    DIR* d = ::opendir((upper + rel).c_str());
-    if (!d) return;
-    std::vector<std::string> names;
-    while (dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(n);
-    }
-    ::closedir(d);
-    std::sort(names.begin(), names.end());
+    UniqueFd dir(::open((upper + rel).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) return;
+    std::vector<std::string> names = sorted_dir_entries(dir.get(), upper + rel);
     for (const auto& n : names) {
         std::string path = rel + "/" + n;
         struct stat st {};

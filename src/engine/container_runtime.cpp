@@ -22,13 +22,6 @@ namespace berth::engine {
 
 namespace {
 
-void pipe_pair(UniqueFd& read_end, UniqueFd& write_end) {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) < 0) throw_errno("pipe");
-    read_end.reset(p[0]);
-    write_end.reset(p[1]);
-}
-
 std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
     return s;

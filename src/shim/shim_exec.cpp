@@ -5,19 +5,13 @@
 
 #include "common/error.hpp"
 #include "shim/memory_trim.hpp"
+#include "common/file_util.hpp"
 #include "shim/protocol.hpp"
 #include "shim/shim.hpp"
 
 namespace berth::shim {
 
 namespace {
-
-void pipe_pair(UniqueFd& read_end, UniqueFd& write_end) {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) < 0) throw_errno("pipe");
-    read_end.reset(p[0]);
-    write_end.reset(p[1]);
-}
 
 void nonblocking(const UniqueFd& fd) {
     if (fd) ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);

@@ -53,13 +53,6 @@ UniqueFd listen_unix(const std::string& path) {
     return fd;
 }
 
-void pipe_pair(UniqueFd& read_end, UniqueFd& write_end) {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) < 0) throw_errno("pipe");
-    read_end.reset(p[0]);
-    write_end.reset(p[1]);
-}
-
 }  // namespace
 
 Shim::Shim(Options options) : opt_(std::move(options)), runtime_(make_runtime_driver(opt_)) {}

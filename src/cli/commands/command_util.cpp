@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -85,6 +86,13 @@ RepoTag split_repo_tag(const std::string& ref) {
         return {ref.substr(0, colon), ref.substr(colon + 1)};
     }
     return {ref, ""};
+}
+
+bool confirm(Cli& cli, const std::string& warning) {
+    cli.out(warning + "Are you sure you want to continue? [y/N] ");
+    std::fflush(stdout);
+    char answer[16] = {0};
+    return std::fgets(answer, sizeof answer, stdin) != nullptr && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
 }  // namespace berth::cli

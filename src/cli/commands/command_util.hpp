@@ -36,6 +36,10 @@ void print_formatted(Cli& cli, const std::string& format, const Json& header,
 // "Total reclaimed space: 1.2MB" from a prune result's SpaceReclaimed.
 std::string reclaimed_text(const Json& result);
 
+// Prints `warning` and docker's "Are you sure you want to continue? [y/N] ", reads the answer
+// from stdin: true for y/Y (the prune commands without --force).
+bool confirm(Cli& cli, const std::string& warning);
+
 // True when fd is a terminal.
 bool is_terminal(int fd);
 

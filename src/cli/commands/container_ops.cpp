@@ -149,14 +149,7 @@ int cmd_container_prune(Cli& cli, const Args& args) {
     if (!pos) return 0;
     flags.require_no_args(*pos);
     if (!force) {
-        cli.out(
-            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? "
-            "[y/N] ");
-        std::fflush(stdout);
-        char answer[16] = {0};
-        if (std::fgets(answer, sizeof answer, stdin) == nullptr ||
-            (answer[0] != 'y' && answer[0] != 'Y'))
-            return 0;
+        if (!confirm(cli, "WARNING! This will remove all stopped containers.\n")) return 0;
     }
     client::Filters f;
     for (const auto& v : filters) f.add_arg(v);

@@ -163,14 +163,9 @@ int cmd_image_prune(Cli& cli, const Args& args) {
     if (!pos) return 0;
     flags.require_no_args(*pos);
     if (!force) {
-        cli.out(all ? "WARNING! This will remove all images without at least one container "
-                      "associated to them.\n"
-                    : "WARNING! This will remove all dangling images.\n");
-        cli.out("Are you sure you want to continue? [y/N] ");
-        std::fflush(stdout);
-        char answer[16] = {0};
-        if (std::fgets(answer, sizeof answer, stdin) == nullptr ||
-            (answer[0] != 'y' && answer[0] != 'Y'))
+        if (!confirm(cli, all ? "WARNING! This will remove all images without at least one container "
+                                "associated to them.\n"
+                              : "WARNING! This will remove all dangling images.\n"))
             return 0;
     }
     client::Filters f;

@@ -127,13 +127,8 @@ int cmd_system_prune(Cli& cli, const Args& args) {
         if (volumes) warning += "  - all anonymous volumes not used by at least one container\n";
         warning += all ? "  - all images without at least one container associated to them\n"
                        : "  - all dangling images\n";
-        warning += "  - unused build cache\n\nAre you sure you want to continue? [y/N] ";
-        cli.out(warning);
-        std::fflush(stdout);
-        char answer[16] = {0};
-        if (std::fgets(answer, sizeof answer, stdin) == nullptr ||
-            (answer[0] != 'y' && answer[0] != 'Y'))
-            return 0;
+        warning += "  - unused build cache\n\n";
+        if (!confirm(cli, warning)) return 0;
     }
     client::Filters f;
     for (const auto& v : filters) f.add_arg(v);
