@@ -16,6 +16,7 @@
 #include "shim/json_log.hpp"
 #include "shim/options.hpp"
 #include "shim/runtime_driver.hpp"
+#include "shim/stdin_feed.hpp"
 
 namespace berth::shim {
 
@@ -34,8 +35,8 @@ struct ExecProcess {
     std::string id;
     pid_t pid = 0;
     bool tty = false;
-    UniqueFd out, err, in;  // out is the pty master with a tty
-    std::string in_pending;
+    UniqueFd out, err;  // out is the pty master with a tty
+    StdinFeed in;
     bool running = true;
     int exit_code = 0;
 };
@@ -58,7 +59,7 @@ private:
     void on_output(int stream, int fd);
     void broadcast(const std::string& exec_id, int stream, const char* data, size_t size, bool tty);
     void flush_client(Client& c);
-    void pump_stdin();
+    StdinFeed* stdin_for(const Client& c);
     void finish();
     // shim_control.cpp
     void accept_client();
@@ -72,9 +73,8 @@ private:
     std::unique_ptr<RuntimeDriver> runtime_;
     std::unique_ptr<JsonFileLog> log_;
     UniqueFd signal_fd_, listen_fd_, devnull_;
-    UniqueFd out_, err_, in_;  // container side: out_ is the pty master with a tty
-    std::string in_pending_;
-    bool stdin_closed_ = false;
+    UniqueFd out_, err_;  // container side: out_ is the pty master with a tty
+    StdinFeed stdin_;
     pid_t pid_ = 0;
     bool started_ = false;
     std::optional<ExitStatus> exit_;

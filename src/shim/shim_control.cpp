@@ -134,31 +134,16 @@ void Shim::on_client_input(Client& c) {
         c.fd.reset();
         return;
     }
-    ExecProcess* exec = nullptr;
-    if (!c.exec_id.empty()) {
-        auto it = execs_.find(c.exec_id);
-        if (it != execs_.end()) exec = it->second.get();
-    }
+    StdinFeed* feed = stdin_for(c);
     if (n == 0) {
         c.in_closed = true;
-        if (!c.in) return;
-        // The client's end of stdin: the process sees EOF (an exec always, the container
-        // with StdinOnce, as Docker does).
-        if (exec) {
-            if (!exec->tty && exec->in_pending.empty()) exec->in.reset();
-        } else if (opt_.stdin_once) {
-            stdin_closed_ = true;
-            pump_stdin();
-        }
+        // The client's end of stdin: the process sees EOF once what it sent before is written
+        // (an exec always, the container with StdinOnce, as Docker does).
+        if (feed && (!c.exec_id.empty() || opt_.stdin_once)) feed->end();
         return;
     }
-    if (!c.in) return;  // bytes from a client that did not ask for stdin are dropped
-    if (exec) {
-        exec->in_pending.append(buf, static_cast<size_t>(n));
-    } else {
-        in_pending_.append(buf, static_cast<size_t>(n));
-        pump_stdin();
-    }
+    // Bytes from a client that did not ask for stdin are dropped.
+    if (feed) feed->push(buf, static_cast<size_t>(n));
 }
 
 }  // namespace berth::shim

@@ -35,11 +35,11 @@ Json Shim::start_exec(const Json& request, UniqueFd& connection) {
     e->tty = process.contains("terminal") && process["terminal"].is_boolean() && process["terminal"].get<bool>();
     ProcessIo io;
     io.terminal = e->tty;
-    UniqueFd in_theirs, out_theirs, err_theirs;
+    UniqueFd in_theirs, out_theirs, err_theirs, in_ours;
     if (!e->tty && !detach) {
         pipe_pair(e->out, out_theirs);
         pipe_pair(e->err, err_theirs);
-        if (want_stdin) pipe_pair(in_theirs, e->in);
+        if (want_stdin) pipe_pair(in_theirs, in_ours);
         io.stdio[0] = in_theirs ? in_theirs.get() : -1;
         io.stdio[1] = out_theirs.get();
         io.stdio[2] = err_theirs.get();
@@ -48,11 +48,12 @@ Json Shim::start_exec(const Json& request, UniqueFd& connection) {
     e->pid = p.pid;
     if (e->tty && !detach) {
         e->out = std::move(p.pty_master);
-        if (want_stdin) e->in.reset(::fcntl(e->out.get(), F_DUPFD_CLOEXEC, 3));
+        if (want_stdin) in_ours.reset(::fcntl(e->out.get(), F_DUPFD_CLOEXEC, 3));
     }
     nonblocking(e->out);
     nonblocking(e->err);
-    nonblocking(e->in);
+    nonblocking(in_ours);
+    if (in_ours) e->in.open(std::move(in_ours), !e->tty);
     Json reply = {{"ok", true}, {"pid", e->pid}};
     execs_[id] = std::move(e);
     (void)connection;

@@ -77,28 +77,18 @@ void Shim::on_output(int stream, int fd) {
     if (n <= 0) {  // EOF, or EIO from a pty master whose slave is gone
         log_->flush(stream);
         (stream == 2 ? err_ : out_).reset();
-        if (opt_.tty) in_.reset();
+        if (opt_.tty) stdin_.reset();
         return;
     }
     log_->write(stream, std::string_view(buf, static_cast<size_t>(n)));
     broadcast("", stream, buf, static_cast<size_t>(n), opt_.tty);
 }
 
-void Shim::pump_stdin() {
-    while (in_ && !in_pending_.empty()) {
-        ssize_t n = ::write(in_.get(), in_pending_.data(), in_pending_.size());
-        if (n > 0) {
-            in_pending_.erase(0, static_cast<size_t>(n));
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else if (n < 0 && errno == EAGAIN) {
-            return;
-        } else {
-            in_pending_.clear();  // the container closed its stdin
-            in_.reset();
-        }
-    }
-    if (in_ && in_pending_.empty() && stdin_closed_ && !opt_.tty) in_.reset();
+StdinFeed* Shim::stdin_for(const Client& c) {
+    if (!c.in) return nullptr;
+    if (c.exec_id.empty()) return &stdin_;
+    auto it = execs_.find(c.exec_id);
+    return it == execs_.end() ? nullptr : &it->second->in;
 }
 
 void Shim::on_signal() {
@@ -140,7 +130,7 @@ void Shim::loop() {
         watch(listen_fd_.get(), POLLIN, [this](short) { accept_client(); });
         if (out_) watch(out_.get(), POLLIN, [this](short) { on_output(1, out_.get()); });
         if (err_) watch(err_.get(), POLLIN, [this](short) { on_output(2, err_.get()); });
-        if (in_ && !in_pending_.empty()) watch(in_.get(), POLLOUT, [this](short) { pump_stdin(); });
+        if (stdin_.wants_write()) watch(stdin_.fd(), POLLOUT, [this](short) { stdin_.pump(); });
         for (auto& [id, e] : execs_) {
             ExecProcess* p = e.get();
             if (p->out) watch(p->out.get(), POLLIN, [this, p](short) {
@@ -155,17 +145,15 @@ void Shim::loop() {
                 if (n > 0) broadcast(p->id, 2, buf, static_cast<size_t>(n), false);
                 else if (n == 0 || (errno != EAGAIN && errno != EINTR)) p->err.reset();
             });
-            if (p->in && !p->in_pending.empty()) watch(p->in.get(), POLLOUT, [p](short) {
-                ssize_t n = ::write(p->in.get(), p->in_pending.data(), p->in_pending.size());
-                if (n > 0) p->in_pending.erase(0, static_cast<size_t>(n));
-                else if (n < 0 && errno != EAGAIN && errno != EINTR) p->in.reset(), p->in_pending.clear();
-            });
+            if (p->in.wants_write()) watch(p->in.fd(), POLLOUT, [p](short) { p->in.pump(); });
         }
         for (auto& c : clients_) {
             Client* cp = c.get();
             if (!cp->fd) continue;
             short ev = 0;
-            if (!cp->in_closed) ev |= POLLIN;
+            // A client whose stdin target is full is not read until the process catches up.
+            StdinFeed* feed = stdin_for(*cp);
+            if (!cp->in_closed && !(feed && feed->full())) ev |= POLLIN;
             if (!cp->pending.empty()) ev |= POLLOUT;
             watch(cp->fd.get(), ev, [this, cp](short revents) {
                 if (revents & POLLOUT) flush_client(*cp);

@@ -69,11 +69,11 @@ void Shim::report_ready(const Json& message) {
 void Shim::create_container() {
     ProcessIo io;
     io.terminal = opt_.tty;
-    UniqueFd in_theirs, out_theirs, err_theirs;
+    UniqueFd in_theirs, out_theirs, err_theirs, in_ours;
     if (!opt_.tty) {
         pipe_pair(out_, out_theirs);
         pipe_pair(err_, err_theirs);
-        if (opt_.stdin_open) pipe_pair(in_theirs, in_);
+        if (opt_.stdin_open) pipe_pair(in_theirs, in_ours);
         io.stdio[0] = opt_.stdin_open ? in_theirs.get() : devnull_.get();
         io.stdio[1] = out_theirs.get();
         io.stdio[2] = err_theirs.get();
@@ -86,11 +86,12 @@ void Shim::create_container() {
             winsize ws{static_cast<unsigned short>(opt_.height), static_cast<unsigned short>(opt_.width), 0, 0};
             ::ioctl(out_.get(), TIOCSWINSZ, &ws);
         }
-        if (opt_.stdin_open) in_.reset(::fcntl(out_.get(), F_DUPFD_CLOEXEC, 3));
+        if (opt_.stdin_open) in_ours.reset(::fcntl(out_.get(), F_DUPFD_CLOEXEC, 3));
     }
-    for (UniqueFd* fd : {&out_, &err_, &in_}) {
+    for (UniqueFd* fd : {&out_, &err_, &in_ours}) {
         if (*fd) ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
     }
+    if (in_ours) stdin_.open(std::move(in_ours), !opt_.tty);
 }
 
 void Shim::start_container() {
