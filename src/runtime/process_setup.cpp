@@ -29,9 +29,14 @@ void close_fds(unsigned first, unsigned last) noexcept {
     for (unsigned fd = first; fd <= last && fd < 65536; ++fd) close(static_cast<int>(fd));
 }
 
-bool is_executable_file(const char* path) noexcept {
+// 0 when path is a regular file we may execute, else the errno that says why not: the caller
+// turns ENOENT into 127 and the rest into 126 (the docker CLI reads "permission denied" in the
+// message the same way). A directory is EACCES, as runc's Go LookPath says.
+int executable_file_error(const char* path) noexcept {
     struct stat st {};
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+    if (stat(path, &st) < 0) return errno;
+    if (!S_ISREG(st.st_mode)) return EACCES;
+    return access(path, X_OK) == 0 ? 0 : errno;
 }
 
 }  // namespace
@@ -84,10 +89,7 @@ const char* resolve_executable(const ProcessPlan& plan, int sync_fd) noexcept {
     static char resolved[PATH_MAX];
     const char* name = plan.argv.strings[0].c_str();
     if (strchr(name, '/')) {
-        if (!is_executable_file(name)) {
-            int err = errno ? errno : EACCES;
-            fail(sync_fd, err, "exec", name, err == ENOENT ? 127 : 126);
-        }
+        if (int err = executable_file_error(name)) fail(sync_fd, err, "exec", name, err == ENOENT ? 127 : 126);
         return name;
     }
     const char* p = plan.path_env.c_str();
@@ -105,7 +107,7 @@ const char* resolve_executable(const ProcessPlan& plan, int sync_fd) noexcept {
         if (len && len + strlen(name) + 2 < sizeof resolved) {
             resolved[len] = '/';
             strcpy(resolved + len + 1, name);
-            if (is_executable_file(resolved)) return resolved;
+            if (executable_file_error(resolved) == 0) return resolved;
         }
         if (!end) break;
         p = end + 1;

@@ -87,14 +87,31 @@ Response ExecRouter::start(Context& ctx) {
         r.width = (*cs)[1].get<unsigned>();
     }
     const std::string& id = ctx.param("id");
-    Json info = backend_.exec_inspect(id);
-    StdioStream process = backend_.exec_start(id, r);
-    if (r.detach) return Response::text(200, "", "");
-    bool tty = process.tty || r.tty;
-    std::string type = tty || !ctx.version_at_least(ApiVersion{1, 42})
-                           ? "application/vnd.docker.raw-stream"
-                           : "application/vnd.docker.multiplexed-stream";
-    auto client = ctx.hijack(type);
+    Json info = backend_.exec_inspect(id);  // an unknown exec is a 404 before any upgrade
+    if (r.detach) {
+        backend_.exec_start(id, r);
+        return Response::text(200, "", "");
+    }
+    // As moby does, the connection is upgraded before the process starts, and a start error
+    // (no such executable, container stopped meanwhile) is written into the stream: the
+    // docker CLI prints it and exits with the exec's code (126/127, see exec inspect) instead
+    // of failing the upgrade with "unable to upgrade to tcp".
+    bool tty = r.tty || info["ProcessConfig"].value("tty", false);
+    bool multiplexed = !tty && ctx.version_at_least(ApiVersion{1, 42});
+    auto client = ctx.hijack(multiplexed ? "application/vnd.docker.multiplexed-stream"
+                                         : "application/vnd.docker.raw-stream");
+    StdioStream process;
+    try {
+        process = backend_.exec_start(id, r);
+    } catch (const std::exception& e) {
+        std::string text = std::string(e.what()) + "\r\n";
+        try {
+            client->write_all(multiplexed ? mux_frame(1, text) : text);
+        } catch (const std::exception&) {
+        }
+        client->close();
+        return {};
+    }
     BridgeOptions bridge;
     bridge.forward_stdin = info.value("OpenStdin", false);
     try {

@@ -2,6 +2,7 @@
 # Detached containers: ps, logs, exec, stop and kill exit codes, rm -f, inspect fields,
 # stats, events.
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() { compat_setup_file; }
 teardown_file() { compat_teardown_file; }
@@ -63,6 +64,33 @@ start_x() {
   dk exec -d cx sh -c 'echo bg > /tmp/bg'
   sleep 0.5
   [ "$(dk exec cx cat /tmp/bg)" = bg ]
+}
+
+# Docker upgrades the exec connection first and writes a start error into the stream; the CLI
+# prints it on stdout and exits with the exec's code. An error before the upgrade made the
+# docker CLI say "unable to upgrade to tcp" instead.
+@test "docker exec of a missing or unrunnable command: docker's message, 127 and 126" {
+  start_x busybox sleep 100
+  run -127 --separate-stderr dk exec cx no-such-binary
+  [ "$status" -eq 127 ]
+  [[ "$output" == 'OCI runtime exec failed: '*'exec: "no-such-binary": executable file not found in $PATH'* ]]
+  [[ "$stderr" != *upgrade* ]]
+  run dk exec cx /etc
+  [ "$status" -eq 126 ]
+  [[ "$output" == *'permission denied'* ]]
+  run -127 dk exec -t cx /no/such/file
+  [ "$status" -eq 127 ]
+  [[ "$output" == *'no such file or directory'* ]]
+  # a detached exec has no stream: the error is the HTTP answer
+  run dk exec -d cx no-such-binary
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'executable file not found'* ]]
+}
+
+@test "docker run of a directory is docker's 126 (permission denied)" {
+  run dk run --rm busybox /etc
+  [ "$status" -eq 126 ]
+  [[ "$output" == *'permission denied'* ]]
 }
 
 @test "docker stop: a process that exits on SIGTERM gives 143" {
