@@ -1,5 +1,10 @@
 #include "common/duration_format.hpp"
 
+#include <cmath>
+#include <cstdlib>
+
+#include "common/error.hpp"
+
 namespace berth {
 
 std::string human_duration(int64_t ns) {
@@ -54,6 +59,55 @@ std::string format_go_duration(int64_t ns) {
         out += fraction(secs, 9) + "s";
     }
     return negative ? "-" + out : out;
+}
+
+int64_t parse_go_duration(std::string_view text) {
+    auto bad = [&]() {
+        return Error(Errc::invalid_argument,
+                     "time: invalid duration \"" + std::string(text) + "\"");
+    };
+    std::string_view s = text;
+    bool negative = false;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+        negative = s[0] == '-';
+        s.remove_prefix(1);
+    }
+    if (s == "0") return 0;
+    if (s.empty()) throw bad();
+    double total = 0;
+    while (!s.empty()) {
+        size_t i = 0;
+        while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
+        if (i == 0) throw bad();
+        double value = std::strtod(std::string(s.substr(0, i)).c_str(), nullptr);
+        s.remove_prefix(i);
+        size_t u = 0;
+        while (u < s.size() && !((s[u] >= '0' && s[u] <= '9') || s[u] == '.')) ++u;
+        std::string_view unit = s.substr(0, u);
+        s.remove_prefix(u);
+        double scale;
+        if (unit == "ns")
+            scale = 1;
+        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+            scale = 1e3;
+        else if (unit == "ms")
+            scale = 1e6;
+        else if (unit == "s")
+            scale = 1e9;
+        else if (unit == "m")
+            scale = 60e9;
+        else if (unit == "h")
+            scale = 3600e9;
+        else if (unit.empty())
+            throw Error(Errc::invalid_argument,
+                        "time: missing unit in duration \"" + std::string(text) + "\"");
+        else
+            throw Error(Errc::invalid_argument, "time: unknown unit \"" + std::string(unit) +
+                                                    "\" in duration \"" + std::string(text) + "\"");
+        total += value * scale;
+    }
+    auto ns = static_cast<int64_t>(std::llround(total));
+    return negative ? -ns : ns;
 }
 
 }  // namespace berth

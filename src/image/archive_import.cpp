@@ -9,6 +9,7 @@
 #include "common/json_reader.hpp"
 #include "image/content_store.hpp"
 #include "image/gc.hpp"
+#include "image/healthcheck_instruction.hpp"
 #include "image/image_store.hpp"
 #include "image/media_types.hpp"
 #include "image/tar_stream.hpp"
@@ -100,7 +101,7 @@ void apply_changes(RunConfig& c, const std::vector<std::string>& changes) {
         std::transform(instr.begin(), instr.end(), instr.begin(), [](unsigned char ch) { return std::toupper(ch); });
         static const char* const kKnown[] = {"CMD", "ENTRYPOINT", "ENV", "LABEL", "WORKDIR",
                                              "USER", "EXPOSE", "VOLUME", "STOPSIGNAL",
-                                             "ONBUILD"};
+                                             "ONBUILD", "HEALTHCHECK"};
         if (std::none_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return instr == k; })) {
             throw Error(Errc::invalid_argument, "\"" + instr + "\" is not a valid change command");
         }
@@ -136,6 +137,8 @@ void apply_changes(RunConfig& c, const std::vector<std::string>& changes) {
             for (const auto& v : command(rest, false)) {
                 if (std::find(c.volumes.begin(), c.volumes.end(), v) == c.volumes.end()) c.volumes.push_back(v);
             }
+        } else if (instr == "HEALTHCHECK") {
+            c.healthcheck = parse_healthcheck_instruction(rest);  // replaces the image's whole check
         } else if (instr == "STOPSIGNAL") {
             c.stop_signal = unquote(rest);
         } else if (instr == "ONBUILD") {

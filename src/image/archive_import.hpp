@@ -11,7 +11,8 @@ namespace berth::image {
 
 struct ImportOptions {
     // Dockerfile instructions applied to the config, as `--change` gives them:
-    // CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL, ONBUILD.
+    // CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL, ONBUILD,
+    // HEALTHCHECK (moby's list for commit and import).
     std::vector<std::string> changes;
     std::string message;  // history comment; Docker's default is "Imported from -"
     std::string tag;      // reference to tag the image with; empty: untagged

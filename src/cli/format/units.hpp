@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/duration_format.hpp"  // human_duration, format_go_duration
+#include "common/duration_format.hpp"  // human_duration, format_go_duration, parse_go_duration
 
 namespace berth::cli {
 
@@ -20,7 +20,6 @@ int64_t ram_in_bytes(std::string_view text);
 // units.FromHumanSize: the same grammar with decimal multipliers.
 int64_t from_human_size(std::string_view text);
 
-// time.ParseDuration: "300ms", "1.5h", "2h45m", "-1s"; throws invalid_argument.
-int64_t parse_go_duration(std::string_view text);
+using berth::parse_go_duration;
 
 }  // namespace berth::cli

@@ -183,6 +183,28 @@ rootfs_mounted() { awk -v m="$D/data/containers/$1/rootfs" '$5 == m {f=1} END {e
   [ "$output" = 400 ]
 }
 
+@test "commit -c HEALTHCHECK: the image carries the check and its containers run it" {
+  run_c hcsrc sleep 100 >/dev/null
+  dk commit -c 'HEALTHCHECK --interval=200ms --timeout=2s --retries=2 CMD test -e /tmp/ok' hcsrc me/hc >/dev/null
+  [ "$(dk image inspect -f '{{json .Config.Healthcheck}}' me/hc)" = \
+    '{"Test":["CMD-SHELL","test -e /tmp/ok"],"Interval":200000000,"Timeout":2000000000,"Retries":2}' ]
+  id=$(dk run -d me/hc sleep 100)
+  remember "$id"
+  for i in $(seq 1 50); do [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = unhealthy ] && break; sleep 0.1; done
+  [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = unhealthy ]
+  dk exec "$id" touch /tmp/ok
+  for i in $(seq 1 50); do [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = healthy ] && break; sleep 0.1; done
+  [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = healthy ]
+  # NONE turns an inherited check off; a malformed one is refused with moby's words
+  dk commit -c 'HEALTHCHECK NONE' hcsrc me/hc-off >/dev/null
+  [ "$(dk image inspect -f '{{json .Config.Healthcheck.Test}}' me/hc-off)" = '["NONE"]' ]
+  run dk commit -c 'HEALTHCHECK --interval=1s RUN true' hcsrc me/hc-bad
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'Unknown type "RUN" in HEALTHCHECK (try CMD)'* ]]
+  dk rm -f "$id" >/dev/null
+  dk rmi me/hc me/hc-off >/dev/null
+}
+
 @test "commit of an unknown container is a 404" {
   run dk commit nosuchcontainer me/x
   [ "$status" -ne 0 ]
