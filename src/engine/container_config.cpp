@@ -244,6 +244,16 @@ void validate_create_request(const Json& body) {
                         {"GroupAdd", K::strings}, {"ConsoleSize", K::integers}, {"Runtime", K::string}}) {
         check(hc, "HostConfig.", k, t);
     }
+    // Volumes and bind mounts belong to the volume module, which is not built yet. Accepting
+    // them and running without them would let the container write what the user believes is
+    // on a volume into its own layer, lost at `rm`: refused until they are real.
+    for (const char* k : {"Binds", "Mounts"}) {
+        if (hc.contains(k) && hc[k].is_array() && !hc[k].empty()) {
+            std::string first = hc[k][0].is_string() ? hc[k][0].get<std::string>() : hc[k][0].dump();
+            throw Error(Errc::invalid_argument, std::string("volumes and bind mounts are not supported by berthd yet (HostConfig.") +
+                                                    k + ": " + first + ")");
+        }
+    }
     if (hc.contains("RestartPolicy")) {
         check(hc["RestartPolicy"], "RestartPolicy.HostConfig.RestartPolicy.", "Name", K::string);
         check(hc["RestartPolicy"], "RestartPolicy.HostConfig.RestartPolicy.", "MaximumRetryCount", K::integer);

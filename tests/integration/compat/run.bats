@@ -81,3 +81,16 @@ teardown_file() { compat_teardown_file; }
   echo "$output"
   [[ "$output" == *"no-such-image"* ]]
 }
+
+# Until volumes exist, a bind or volume is refused rather than silently left out: the container
+# would write into its own layer what the user thinks is on the host or a volume.
+@test "-v and --mount are refused with a clear error, and nothing is created" {
+  before=$(dk ps -aq | wc -l)
+  run dk run --rm -v /tmp:/data busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *'volumes and bind mounts are not supported by berthd yet (HostConfig.Binds: /tmp:/data)'* ]]
+  run dk create --mount type=bind,src=/tmp,dst=/data busybox true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'HostConfig.Mounts'* ]]
+  [ "$(dk ps -aq | wc -l)" -eq "$before" ]
+}
