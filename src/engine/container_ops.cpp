@@ -71,7 +71,7 @@ void walk_upper(const std::string& upper, const std::string& rel, const std::vec
         std::string path = rel + "/" + n;
         struct stat st {};
         if (::lstat((upper + path).c_str(), &st) < 0) continue;
-        if (is_mount_stub(upper, path, lowers)) continue;
+        if (is_mount_stub(upper, path, lowers) || holds_only_mount_stubs(upper, path, lowers)) continue;
         bool whiteout = S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
         bool in_lower = std::any_of(lowers.begin(), lowers.end(), [&](const std::string& l) { return path_exists(l + path); });
         int kind = whiteout ? 2 : in_lower ? 0 : 1;

@@ -43,4 +43,29 @@ bool is_mount_stub(const std::string& upper, const std::string& path,
                         [&](const std::string& l) { return path_exists(l + "/" + rel); });
 }
 
+bool holds_only_mount_stubs(const std::string& upper, const std::string& path,
+                            const std::vector<std::string>& lowers) {
+    std::string rel = path.starts_with("/") ? path.substr(1) : path;
+    struct stat st {};
+    if (::lstat((upper + "/" + rel).c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) return false;
+    DIR* d = ::opendir((upper + "/" + rel).c_str());
+    if (!d) return false;
+    bool any = false, only_stubs = true;
+    while (dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n == "." || n == "..") continue;
+        any = true;
+        if (!is_mount_stub(upper, rel + "/" + n, lowers)) only_stubs = false;
+    }
+    ::closedir(d);
+    if (!any || !only_stubs) return false;
+    for (const auto& l : lowers) {
+        struct stat was {};
+        if (::lstat((l + "/" + rel).c_str(), &was) < 0) continue;
+        return S_ISDIR(was.st_mode) && was.st_mode == st.st_mode && was.st_uid == st.st_uid &&
+               was.st_gid == st.st_gid;
+    }
+    return false;
+}
+
 }  // namespace berth::engine

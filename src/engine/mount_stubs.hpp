@@ -16,4 +16,9 @@ const std::vector<std::string>& mount_stub_paths();
 bool is_mount_stub(const std::string& upper, const std::string& path,
                    const std::vector<std::string>& lowers);
 
+// True when the directory `path` ("/etc") is in `upper` only because such stubs were made in
+// it: every entry is a stub, and the first lower that has it gives the same mode and owner.
+bool holds_only_mount_stubs(const std::string& upper, const std::string& path,
+                            const std::vector<std::string>& lowers);
+
 }  // namespace berth::engine

@@ -104,6 +104,27 @@ private:
         }
         return !in_some_lower(path);
     }
+    // A lower's directory that is in the upper only because the runtime made mount stubs in
+    // it (etc/ for etc/resolv.conf): its copy-up is no change. Docker's init layer holds it.
+    // Its mode and owner must still be the lower's: a chmod is content.
+    bool holds_only_mount_stubs(int sub_fd, const std::string& path, const struct stat& st) const {
+        if (o_.mount_stubs.empty() || o_.lowers.empty()) return false;
+        std::vector<std::string> names = sorted_children(sub_fd, path);
+        if (names.empty()) return false;
+        for (const std::string& n : names) {
+            struct stat child {};
+            if (::fstatat(sub_fd, n.c_str(), &child, AT_SYMLINK_NOFOLLOW) < 0) return false;
+            if (!is_mount_stub(sub_fd, n, path + "/" + n, child)) return false;
+        }
+        for (const auto& lower : lowers_) {
+            UniqueFd f = open_beneath(lower.get(), path, O_PATH, false);
+            struct stat was {};
+            if (!f || ::fstat(f.get(), &was) < 0) continue;
+            return S_ISDIR(was.st_mode) && was.st_mode == st.st_mode && was.st_uid == st.st_uid &&
+                   was.st_gid == st.st_gid;
+        }
+        return false;
+    }
     bool in_some_lower(const std::string& rel) const {
         if (o_.lowers.empty()) return true;
         for (const auto& lower : lowers_) {
@@ -147,6 +168,7 @@ void Differ::walk(int dir_fd, const std::string& rel) {
         if (S_ISDIR(st.st_mode)) {
             UniqueFd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!sub) throw_errno("open " + path);
+            if (holds_only_mount_stubs(sub.get(), path, st)) continue;
             TarHeader h = header(path + "/", st);
             h.xattrs = read_xattrs(sub.get(), "", path);
             w_.add(h);

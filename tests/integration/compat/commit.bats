@@ -165,6 +165,24 @@ rootfs_mounted() { awk -v m="$D/data/containers/$1/rootfs" '$5 == m {f=1} END {e
   [ "$(dk image inspect -f '{{len .RepoTags}}' "$untagged")" = 0 ]
 }
 
+# The runtime makes /etc/resolv.conf in the upper dir when the image lacks it, which copies
+# /etc up. Docker keeps that in its init layer: an untouched container has no diff and its
+# commit adds no layer. A real change to /etc still shows.
+@test "a container that ran but changed nothing: empty docker diff, commit adds no layer" {
+  id=$(run_c untouched sleep 100)
+  [ -e "$D/data/containers/$id/upper/etc/resolv.conf" ]  # the situation this is about
+  run dk diff untouched
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  img=$(dk commit untouched me/untouched)
+  [ "$(dk image inspect -f '{{len .RootFS.Layers}}' "$img")" -eq "$(dk image inspect -f '{{len .RootFS.Layers}}' busybox)" ]
+  dk exec untouched chmod 700 /etc
+  [ "$(dk diff untouched)" = "C /etc" ]
+  img2=$(dk commit untouched me/untouched:2)
+  [ "$(dk run --rm me/untouched:2 stat -c %a /etc)" = 700 ]
+  dk rmi me/untouched me/untouched:2 >/dev/null
+}
+
 @test "a bad --change is refused naming it, and leaves nothing behind" {
   id=$(run_c badchg sleep 100)
   before=$(dk images -aq | wc -l)

@@ -155,5 +155,23 @@ TEST_F(LayerDiffTest, EmptyMountStubsNoLowerHasAreLeftOut) {
     EXPECT_EQ(names(tar.get()).size(), 7u);
 }
 
+TEST_F(LayerDiffTest, ALowerDirCopiedUpOnlyForMountStubsIsLeftOut) {
+    std::string upper = dir_ + "/upper";
+    mkdir_all(upper + "/etc");
+    write_file_atomic(upper + "/etc/resolv.conf", "");  // engine-made: the only reason etc/ is here
+    mkdir_all(dir_ + "/lower/etc");
+    ::chmod((upper + "/etc").c_str(), 0755);
+    ::chmod((dir_ + "/lower/etc").c_str(), 0755);
+    DiffOptions o;
+    o.lowers = {dir_ + "/lower"};
+    o.mount_stubs = {"etc/resolv.conf"};
+    UniqueFd tar;
+    diff(upper, o, &tar);
+    EXPECT_TRUE(names(tar.get()).empty());
+    ::chmod((upper + "/etc").c_str(), 0700);  // a chmod of the directory is content
+    diff(upper, o, &tar);
+    EXPECT_EQ(names(tar.get()), (std::vector<std::string>{"etc/"}));
+}
+
 }  // namespace
 }  // namespace berth::image
