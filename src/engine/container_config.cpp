@@ -1,6 +1,10 @@
 #include "engine/container_config.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "common/error.hpp"
+#include "engine/etc_files.hpp"
 #include "engine/health_state.hpp"
 #include "engine/oci_config.hpp"
 #include "shim/json_log.hpp"
@@ -241,8 +245,23 @@ void validate_create_request(const Json& body) {
                         {"SecurityOpt", K::strings}, {"Ulimits", K::array}, {"Devices", K::array}, {"Mounts", K::array},
                         {"Tmpfs", K::string_map}, {"Sysctls", K::string_map}, {"RestartPolicy", K::object},
                         {"LogConfig", K::object}, {"PortBindings", K::object}, {"Binds", K::strings},
-                        {"GroupAdd", K::strings}, {"ConsoleSize", K::integers}, {"Runtime", K::string}}) {
+                        {"GroupAdd", K::strings}, {"ConsoleSize", K::integers}, {"Runtime", K::string},
+                        {"ExtraHosts", K::strings}, {"Dns", K::strings}, {"DnsSearch", K::strings},
+                        {"DnsOptions", K::strings}}) {
         check(hc, "HostConfig.", k, t);
+    }
+    // Checked here so a bad entry is a 400 at create, not a failed start.
+    if (hc.contains("ExtraHosts") && hc["ExtraHosts"].is_array()) {
+        for (const auto& h : hc["ExtraHosts"]) parse_extra_host(h.get<std::string>());
+    }
+    if (hc.contains("Dns") && hc["Dns"].is_array()) {
+        for (const auto& d : hc["Dns"]) {
+            unsigned char buf[sizeof(in6_addr)];
+            const std::string& ip = d.get_ref<const std::string&>();
+            if (::inet_pton(AF_INET, ip.c_str(), buf) != 1 && ::inet_pton(AF_INET6, ip.c_str(), buf) != 1) {
+                throw Error(Errc::invalid_argument, "IP address is not correctly formatted: " + ip);
+            }
+        }
     }
     // Volumes and bind mounts belong to the volume module, which is not built yet. Accepting
     // them and running without them would let the container write what the user believes is

@@ -73,6 +73,9 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         EtcFilesOptions etc;
         etc.hostname = spec.value("hostname", id.substr(0, 12));
         etc.network_mode = json_string(snapshot.host_config, "NetworkMode", "bridge");
+        etc.dns = {json_strings(snapshot.host_config, "Dns"), json_strings(snapshot.host_config, "DnsSearch"),
+                   json_strings(snapshot.host_config, "DnsOptions")};
+        for (const auto& h : json_strings(snapshot.host_config, "ExtraHosts")) etc.extra_hosts.push_back(parse_extra_host(h));
         write_etc_files(dir, etc);
         // Rebuilt from the record at every start: no fsync needed (see write_etc_files).
         write_file_atomic(dir + "/config.json", spec.dump(), 0600, Durability::none);

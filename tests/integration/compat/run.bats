@@ -94,3 +94,23 @@ teardown_file() { compat_teardown_file; }
   [[ "$output" == *'HostConfig.Mounts'* ]]
   [ "$(dk ps -aq | wc -l)" -eq "$before" ]
 }
+
+# --add-host and --dns*: only files are written (no DNS query is sent anywhere).
+@test "--add-host, --dns, --dns-search and --dns-option shape /etc/hosts and /etc/resolv.conf" {
+  run dk run --rm --add-host db:10.1.2.3 --add-host v6:fd00::2 busybox cat /etc/hosts
+  [ "$status" -eq 0 ]
+  [[ "$output" == *$'10.1.2.3\tdb'* ]]
+  [[ "$output" == *$'fd00::2\tv6'* ]]
+  run dk run --rm --dns 10.9.9.9 --dns-search x.example --dns-option ndots:3 busybox cat /etc/resolv.conf
+  [ "$status" -eq 0 ]
+  [ "$output" = $'nameserver 10.9.9.9\nsearch x.example\noptions ndots:3' ]
+  # the daemon checks what the API is given, before anything is created
+  before=$(dk ps -aq | wc -l)
+  run curl -s -w ' %{http_code}' --unix-socket "$SOCK" -H 'Content-Type: application/json' \
+    -d '{"Image":"busybox","HostConfig":{"ExtraHosts":["db:10.1.2"]}}' http://berth/containers/create
+  [[ "$output" == *'invalid IP address in add-host: \"10.1.2\"'*' 400' ]]
+  run curl -s -w ' %{http_code}' --unix-socket "$SOCK" -H 'Content-Type: application/json' \
+    -d '{"Image":"busybox","HostConfig":{"Dns":["nine"]}}' http://berth/containers/create
+  [[ "$output" == *'IP address is not correctly formatted: nine'*' 400' ]]
+  [ "$(dk ps -aq | wc -l)" -eq "$before" ]
+}
