@@ -1,6 +1,7 @@
 // inspect (ContainerInspectResponse) and list (ContainerSummary).
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "common/error.hpp"
 #include "engine/container_size.hpp"
@@ -9,6 +10,7 @@
 #include "engine/log_reader.hpp"
 #include "engine/manager_internal.hpp"
 #include "engine/oci_config.hpp"
+#include "image/image_service.hpp"
 #include "image/digest.hpp"
 #include "storage/snapshotter.hpp"
 
@@ -123,6 +125,21 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
         for (auto& [id, e] : containers_) all.push_back(e->c);
     }
     std::sort(all.begin(), all.end(), [](const Container& a, const Container& b) { return a.created > b.created; });
+    // As moby's list: the name the container was created with, unless it no longer names the
+    // container's image (untagged, or retagged to another): then the image id. One lookup
+    // per distinct name, not per container.
+    std::map<std::string, std::string> resolved;  // name -> image id it names now ("" if none)
+    auto shown_image = [&](const Container& c) -> std::string {
+        if (c.image == c.image_id || !options_.images) return c.image;
+        auto [it, fresh] = resolved.try_emplace(c.image);
+        if (fresh) {
+            try {
+                it->second = options_.images->resolve(c.image).str();
+            } catch (const Error&) {
+            }
+        }
+        return it->second == c.image_id ? c.image : c.image_id;
+    };
     for (const auto& [key, values] : o.filters) {
         static const char* known[] = {"status", "name", "id", "label", "exited", "ancestor", "before", "since", "health"};
         if (std::find(std::begin(known), std::end(known), key) == std::end(known)) {
@@ -163,7 +180,7 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
         for (const auto& a : c.args) command += " " + a;
         Json summary = {{"Id", c.id},
                         {"Names", {c.name}},
-                        {"Image", c.image},
+                        {"Image", shown_image(c)},
                         {"ImageID", c.image_id},
                         {"Command", command},
                         {"Created", created_unix(c.created)},

@@ -62,3 +62,14 @@ teardown_file() { compat_teardown_file; }
   run dk image prune -f
   [ "$status" -eq 0 ]
 }
+
+@test "ps shows the image name a container was created with, or the image id once that name is gone" {
+  dk tag busybox me/psimg:1
+  id=$(dk create me/psimg:1 true)
+  remember "$id"
+  [ "$(dk ps -a --filter id="$id" --format '{{.Image}}')" = me/psimg:1 ]
+  dk rmi me/psimg:1 >/dev/null  # busybox still names the image: only the tag goes
+  short=$(dk image inspect -f '{{.Id}}' busybox | cut -c8-19)
+  [ "$(dk ps -a --filter id="$id" --format '{{.Image}}')" = "$short" ]
+  dk rm "$id" >/dev/null
+}
