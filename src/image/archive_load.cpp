@@ -1,4 +1,5 @@
 #include "image/archive_load.hpp"
+#include "image/libarchive_api.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -216,20 +217,20 @@ LoadResult load_archive(int fd, const ArchiveTargets& targets, const LoadOptions
     std::vector<char> buf(1 << 20);
     uint64_t counter = 0;
     while (archive_entry* e = tar.next()) {
-        std::string name = normalize(archive_entry_pathname(e));
-        mode_t type = archive_entry_filetype(e);
-        if (const char* hl = archive_entry_hardlink(e)) {
+        std::string name = normalize(libarchive().archive_entry_pathname(e));
+        mode_t type = libarchive().archive_entry_filetype(e);
+        if (const char* hl = libarchive().archive_entry_hardlink(e)) {
             links[name] = normalize(hl);
             continue;
         }
         if (type == AE_IFLNK) {
             std::string dir =
                 name.find('/') == std::string::npos ? "" : name.substr(0, name.rfind('/') + 1);
-            links[name] = clean_link(dir, archive_entry_symlink(e));
+            links[name] = clean_link(dir, libarchive().archive_entry_symlink(e));
             continue;
         }
         if (type != AE_IFREG) continue;
-        auto size = static_cast<uint64_t>(archive_entry_size(e));
+        auto size = static_cast<uint64_t>(libarchive().archive_entry_size(e));
         if (is_metadata(name)) {
             if (size > kMaxMetadata)
                 throw Error(Errc::invalid_argument, "image archive: " + name + " is too large");

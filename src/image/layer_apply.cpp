@@ -1,4 +1,5 @@
 #include "image/layer_apply.hpp"
+#include "image/libarchive_api.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -112,11 +113,11 @@ class Applier {
 };
 
 void Applier::entry_times(archive_entry* e, timespec out[2]) {
-    out[1].tv_sec = archive_entry_mtime(e);
-    out[1].tv_nsec = archive_entry_mtime_nsec(e);
-    if (archive_entry_atime_is_set(e)) {
-        out[0].tv_sec = archive_entry_atime(e);
-        out[0].tv_nsec = archive_entry_atime_nsec(e);
+    out[1].tv_sec = libarchive().archive_entry_mtime(e);
+    out[1].tv_nsec = libarchive().archive_entry_mtime_nsec(e);
+    if (libarchive().archive_entry_atime_is_set(e)) {
+        out[0].tv_sec = libarchive().archive_entry_atime(e);
+        out[0].tv_nsec = libarchive().archive_entry_atime_nsec(e);
     } else {
         out[0] = out[1];
     }
@@ -133,8 +134,8 @@ int Applier::parent_fd(const std::vector<std::string>& comps, const std::string&
 void Applier::set_owner(const std::string& entry, int fd, const std::string& name,
                         archive_entry* e) {
     if (!options_.preserve_owners) return;
-    auto uid = static_cast<uid_t>(archive_entry_uid(e));
-    auto gid = static_cast<gid_t>(archive_entry_gid(e));
+    auto uid = static_cast<uid_t>(libarchive().archive_entry_uid(e));
+    auto gid = static_cast<gid_t>(libarchive().archive_entry_gid(e));
     int r = name.empty() ? ::fchown(fd, uid, gid)
                          : ::fchownat(fd, name.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW);
     if (r < 0) throw_errno(entry_msg(entry, "chown"));
@@ -142,11 +143,11 @@ void Applier::set_owner(const std::string& entry, int fd, const std::string& nam
 
 void Applier::set_xattrs(const std::string& entry, int fd, const std::string& proc_path,
                          archive_entry* e) {
-    if (archive_entry_xattr_reset(e) == 0) return;
+    if (libarchive().archive_entry_xattr_reset(e) == 0) return;
     const char* name = nullptr;
     const void* value = nullptr;
     size_t size = 0;
-    while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+    while (libarchive().archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
         std::string_view key(name);
         // trusted.overlay.* would let a layer forge overlayfs whiteouts, redirects or
         // metacopy in a lower dir; SELinux labels belong to the host policy.
@@ -165,7 +166,7 @@ void Applier::apply_dir_meta(const std::string& entry, int dir_fd, const std::st
                              archive_entry* e) {
     keep_meta(dir_fd, rel);  // a directory that was there before the layer
     set_owner(entry, dir_fd, "", e);
-    if (::fchmod(dir_fd, archive_entry_perm(e) & 07777) < 0) throw_errno(entry_msg(entry, "chmod"));
+    if (::fchmod(dir_fd, libarchive().archive_entry_perm(e) & 07777) < 0) throw_errno(entry_msg(entry, "chmod"));
     set_xattrs(entry, dir_fd, "", e);
     DirTime t{rel, {}};
     entry_times(e, t.times);
@@ -285,11 +286,11 @@ void Applier::hard_link(const std::string& entry, const char* target, int parent
 }
 
 void Applier::entry(TarReader& tar, archive_entry* e) {
-    const char* raw = archive_entry_pathname(e);
+    const char* raw = libarchive().archive_entry_pathname(e);
     std::string name = raw ? raw : "";
     std::vector<std::string> comps = split_entry_path(name);
-    mode_t type = archive_entry_filetype(e);
-    const char* link_target = archive_entry_hardlink(e);
+    mode_t type = libarchive().archive_entry_filetype(e);
+    const char* link_target = libarchive().archive_entry_hardlink(e);
 
     if (comps.empty()) {  // "./": the root directory's own metadata
         if (type == AE_IFDIR) apply_dir_meta(name, root_, ".", e);
@@ -320,7 +321,7 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
     if (!keep_dir) touch(parent, parent_rel);
     timespec times[2];
     entry_times(e, times);
-    mode_t perm = archive_entry_perm(e) & 07777;
+    mode_t perm = libarchive().archive_entry_perm(e) & 07777;
 
     if (link_target) {
         hard_link(name, link_target, parent, base);
@@ -331,7 +332,7 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
         if (!fd) throw_errno(entry_msg(name, "create"));
         made(parent, parent_rel, base);
         uint64_t end = tar.copy_data_to(fd.get(), name);
-        auto size = static_cast<uint64_t>(archive_entry_size(e));
+        auto size = static_cast<uint64_t>(libarchive().archive_entry_size(e));
         if (size > end && ::ftruncate(fd.get(), static_cast<off_t>(size)) < 0) {
             throw_errno(entry_msg(name, "truncate"));
         }
@@ -350,7 +351,7 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
         if (!dir) throw_errno(entry_msg(name, "open"));
         apply_dir_meta(name, dir.get(), rel, e);
     } else if (type == AE_IFLNK) {
-        const char* target = archive_entry_symlink(e);
+        const char* target = libarchive().archive_entry_symlink(e);
         if (!target)
             throw Error(Errc::invalid_argument, entry_msg(name, "symlink without a target"));
         // The symlink itself may point anywhere: it is data. Only following it is checked.
@@ -363,7 +364,7 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
         }
         invalidate();  // a cached parent path may now lead through this symlink
     } else if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO) {
-        dev_t dev = type == AE_IFIFO ? 0 : archive_entry_rdev(e);
+        dev_t dev = type == AE_IFIFO ? 0 : libarchive().archive_entry_rdev(e);
         if (::mknodat(parent, base.c_str(), type | 0600, dev) < 0)
             throw_errno(entry_msg(name, "mknod"));
         made(parent, parent_rel, base);

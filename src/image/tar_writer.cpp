@@ -1,4 +1,5 @@
 #include "image/tar_writer.hpp"
+#include "image/libarchive_api.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -13,29 +14,29 @@
 namespace berth::image {
 
 TarWriter::TarWriter(int fd, TarCompression compression) : fd_(fd) {
-    a_ = archive_write_new();
+    a_ = libarchive().archive_write_new();
     if (!a_) throw Error(Errc::internal, "libarchive: out of memory");
     // pax_restricted writes plain ustar headers and adds a PAX header only when a field
     // does not fit (long names, xattrs, large ids): the output depends on content only.
-    archive_write_set_format_pax_restricted(a_);
+    libarchive().archive_write_set_format_pax_restricted(a_);
     // SCHILY.xattr.* only (what Docker, containerd and GNU tar write), not LIBARCHIVE.xattr too.
-    archive_write_set_format_option(a_, "pax", "xattrheader", "SCHILY");
+    libarchive().archive_write_set_format_option(a_, "pax", "xattrheader", "SCHILY");
     if (compression == TarCompression::gzip) {
-        archive_write_add_filter_gzip(a_);
-        archive_write_set_filter_option(a_, "gzip", "timestamp", nullptr);  // no mtime in header
+        libarchive().archive_write_add_filter_gzip(a_);
+        libarchive().archive_write_set_filter_option(a_, "gzip", "timestamp", nullptr);  // no mtime in header
     } else if (compression == TarCompression::zstd) {
-        archive_write_add_filter_zstd(a_);
+        libarchive().archive_write_add_filter_zstd(a_);
     }
-    archive_write_set_bytes_per_block(a_, 0);  // stream as produced, no 10 KiB blocking
-    if (archive_write_open(a_, this, nullptr, &TarWriter::write_cb, nullptr) != ARCHIVE_OK) fail("open");
+    libarchive().archive_write_set_bytes_per_block(a_, 0);  // stream as produced, no 10 KiB blocking
+    if (libarchive().archive_write_open(a_, this, nullptr, &TarWriter::write_cb, nullptr) != ARCHIVE_OK) fail("open");
 }
 
 TarWriter::~TarWriter() {
-    if (a_) archive_write_free(a_);
+    if (a_) libarchive().archive_write_free(a_);
 }
 
 void TarWriter::fail(const std::string& doing) {
-    const char* msg = archive_error_string(a_);
+    const char* msg = libarchive().archive_error_string(a_);
     throw Error(Errc::internal, "tar: " + doing + ": " + (msg ? msg : "unknown error"));
 }
 
@@ -47,7 +48,7 @@ la_ssize_t TarWriter::write_cb(archive* a, void* self_ptr, const void* buf, size
         ssize_t n = ::write(self->fd_, p, left);
         if (n < 0) {
             if (errno == EINTR) continue;
-            archive_set_error(a, errno, "write: %s", strerror(errno));
+            libarchive().archive_set_error(a, errno, "write: %s", strerror(errno));
             return -1;
         }
         p += n;
@@ -59,33 +60,33 @@ la_ssize_t TarWriter::write_cb(archive* a, void* self_ptr, const void* buf, size
 }
 
 void TarWriter::write_header(const TarHeader& h) {
-    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> e(archive_entry_new(), archive_entry_free);
-    archive_entry_set_pathname(e.get(), h.name.c_str());
-    archive_entry_set_uid(e.get(), h.uid);
-    archive_entry_set_gid(e.get(), h.gid);
-    archive_entry_set_mtime(e.get(), h.mtime, 0);
+    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> e(libarchive().archive_entry_new(), libarchive().archive_entry_free);
+    libarchive().archive_entry_set_pathname(e.get(), h.name.c_str());
+    libarchive().archive_entry_set_uid(e.get(), h.uid);
+    libarchive().archive_entry_set_gid(e.get(), h.gid);
+    libarchive().archive_entry_set_mtime(e.get(), h.mtime, 0);
     if (!h.hardlink.empty()) {
-        archive_entry_set_filetype(e.get(), AE_IFREG);
-        archive_entry_set_perm(e.get(), h.mode);
-        archive_entry_set_hardlink(e.get(), h.hardlink.c_str());
-        archive_entry_set_size(e.get(), 0);
+        libarchive().archive_entry_set_filetype(e.get(), AE_IFREG);
+        libarchive().archive_entry_set_perm(e.get(), h.mode);
+        libarchive().archive_entry_set_hardlink(e.get(), h.hardlink.c_str());
+        libarchive().archive_entry_set_size(e.get(), 0);
     } else {
-        archive_entry_set_filetype(e.get(), h.type & 0170000);
-        archive_entry_set_perm(e.get(), h.mode & 07777);
-        if ((h.type & 0170000) == AE_IFLNK) archive_entry_set_symlink(e.get(), h.symlink.c_str());
-        if ((h.type & 0170000) == AE_IFCHR || (h.type & 0170000) == AE_IFBLK) archive_entry_set_rdev(e.get(), h.rdev);
-        archive_entry_set_size(e.get(), (h.type & 0170000) == AE_IFREG ? static_cast<la_int64_t>(h.size) : 0);
+        libarchive().archive_entry_set_filetype(e.get(), h.type & 0170000);
+        libarchive().archive_entry_set_perm(e.get(), h.mode & 07777);
+        if ((h.type & 0170000) == AE_IFLNK) libarchive().archive_entry_set_symlink(e.get(), h.symlink.c_str());
+        if ((h.type & 0170000) == AE_IFCHR || (h.type & 0170000) == AE_IFBLK) libarchive().archive_entry_set_rdev(e.get(), h.rdev);
+        libarchive().archive_entry_set_size(e.get(), (h.type & 0170000) == AE_IFREG ? static_cast<la_int64_t>(h.size) : 0);
     }
     for (const auto& [key, value] : h.xattrs) {
-        archive_entry_xattr_add_entry(e.get(), key.c_str(), value.data(), value.size());
+        libarchive().archive_entry_xattr_add_entry(e.get(), key.c_str(), value.data(), value.size());
     }
-    if (archive_write_header(a_, e.get()) < ARCHIVE_WARN) fail("write header of \"" + h.name + "\"");
+    if (libarchive().archive_write_header(a_, e.get()) < ARCHIVE_WARN) fail("write header of \"" + h.name + "\"");
 }
 
 void TarWriter::write_data(const void* data, size_t size) {
     const char* p = static_cast<const char*>(data);
     while (size > 0) {
-        la_ssize_t n = archive_write_data(a_, p, size);
+        la_ssize_t n = libarchive().archive_write_data(a_, p, size);
         if (n < 0) fail("write data");
         if (n == 0) break;
         p += n;
@@ -119,7 +120,7 @@ void TarWriter::copy_from_fd(int fd, uint64_t size, const std::string& shown) {
 
 Digest TarWriter::finish() {
     if (!finished_) {
-        if (archive_write_close(a_) != ARCHIVE_OK) fail("close");
+        if (libarchive().archive_write_close(a_) != ARCHIVE_OK) fail("close");
         finished_ = true;
     }
     return hasher_.finish();
