@@ -14,6 +14,8 @@ int http_status(Errc code) {
             return 403;
         case Errc::unavailable:
             return 503;
+        case Errc::not_implemented:
+            return 501;
         case Errc::internal:
             return 500;
     }

@@ -12,6 +12,7 @@ std::string_view errc_name(Errc code) {
         case Errc::invalid_argument: return "invalid_argument";
         case Errc::permission_denied: return "permission_denied";
         case Errc::unavailable: return "unavailable";
+        case Errc::not_implemented: return "not_implemented";
         case Errc::internal: return "internal";
     }
     return "internal";

@@ -13,6 +13,7 @@ enum class Errc {
     invalid_argument,
     permission_denied,
     unavailable,
+    not_implemented,  // a feature the configuration turned off (logs of --log-driver none): 501
     internal,
 };
 

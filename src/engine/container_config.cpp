@@ -97,7 +97,9 @@ std::string go_json_kind(const Json& v) {
 void validate_log_config(const Json& log_config) {
     if (log_config.contains("Type") && log_config["Type"].is_string()) {
         const std::string& type = log_config["Type"].get_ref<const std::string&>();
-        if (!type.empty() && type != "json-file") return;  // refused by create itself
+        // none takes any option and ignores it, as moby's ValidateLogOpts; other drivers are
+        // refused by create itself.
+        if (!type.empty() && type != "json-file") return;
     }
     if (!log_config.contains("Config") || log_config["Config"].is_null()) return;
     const Json& opts = log_config["Config"];

@@ -181,7 +181,9 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     if (!hc.contains("LogConfig") || !hc["LogConfig"].is_object()) hc["LogConfig"] = {{"Type", "json-file"}, {"Config", Json::object()}};
     std::string log_type = json_string(hc["LogConfig"], "Type", "json-file");
     if (log_type.empty()) hc["LogConfig"]["Type"] = log_type = "json-file";
-    if (log_type != "json-file") throw Error(Errc::invalid_argument, "logging driver \"" + log_type + "\" is not supported; use json-file");
+    if (log_type != "json-file" && log_type != "none") {
+        throw Error(Errc::invalid_argument, "logging driver \"" + log_type + "\" is not supported; use json-file or none");
+    }
     // Validate what would only fail at start, now, as far as it does not need the rootfs.
     (void)container_capabilities(hc);
     (void)oci_resources(hc);
@@ -200,7 +202,8 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     c.args = args;
     c.config = config;
     c.host_config = hc;
-    c.log_path = container_dir(c.id) + "/" + c.id + "-json.log";
+    // --log-driver none keeps no log: no path (inspect's LogPath is "" then, as Docker's).
+    if (log_type == "json-file") c.log_path = container_dir(c.id) + "/" + c.id + "-json.log";
     e->restart = RestartManager(restart_policy);
 
     std::optional<image::Digest> top;

@@ -88,6 +88,7 @@ void ContainerManager::logs(const std::string& key, LogReadOptions options, cons
     {
         std::lock_guard lock(mu_);
         path = e->c.log_path;
+        if (path.empty()) throw Error(Errc::not_implemented, "configured logging driver does not support reading");
         const Json& cfg = e->c.host_config["LogConfig"].value("Config", Json::object());
         if (cfg.contains("max-file") && cfg["max-file"].is_string()) options.max_file = std::stoi(cfg["max-file"].get<std::string>());
     }

@@ -57,7 +57,7 @@ Options parse_options(const std::vector<std::string>& args) {
         else throw Error(Errc::invalid_argument, "unknown flag " + f);
     }
     for (auto [name, v] : {std::pair{"--id", &o.id}, {"--bundle", &o.bundle}, {"--root", &o.runtime_root},
-                           {"--shim-dir", &o.shim_dir}, {"--log", &o.log_path}}) {
+                           {"--shim-dir", &o.shim_dir}}) {
         if (v->empty()) throw Error(Errc::invalid_argument, std::string(name) + " is required");
     }
     return o;

@@ -45,7 +45,7 @@ size_t read_full(int fd, char* data, size_t size) {
 
 Errc errc_from_name(const std::string& name) {
     for (Errc c : {Errc::not_found, Errc::conflict, Errc::invalid_argument, Errc::permission_denied,
-                   Errc::unavailable, Errc::internal}) {
+                   Errc::unavailable, Errc::not_implemented, Errc::internal}) {
         if (errc_name(c) == name) return c;
     }
     return Errc::internal;

@@ -75,12 +75,12 @@ void Shim::on_output(int stream, int fd) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (n <= 0) {  // EOF, or EIO from a pty master whose slave is gone
-        log_->flush(stream);
+        if (log_) log_->flush(stream);
         (stream == 2 ? err_ : out_).reset();
         if (opt_.tty) stdin_.reset();
         return;
     }
-    log_->write(stream, std::string_view(buf, static_cast<size_t>(n)));
+    if (log_) log_->write(stream, std::string_view(buf, static_cast<size_t>(n)));
     broadcast("", stream, buf, static_cast<size_t>(n), opt_.tty);
 }
 
@@ -185,8 +185,10 @@ void Shim::loop() {
 }
 
 void Shim::finish() {
-    log_->flush(1);
-    log_->flush(2);
+    if (log_) {
+        log_->flush(1);
+        log_->flush(2);
+    }
     try {
         exit_->oom_killed = cgroup_oom_killed(runtime_->cgroup_path());
     } catch (...) {

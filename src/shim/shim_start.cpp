@@ -106,7 +106,8 @@ int Shim::run() {
     mkdir_all(opt_.shim_dir, 0711);
     write_file_atomic(opt_.shim_dir + "/" + kPidFile, std::to_string(::getpid()), 0644, Durability::none);
     devnull_.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
-    log_ = std::make_unique<JsonFileLog>(opt_.log_path, opt_.log);
+    // No path: --log-driver none; the output still reaches attached clients.
+    if (!opt_.log_path.empty()) log_ = std::make_unique<JsonFileLog>(opt_.log_path, opt_.log);
     listen_fd_ = listen_unix(opt_.shim_dir + "/" + kControlSocket);
     try {
         create_container();

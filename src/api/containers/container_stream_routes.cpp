@@ -52,7 +52,14 @@ Response ContainersRouter::logs(Context& ctx) {
         if (r.tail < 0) r.tail = -1;
     }
     const std::string& id = ctx.param("id");
-    bool tty = container_tty(backend_, id);
+    Json info = backend_.inspect(id, false);
+    // Checked before the stream's 200 goes out, as dockerd answers it: 501.
+    if (info.contains("HostConfig") && info["HostConfig"].is_object() && info["HostConfig"].contains("LogConfig") &&
+        info["HostConfig"]["LogConfig"].value("Type", "") == "none") {
+        throw Error(Errc::not_implemented, "configured logging driver does not support reading");
+    }
+    auto cfg = info.find("Config");
+    bool tty = cfg != info.end() && cfg->is_object() && cfg->value("Tty", false);
     ResponseStream& out = ctx.stream(stream_type(ctx, tty));
     backend_.logs(id, r, [&](int stream, std::string_view text) {
         if (stopping_) return false;

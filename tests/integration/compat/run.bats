@@ -114,3 +114,20 @@ teardown_file() { compat_teardown_file; }
   [[ "$output" == *'IP address is not correctly formatted: nine'*' 400' ]]
   [ "$(dk ps -aq | wc -l)" -eq "$before" ]
 }
+
+@test "--log-driver none: output still reaches an attached client, nothing is kept, docker logs says why" {
+  run dk run --rm --log-driver none busybox echo attached-output
+  [ "$status" -eq 0 ]
+  [ "$output" = attached-output ]
+  id=$(dk run -d --log-driver none busybox sh -c 'echo kept-nowhere')
+  remember "$id"
+  dk wait "$id" >/dev/null
+  [ "$(dk inspect -f '{{.HostConfig.LogConfig.Type}}:{{.LogPath}}' "$id")" = "none:" ]
+  ! ls "$D/data/containers/$id/" | grep -q json.log
+  run curl -s -o /dev/null -w '%{http_code}' --unix-socket "$SOCK" "http://berth/containers/$id/logs?stdout=1"
+  [ "$output" = 501 ]
+  run dk logs "$id"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'configured logging driver does not support reading'* ]]
+  dk rm "$id" >/dev/null
+}
