@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "common/json_reader.hpp"
+#include "engine/container_config.hpp"
 
 namespace berth::daemon {
 
@@ -23,6 +24,14 @@ void check_log_level(const std::string& level) {
     if (std::find(kLogLevels.begin(), kLogLevels.end(), level) == kLogLevels.end())
         throw Error(Errc::invalid_argument,
                     "invalid log level \"" + level + "\": use debug, info, warn, error or fatal");
+}
+
+void check_log_defaults(const std::string& driver, const std::map<std::string, std::string>& opts) {
+    try {
+        engine::validate_log_driver(driver, opts);
+    } catch (const Error& e) {
+        throw Error(Errc::invalid_argument, std::string("default log config (--log-driver, --log-opt): ") + e.what());
+    }
 }
 
 std::pair<std::string, std::string> split_runtime(const std::string& spec) {
@@ -113,6 +122,22 @@ void apply_config_file(Config& c, const std::string& text, const std::vector<std
         } else if (key == "tlsverify") {
             bool on = value.as_bool();
             if (!given(flags, "tlsverify")) c.tlsverify = on;
+        } else if (key == "log-driver") {
+            set_string(c.log_driver);
+        } else if (key == "log-opts") {
+            std::map<std::string, std::string> opts;
+            for (const auto& [k, v] : value.entries()) opts[k] = v.as_string();
+            if (!given(flags, "log-opts")) c.log_opts = opts;
+        } else if (key == "storage-driver") {
+            // berth has one storage driver; a daemon.json written for dockerd often names it.
+            std::string driver = value.as_string();
+            if (driver != "overlay2" && driver != "overlay") {
+                value.fail("berth stores containers on overlayfs only (\"overlay2\"), not \"" + driver + "\"");
+            }
+        } else if (key == "live-restore") {
+            // berth's shims always outlive berthd: containers keep running across a daemon
+            // restart whatever this says. Accepted so dockerd's files work unchanged.
+            (void)value.as_bool();
         } else if (key == "runtimes") {
             // dockerd's shape: {"runc": {"path": "/usr/bin/runc"}}; flags add to it.
             for (const auto& [name, rt] : value.entries()) {
@@ -158,6 +183,13 @@ ParsedArgs parse_args(int argc, char** argv) {
                         ->allow_extra_args(false);
     auto* o_label = app.add_option("--label", c.labels, "Daemon label key=value (repeatable)")
                         ->allow_extra_args(false);
+    std::vector<std::string> log_opt_specs;
+    auto* o_logdrv = app.add_option("--log-driver", c.log_driver,
+                                    "Default log driver of containers: json-file or none")
+                         ->capture_default_str();
+    auto* o_logopt = app.add_option("--log-opt", log_opt_specs,
+                                    "Default log driver option key=value (repeatable)")
+                         ->allow_extra_args(false);
     auto* o_cfg = app.add_option("--config-file", c.config_file, "daemon.json to read")
                       ->capture_default_str();
     auto* o_tls = app.add_flag("--tls", tls,
@@ -198,6 +230,8 @@ ParsedArgs parse_args(int argc, char** argv) {
     note(o_pid, "pidfile");
     note(o_defrt, "default-runtime");
     note(o_label, "labels");
+    note(o_logdrv, "log-driver");
+    note(o_logopt, "log-opts");
     note(o_tls, "tls");
     note(o_tlsverify, "tlsverify");
     note(o_ca, "tlscacert");
@@ -210,11 +244,21 @@ ParsedArgs parse_args(int argc, char** argv) {
                                     : read_file_if_exists(c.config_file);
     if (text) apply_config_file(c, *text, flags);
     (void)o_addrt;
+    if (o_logopt->count() > 0) {
+        c.log_opts.clear();
+        for (const auto& spec : log_opt_specs) {
+            auto eq = spec.find('=');
+            if (eq == std::string::npos || eq == 0)
+                throw Error(Errc::invalid_argument, "invalid --log-opt \"" + spec + "\": expected key=value");
+            c.log_opts[spec.substr(0, eq)] = spec.substr(eq + 1);
+        }
+    }
     for (const auto& spec : runtime_specs) {
         auto [name, path] = split_runtime(spec);
         c.runtimes[name] = path;  // a flag wins over the file's entry of the same name
     }
     check_log_level(c.log_level);
+    check_log_defaults(c.log_driver, c.log_opts);
     if (c.runtimes.count("berth"))
         throw Error(Errc::invalid_argument,
                     "runtime name \"berth\" is reserved for the built-in runtime");

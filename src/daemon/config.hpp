@@ -18,6 +18,10 @@ struct Config {
     std::string default_runtime = "berth";
     std::map<std::string, std::string> runtimes;  // --add-runtime name=path
     std::vector<std::string> labels;
+    // The log config of containers that name no driver (--log-driver, --log-opt; daemon.json
+    // "log-driver", "log-opts"), merged as dockerd does: a container's own options win.
+    std::string log_driver = "json-file";
+    std::map<std::string, std::string> log_opts;
     std::string config_file = kDefaultConfigFile;
     bool config_file_given = false;
     // TLS for tcp listeners, as dockerd: --tls serves TLS, --tlsverify (which implies --tls)

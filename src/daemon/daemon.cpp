@@ -86,12 +86,14 @@ int run_daemon(const Config& config) {
     sys.default_runtime = cfg.default_runtime;
     sys.runtimes = cfg.runtimes;
     sys.labels = cfg.labels;
+    sys.logging_driver = cfg.log_driver;
 
     api::HostInfo host = api::HostInfo::detect();
     api::EventBus events;
     // The engine: state DB, stores, snapshots, images, containers. Live containers are found
     // again in their shims; exits while the daemon was down are recorded.
-    EngineServices services(cfg.data_root, cfg.exec_root, events, cfg.runtimes, cfg.default_runtime);
+    EngineServices services(cfg.data_root, cfg.exec_root, events, cfg.runtimes, cfg.default_runtime, cfg.log_driver,
+                            cfg.log_opts);
     for (const auto& line : services.containers->restore()) spdlog::info("restore: {}", line);
     try {
         // The embedded image, so the first `docker run busybox` needs no registry.

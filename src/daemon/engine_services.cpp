@@ -26,7 +26,8 @@ std::string helper_path(const char* env, const char* name, const char* built) {
 EngineServices::EngineServices(const std::string& data_root_, const std::string& exec_root_,
                                api::EventBus& bus,
                                const std::map<std::string, std::string>& runtimes,
-                               const std::string& default_runtime)
+                               const std::string& default_runtime, const std::string& default_log_type,
+                               const std::map<std::string, std::string>& default_log_opts)
     : data_root(data_root_),
       exec_root(exec_root_),
       db(data_root_ + "/berth.db"),
@@ -60,6 +61,8 @@ EngineServices::EngineServices(const std::string& data_root_, const std::string&
     mo.init_path = helper_path("BERTH_INIT", "berth-init", BERTH_INIT_PATH);
     mo.runtimes = runtimes;
     mo.default_runtime = default_runtime;
+    mo.default_log_type = default_log_type;
+    mo.default_log_opts = default_log_opts;
     mo.events = &events;
     mo.db = &db;
     mo.images = images.get();

@@ -301,4 +301,11 @@ void validate_create_request(const Json& body) {
     if (hc.is_object() && hc.contains("LogConfig") && hc["LogConfig"].is_object()) validate_log_config(hc["LogConfig"]);
 }
 
+void validate_log_driver(const std::string& type, const std::map<std::string, std::string>& options) {
+    if (type != "json-file" && type != "none") {
+        throw Error(Errc::invalid_argument, "logging driver \"" + type + "\" is not supported; use json-file or none");
+    }
+    validate_log_config({{"Type", type}, {"Config", options}});
+}
+
 }  // namespace berth::engine

@@ -2,6 +2,7 @@
 // ContainerConfig as Docker keeps it: the request's config merged with the image's
 // (daemon/create.go merge): Cmd/Entrypoint, Env, WorkingDir, User, Labels, StopSignal,
 // Healthcheck, ExposedPorts, Volumes. Path and Args follow from the merged config.
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,5 +26,9 @@ std::vector<std::string> merge_env(const std::vector<std::string>& base, const s
 // Checks the member types of a ContainerCreateRequest body (config + HostConfig) that the
 // engine reads, naming the JSON path in invalid_argument errors.
 void validate_create_request(const Json& body);
+
+// A log driver and its options, a container's or the daemon's defaults (--log-driver,
+// --log-opt): json-file or none, json-file's options as dockerd checks them. invalid_argument.
+void validate_log_driver(const std::string& type, const std::map<std::string, std::string>& options);
 
 }  // namespace berth::engine

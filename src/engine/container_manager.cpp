@@ -178,9 +178,16 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     // As Docker: the daemon's default runtime is written into the record at create.
     std::string runtime = json_string(hc, "Runtime");
     hc["Runtime"] = ContainerRuntime(options_, runtime.empty() ? options_.default_runtime : runtime).name();
-    if (!hc.contains("LogConfig") || !hc["LogConfig"].is_object()) hc["LogConfig"] = {{"Type", "json-file"}, {"Config", Json::object()}};
-    std::string log_type = json_string(hc["LogConfig"], "Type", "json-file");
-    if (log_type.empty()) hc["LogConfig"]["Type"] = log_type = "json-file";
+    if (!hc.contains("LogConfig") || !hc["LogConfig"].is_object()) hc["LogConfig"] = Json::object();
+    Json& log_config = hc["LogConfig"];
+    std::string log_type = json_string(log_config, "Type");
+    if (log_type.empty()) log_config["Type"] = log_type = options_.default_log_type;
+    if (!log_config.contains("Config") || !log_config["Config"].is_object()) log_config["Config"] = Json::object();
+    if (log_type == options_.default_log_type) {
+        for (const auto& [k, v] : options_.default_log_opts) {
+            if (!log_config["Config"].contains(k)) log_config["Config"][k] = v;
+        }
+    }
     if (log_type != "json-file" && log_type != "none") {
         throw Error(Errc::invalid_argument, "logging driver \"" + log_type + "\" is not supported; use json-file or none");
     }

@@ -53,6 +53,10 @@ struct ManagerOptions {
     // containers that name none (container_runtime.hpp).
     std::map<std::string, std::string> runtimes;
     std::string default_runtime = "berth";
+    // The log config of containers that name no driver; its options fill in what a
+    // container of that driver does not set (dockerd's mergeAndVerifyLogConfig).
+    std::string default_log_type = "json-file";
+    std::map<std::string, std::string> default_log_opts;
     EventSink* events = nullptr;
     state::Database* db = nullptr;
     image::ImageService* images = nullptr;

@@ -49,6 +49,7 @@ struct SystemConfig {
     std::string default_runtime = "berth";
     std::map<std::string, std::string> runtimes;  // name -> path, besides the built-in "berth"
     std::vector<std::string> labels;
+    std::string logging_driver = "json-file";  // the containers' default (--log-driver)
     std::vector<std::string> warnings;
     bool live_restore = true;  // containers are parented by shims and outlive the daemon
 };

@@ -79,3 +79,48 @@ JSON
   api /_ping >/dev/null
   grep -q 'level=debug msg="GET /_ping 200' "$LOG"
 }
+
+# A daemon.json written for dockerd: log defaults apply to containers that name no driver, as
+# dockerd merges them; storage-driver overlay2 and live-restore are what berth does anyway.
+@test "dockerd's log-driver, log-opts, storage-driver and live-restore keys work" {
+  cat > "$CONFIG" <<JSON
+{"log-driver": "json-file", "log-opts": {"max-size": "10k", "max-file": "3"},
+ "storage-driver": "overlay2", "live-restore": true}
+JSON
+  start_berthd
+  [ "$(dk info --format '{{.LoggingDriver}}')" = json-file ]
+  id=$(dk create busybox true)
+  [ "$(dk inspect -f '{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}} {{index .HostConfig.LogConfig.Config "max-file"}}' "$id")" = "json-file 10k 3" ]
+  # a container's own option wins; the others are filled in
+  id2=$(dk create --log-opt max-size=20k busybox true)
+  [ "$(dk inspect -f '{{index .HostConfig.LogConfig.Config "max-size"}} {{index .HostConfig.LogConfig.Config "max-file"}}' "$id2")" = "20k 3" ]
+  # another driver takes none of the defaults' options
+  id3=$(dk create --log-driver none busybox true)
+  [ "$(dk inspect -f '{{.HostConfig.LogConfig.Type}} {{len .HostConfig.LogConfig.Config}}' "$id3")" = "none 0" ]
+  dk rm "$id" "$id2" "$id3" >/dev/null
+  stop_berthd
+  # --log-driver on the command line: a container that names no driver keeps no log
+  start_berthd --log-driver none
+  [ "$(dk info --format '{{.LoggingDriver}}')" = none ]
+  run dk run --rm busybox echo still-attached
+  [ "$output" = still-attached ]
+  id=$(dk create busybox true)
+  [ "$(dk inspect -f '{{.HostConfig.LogConfig.Type}}' "$id")" = none ]
+  dk rm "$id" >/dev/null
+}
+
+@test "an unsupported log driver, a bad default log option or another storage driver is refused at start" {
+  echo '{"log-driver": "syslog"}' > "$CONFIG"
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'logging driver "syslog" is not supported'* ]]
+  echo '{"log-opts": {"max-file": "zero"}}' > "$CONFIG"
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'max-file'* ]]
+  echo '{"storage-driver": "btrfs"}' > "$CONFIG"
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'overlayfs only'*'btrfs'* ]]
+  [ ! -e "$SOCK" ]
+}
