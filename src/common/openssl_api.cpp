@@ -1,11 +1,9 @@
 #include "common/openssl_api.hpp"
 
-#include <dlfcn.h>
-
 #include <mutex>
 #include <string>
 
-#include "common/error.hpp"
+#include "common/shared_library.hpp"
 
 namespace berth {
 
@@ -13,19 +11,13 @@ namespace {
 
 OpenSsl load() {
     // libssl pulls in libcrypto; dlsym on libssl's handle searches its dependencies too.
-    void* ssl = ::dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL);
-    if (ssl == nullptr)
-        throw Error(Errc::unavailable,
-                    std::string("TLS needs OpenSSL 3 (libssl.so.3, Debian package libssl3): ") +
-                        ::dlerror());
+    constexpr const char* kSoname = "libssl.so.3";
+    void* ssl = load_shared_library(kSoname, "TLS", "OpenSSL 3, Debian package libssl3");
     OpenSsl api;
-#define BERTH_OPENSSL_LOOKUP(name)                                        \
-    api.name = reinterpret_cast<decltype(api.name)>(::dlsym(ssl, #name)); \
-    if (api.name == nullptr)                                              \
-        throw Error(Errc::unavailable, "TLS: libssl.so.3 has no " #name " (OpenSSL too old?)");
+#define BERTH_OPENSSL_LOOKUP(name) BERTH_LOOK_UP_FUNCTION(api, ssl, kSoname, name)
     BERTH_OPENSSL_FUNCTIONS(BERTH_OPENSSL_LOOKUP)
 #undef BERTH_OPENSSL_LOOKUP
-    return api;  // the library stays loaded for the life of the process
+    return api;
 }
 
 }  // namespace
