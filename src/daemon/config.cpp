@@ -13,6 +13,7 @@
 #include "common/file_util.hpp"
 #include "common/json_reader.hpp"
 #include "engine/container_config.hpp"
+#include "engine/oci_config.hpp"
 
 namespace berth::daemon {
 
@@ -128,6 +129,21 @@ void apply_config_file(Config& c, const std::string& text, const std::vector<std
             std::map<std::string, std::string> opts;
             for (const auto& [k, v] : value.entries()) opts[k] = v.as_string();
             if (!given(flags, "log-opts")) c.log_opts = opts;
+        } else if (key == "dns") {
+            c.dns = r.string_list("dns");
+            for (const auto& ip : c.dns) engine::check_dns_server(ip);
+        } else if (key == "dns-search") {
+            c.dns_search = r.string_list("dns-search");
+        } else if (key == "dns-opts") {
+            c.dns_opts = r.string_list("dns-opts");
+        } else if (key == "default-ulimits") {
+            for (const auto& [name, u] : value.entries()) {
+                u.require_object();
+                Config::Ulimit limit{name, u.at("Soft").as_int(), u.at("Hard").as_int()};
+                if (u.get("Name") && u.at("Name").as_string() != name) u.fail("Name must be \"" + name + "\"");
+                engine::check_ulimit(limit.name, limit.soft, limit.hard);
+                c.default_ulimits.push_back(limit);
+            }
         } else if (key == "storage-driver") {
             // berth has one storage driver; a daemon.json written for dockerd often names it.
             std::string driver = value.as_string();

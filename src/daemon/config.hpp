@@ -1,5 +1,6 @@
 #pragma once
 // berthd's configuration: command-line flags over /etc/berth/daemon.json over defaults.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +23,15 @@ struct Config {
     // "log-driver", "log-opts"), merged as dockerd does: a container's own options win.
     std::string log_driver = "json-file";
     std::map<std::string, std::string> log_opts;
+    // Container defaults from daemon.json, used where a container sets none (as dockerd):
+    // "dns", "dns-search", "dns-opts", and "default-ulimits" in dockerd's shape,
+    // {"nofile": {"Name": "nofile", "Soft": 1024, "Hard": 2048}}.
+    std::vector<std::string> dns, dns_search, dns_opts;
+    struct Ulimit {
+        std::string name;
+        int64_t soft = 0, hard = 0;
+    };
+    std::vector<Ulimit> default_ulimits;
     std::string config_file = kDefaultConfigFile;
     bool config_file_given = false;
     // TLS for tcp listeners, as dockerd: --tls serves TLS, --tlsverify (which implies --tls)

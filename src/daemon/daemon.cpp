@@ -92,8 +92,10 @@ int run_daemon(const Config& config) {
     api::EventBus events;
     // The engine: state DB, stores, snapshots, images, containers. Live containers are found
     // again in their shims; exits while the daemon was down are recorded.
+    Json default_ulimits = Json::array();
+    for (const auto& u : cfg.default_ulimits) default_ulimits.push_back({{"Name", u.name}, {"Soft", u.soft}, {"Hard", u.hard}});
     EngineServices services(cfg.data_root, cfg.exec_root, events, cfg.runtimes, cfg.default_runtime, cfg.log_driver,
-                            cfg.log_opts);
+                            cfg.log_opts, {cfg.dns, cfg.dns_search, cfg.dns_opts}, default_ulimits);
     for (const auto& line : services.containers->restore()) spdlog::info("restore: {}", line);
     try {
         // The embedded image, so the first `docker run busybox` needs no registry.

@@ -27,7 +27,8 @@ EngineServices::EngineServices(const std::string& data_root_, const std::string&
                                api::EventBus& bus,
                                const std::map<std::string, std::string>& runtimes,
                                const std::string& default_runtime, const std::string& default_log_type,
-                               const std::map<std::string, std::string>& default_log_opts)
+                               const std::map<std::string, std::string>& default_log_opts,
+                               const engine::DnsSettings& default_dns, const Json& default_ulimits)
     : data_root(data_root_),
       exec_root(exec_root_),
       db(data_root_ + "/berth.db"),
@@ -63,6 +64,8 @@ EngineServices::EngineServices(const std::string& data_root_, const std::string&
     mo.default_runtime = default_runtime;
     mo.default_log_type = default_log_type;
     mo.default_log_opts = default_log_opts;
+    mo.default_dns = default_dns;
+    mo.default_ulimits = default_ulimits;
     mo.events = &events;
     mo.db = &db;
     mo.images = images.get();

@@ -38,7 +38,8 @@ struct EngineServices {
     EngineServices(const std::string& data_root, const std::string& exec_root, api::EventBus& bus,
                    const std::map<std::string, std::string>& runtimes = {},
                    const std::string& default_runtime = "berth", const std::string& default_log_type = "json-file",
-                   const std::map<std::string, std::string>& default_log_opts = {});
+                   const std::map<std::string, std::string>& default_log_opts = {},
+                   const engine::DnsSettings& default_dns = {}, const Json& default_ulimits = Json::array());
 
     // Where load and import put images (layers unpacked at once, leases held meanwhile).
     image::ArchiveTargets archive_targets();

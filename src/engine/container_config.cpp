@@ -257,13 +257,7 @@ void validate_create_request(const Json& body) {
         for (const auto& h : hc["ExtraHosts"]) parse_extra_host(h.get<std::string>());
     }
     if (hc.contains("Dns") && hc["Dns"].is_array()) {
-        for (const auto& d : hc["Dns"]) {
-            unsigned char buf[sizeof(in6_addr)];
-            const std::string& ip = d.get_ref<const std::string&>();
-            if (::inet_pton(AF_INET, ip.c_str(), buf) != 1 && ::inet_pton(AF_INET6, ip.c_str(), buf) != 1) {
-                throw Error(Errc::invalid_argument, "IP address is not correctly formatted: " + ip);
-            }
-        }
+        for (const auto& d : hc["Dns"]) check_dns_server(d.get<std::string>());
     }
     // Volumes and bind mounts belong to the volume module, which is not built yet. Accepting
     // them and running without them would let the container write what the user believes is
@@ -306,6 +300,13 @@ void validate_log_driver(const std::string& type, const std::map<std::string, st
         throw Error(Errc::invalid_argument, "logging driver \"" + type + "\" is not supported; use json-file or none");
     }
     validate_log_config({{"Type", type}, {"Config", options}});
+}
+
+void check_dns_server(const std::string& ip) {
+    unsigned char buf[sizeof(in6_addr)];
+    if (::inet_pton(AF_INET, ip.c_str(), buf) != 1 && ::inet_pton(AF_INET6, ip.c_str(), buf) != 1) {
+        throw Error(Errc::invalid_argument, "IP address is not correctly formatted: " + ip);
+    }
 }
 
 }  // namespace berth::engine

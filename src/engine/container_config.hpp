@@ -31,4 +31,7 @@ void validate_create_request(const Json& body);
 // --log-opt): json-file or none, json-file's options as dockerd checks them. invalid_argument.
 void validate_log_driver(const std::string& type, const std::map<std::string, std::string>& options);
 
+// A DNS server (HostConfig.Dns entry or the daemon's "dns"): an IPv4 or IPv6 address.
+void check_dns_server(const std::string& ip);
+
 }  // namespace berth::engine

@@ -37,6 +37,20 @@ std::string host_arch() {
 #endif
 }
 
+// dockerd's mergeUlimits: the daemon's default ulimits for the names the container does not
+// set itself. Into the OCI spec only; the record (inspect) keeps what the container asked for.
+Json with_default_ulimits(Json host_config, const Json& defaults) {
+    if (defaults.empty()) return host_config;
+    if (!host_config.is_object()) host_config = Json::object();
+    if (!host_config.contains("Ulimits") || !host_config["Ulimits"].is_array()) host_config["Ulimits"] = Json::array();
+    Json& own = host_config["Ulimits"];
+    for (const auto& d : defaults) {
+        bool set = std::any_of(own.begin(), own.end(), [&](const Json& u) { return u.value("Name", "") == d.value("Name", ""); });
+        if (!set) own.push_back(d);
+    }
+    return host_config;
+}
+
 // Docker's start errors for a process that cannot be run are the client's fault (400).
 Errc start_error_code(int exit_code) { return exit_code == 126 || exit_code == 127 ? Errc::invalid_argument : Errc::internal; }
 
@@ -61,7 +75,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         OciInputs in;
         in.id = id;
         in.config = snapshot.config;
-        in.host_config = snapshot.host_config;
+        in.host_config = with_default_ulimits(snapshot.host_config, options_.default_ulimits);
         in.rootfs = snap.rootfs;
         in.container_dir = dir;
         in.init_path = options_.init_path;
@@ -75,6 +89,10 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         etc.network_mode = json_string(snapshot.host_config, "NetworkMode", "bridge");
         etc.dns = {json_strings(snapshot.host_config, "Dns"), json_strings(snapshot.host_config, "DnsSearch"),
                    json_strings(snapshot.host_config, "DnsOptions")};
+        // As dockerd: each part the container leaves empty comes from the daemon's config.
+        if (etc.dns.servers.empty()) etc.dns.servers = options_.default_dns.servers;
+        if (etc.dns.search.empty()) etc.dns.search = options_.default_dns.search;
+        if (etc.dns.options.empty()) etc.dns.options = options_.default_dns.options;
         for (const auto& h : json_strings(snapshot.host_config, "ExtraHosts")) etc.extra_hosts.push_back(parse_extra_host(h));
         write_etc_files(dir, etc);
         // Rebuilt from the record at every start: no fsync needed (see write_etc_files).

@@ -24,6 +24,7 @@
 
 #include "common/json_reader.hpp"
 #include "common/unique_fd.hpp"
+#include "engine/etc_files.hpp"
 #include "engine/container.hpp"
 #include "engine/events.hpp"
 #include "engine/log_reader.hpp"
@@ -57,6 +58,10 @@ struct ManagerOptions {
     // container of that driver does not set (dockerd's mergeAndVerifyLogConfig).
     std::string default_log_type = "json-file";
     std::map<std::string, std::string> default_log_opts;
+    // dockerd's container defaults: DNS parts a container does not set, and ulimits
+    // (HostConfig.Ulimits entries) for names its own Ulimits lack. Applied at each start.
+    DnsSettings default_dns;
+    Json default_ulimits = Json::array();
     EventSink* events = nullptr;
     state::Database* db = nullptr;
     image::ImageService* images = nullptr;

@@ -40,6 +40,9 @@ Json oci_resources(const Json& host_config);
 void apply_security(const OciInputs& in, const std::vector<std::string>& capabilities, Json& spec, Json& linux);
 // The final capability list (CAP_ names) after CapAdd/CapDrop/Privileged.
 std::vector<std::string> container_capabilities(const Json& host_config);
+// A ulimit (HostConfig.Ulimits entry or the daemon's default-ulimits): a known name ("nofile"),
+// soft <= hard. invalid_argument with Docker's words.
+void check_ulimit(const std::string& name, int64_t soft, int64_t hard);
 std::vector<std::string> all_capabilities();
 // Docker's process env: PATH default, HOSTNAME, TERM with a tty, then Config.Env.
 std::vector<std::string> process_env(const Json& config, const std::string& hostname);

@@ -93,15 +93,20 @@ Json oci_process(const OciInputs& in, const std::vector<std::string>& caps) {
         for (const auto& u : hc["Ulimits"]) {
             std::string name = json_string(u, "Name");
             int64_t soft = json_int(u, "Soft"), hard = json_int(u, "Hard");
-            if (soft > hard) {
-                throw Error(Errc::invalid_argument, "ulimit soft limit must be less than or equal to hard limit: " +
-                                                        std::to_string(soft) + " > " + std::to_string(hard));
-            }
+            check_ulimit(name, soft, hard);
             rlimits.push_back({{"type", rlimit_name(name)}, {"soft", soft}, {"hard", hard}});
         }
     }
     if (!rlimits.empty()) p["rlimits"] = rlimits;
     return p;
+}
+
+void check_ulimit(const std::string& name, int64_t soft, int64_t hard) {
+    (void)rlimit_name(name);
+    if (soft > hard) {
+        throw Error(Errc::invalid_argument, "ulimit soft limit must be less than or equal to hard limit: " +
+                                                std::to_string(soft) + " > " + std::to_string(hard));
+    }
 }
 
 }  // namespace berth::engine

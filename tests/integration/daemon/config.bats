@@ -124,3 +124,29 @@ JSON
   [[ "$output" == *'overlayfs only'*'btrfs'* ]]
   [ ! -e "$SOCK" ]
 }
+
+# dockerd's container defaults: what a container does not set comes from daemon.json.
+@test "daemon.json dns, dns-search, dns-opts and default-ulimits apply where a container sets none" {
+  cat > "$CONFIG" <<JSON
+{"dns": ["10.7.7.7"], "dns-search": ["corp.example"], "dns-opts": ["ndots:4"],
+ "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 1234, "Hard": 2345}}}
+JSON
+  start_berthd
+  run dk run --rm busybox cat /etc/resolv.conf
+  [ "$output" = $'nameserver 10.7.7.7\nsearch corp.example\noptions ndots:4' ]
+  run dk run --rm --dns 10.8.8.8 busybox cat /etc/resolv.conf
+  [ "$output" = $'nameserver 10.8.8.8\nsearch corp.example\noptions ndots:4' ]
+  run dk run --rm busybox sh -c 'ulimit -n; ulimit -Hn'
+  [ "$output" = $'1234\n2345' ]
+  run dk run --rm --ulimit nofile=100:200 busybox sh -c 'ulimit -n; ulimit -Hn'
+  [ "$output" = $'100\n200' ]
+  stop_berthd
+  echo '{"default-ulimits": {"nofile": {"Name": "nofile", "Soft": 10, "Hard": 5}}}' > "$CONFIG"
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'soft limit must be less than or equal to hard limit'* ]]
+  echo '{"dns": ["not-an-ip"]}' > "$CONFIG"
+  run "$BERTHD" --config-file "$CONFIG" --pidfile "$PIDFILE" -H "unix://$SOCK"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'IP address is not correctly formatted: not-an-ip'* ]]
+}
