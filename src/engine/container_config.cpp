@@ -8,6 +8,7 @@
 #include "engine/health_state.hpp"
 #include "engine/oci_config.hpp"
 #include "shim/json_log.hpp"
+#include "volume/mount_spec.hpp"
 
 namespace berth::engine {
 
@@ -259,16 +260,9 @@ void validate_create_request(const Json& body) {
     if (hc.contains("Dns") && hc["Dns"].is_array()) {
         for (const auto& d : hc["Dns"]) check_dns_server(d.get<std::string>());
     }
-    // Volumes and bind mounts belong to the volume module, which is not built yet. Accepting
-    // them and running without them would let the container write what the user believes is
-    // on a volume into its own layer, lost at `rm`: refused until they are real.
-    for (const char* k : {"Binds", "Mounts"}) {
-        if (hc.contains(k) && hc[k].is_array() && !hc[k].empty()) {
-            std::string first = hc[k][0].is_string() ? hc[k][0].get<std::string>() : hc[k][0].dump();
-            throw Error(Errc::invalid_argument, std::string("volumes and bind mounts are not supported by berthd yet (HostConfig.") +
-                                                    k + ": " + first + ")");
-        }
-    }
+    // Binds and Mounts as moby's parser checks them at create (a --mount bind source must
+    // exist); volumes are refused until there is a volume driver. Nothing is created here.
+    volume::container_mounts(hc, true);
     if (hc.contains("RestartPolicy")) {
         check(hc["RestartPolicy"], "RestartPolicy.HostConfig.RestartPolicy.", "Name", K::string);
         check(hc["RestartPolicy"], "RestartPolicy.HostConfig.RestartPolicy.", "MaximumRetryCount", K::integer);

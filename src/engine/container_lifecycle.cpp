@@ -20,6 +20,7 @@
 #include "shim/exit_status.hpp"
 #include "shim/protocol.hpp"
 #include "storage/snapshotter.hpp"
+#include "volume/mount_spec.hpp"
 
 namespace berth::engine {
 
@@ -84,6 +85,8 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         in.cgroup_v2 = cgroup_v2_host();
         in.user = resolve_user(snap.rootfs, json_string(snapshot.config, "User"), json_strings(snapshot.host_config, "GroupAdd"));
         Json spec = build_oci_config(in);
+        // A -v source that is missing is made now, at every start, as moby's MountPoint.Setup.
+        volume::create_missing_sources(volume::container_mounts(snapshot.host_config, false));
         EtcFilesOptions etc;
         etc.hostname = spec.value("hostname", id.substr(0, 12));
         etc.network_mode = json_string(snapshot.host_config, "NetworkMode", "bridge");

@@ -13,6 +13,7 @@
 #include "image/image_service.hpp"
 #include "image/digest.hpp"
 #include "storage/snapshotter.hpp"
+#include "volume/mount_spec.hpp"
 
 namespace berth::engine {
 
@@ -26,6 +27,17 @@ int64_t created_unix(const std::string& rfc) {
 int64_t unix_now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+// .Mounts: the user's binds and tmpfs mounts. The record was checked at create; one that no
+// longer parses (written by an older berthd) shows none rather than failing inspect.
+Json inspect_mounts(const Json& host_config) {
+    Json out = Json::array();
+    try {
+        for (const auto& m : volume::container_mounts(host_config, false)) out.push_back(volume::inspect_json(m));
+    } catch (const Error&) {
+    }
+    return out;
 }
 
 }  // namespace
@@ -89,7 +101,7 @@ Json ContainerManager::inspect(const std::string& key, bool size) {
                   {"MergedDir", snap.rootfs},
                   {"UpperDir", snap.upper},
                   {"WorkDir", snap.work}}}}},
-              {"Mounts", Json::array()},
+              {"Mounts", inspect_mounts(c.host_config)},
               {"Config", config},
               {"NetworkSettings",
                {{"Bridge", ""},
@@ -190,7 +202,7 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
                         {"Status", container_status_text(c.state, unix_now_ns())},
                         {"HostConfig", {{"NetworkMode", json_string(c.host_config, "NetworkMode", "bridge")}}},
                         {"NetworkSettings", {{"Networks", Json::object()}}},
-                        {"Mounts", Json::array()}};
+                        {"Mounts", inspect_mounts(c.host_config)}};
         if (o.size) {
             std::optional<image::Digest> top;
             if (!c.top_layer.empty()) top = image::Digest::parse(c.top_layer);

@@ -79,6 +79,14 @@ Json build_oci_config(const OciInputs& in) {
     spec["mounts"] = oci_mounts(in);
 
     Json linux = Json::object();
+    // A shared or slave bind needs a root that propagates too (moby's WithMounts).
+    for (const auto& mnt : spec["mounts"]) {
+        if (mnt["type"] != "bind") continue;
+        for (const auto& o : mnt["options"]) {
+            if (o == "shared" || o == "rshared") linux["rootfsPropagation"] = "rshared";
+            if ((o == "slave" || o == "rslave") && linux.value("rootfsPropagation", "") != "rshared") linux["rootfsPropagation"] = "rslave";
+        }
+    }
     Json ns = Json::array({{{"type", "mount"}}, {{"type", "uts"}}});
     if (json_string(hc, "PidMode") != "host") ns.push_back({{"type", "pid"}});
     if (json_string(hc, "IpcMode") != "host") ns.push_back({{"type", "ipc"}});

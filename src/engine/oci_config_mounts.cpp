@@ -1,8 +1,12 @@
-// Docker's default mounts (moby oci/defaults.go), the /etc files, /dev/shm, Tmpfs, the init.
+// Docker's default mounts (moby oci/defaults.go), the /etc files, /dev/shm, Tmpfs, the user's
+// binds and tmpfs mounts (HostConfig.Binds and Mounts, parsed by volume/), the init.
+#include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "common/error.hpp"
 #include "engine/oci_config.hpp"
+#include "volume/mount_spec.hpp"
 
 namespace berth::engine {
 
@@ -34,20 +38,39 @@ Json oci_mounts(const OciInputs& in) {
     if (shm < 0) throw Error(Errc::invalid_argument, "SHM size can not be less than 0");
     if (shm == 0) shm = kDefaultShmSize;
 
-    Json m = Json::array();
-    m.push_back(mount("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}));
-    m.push_back(mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}));
-    m.push_back(mount("/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}));
-    m.push_back(mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", ro_unless_privileged}));
-    m.push_back(mount("/sys/fs/cgroup", "cgroup", "cgroup", {ro_unless_privileged, "nosuid", "noexec", "nodev"}));
-    m.push_back(mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}));
-    m.push_back(mount("/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=" + std::to_string(shm)}));
-
-    // The container's own /etc files, made by the engine in its directory (etc_files.hpp).
-    for (const char* f : {"resolv.conf", "hostname", "hosts"}) {
-        m.push_back(mount(std::string("/etc/") + f, "bind", in.container_dir + "/" + f, {"rbind", "rprivate"}));
+    // The user's mounts (Binds, Mounts, Tmpfs) replace a default or /etc file at the same
+    // destination, and a user /dev takes every default under /dev, as moby's WithMounts.
+    auto user = volume::container_mounts(hc, false);
+    std::set<std::string> user_dests;
+    for (const auto& u : user) user_dests.insert(u.destination);
+    bool has_tmpfs = hc.is_object() && hc.contains("Tmpfs") && hc["Tmpfs"].is_object();
+    if (has_tmpfs) {
+        for (const auto& [dest, opts] : hc["Tmpfs"].items()) user_dests.insert(volume::clean_path(dest));
     }
-    if (hc.is_object() && hc.contains("Tmpfs") && hc["Tmpfs"].is_object()) {
+    bool user_dev = user_dests.count("/dev") > 0;
+    auto overridden = [&](const std::string& dest) { return user_dests.count(dest) || (user_dev && dest.rfind("/dev/", 0) == 0); };
+
+    Json m = Json::array();
+    auto add_default = [&](Json mnt) {
+        if (!overridden(mnt["destination"].get<std::string>())) m.push_back(std::move(mnt));
+    };
+    add_default(mount("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}));
+    add_default(mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}));
+    add_default(mount("/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}));
+    add_default(mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", ro_unless_privileged}));
+    add_default(mount("/sys/fs/cgroup", "cgroup", "cgroup", {ro_unless_privileged, "nosuid", "noexec", "nodev"}));
+    add_default(mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}));
+    add_default(mount("/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=" + std::to_string(shm)}));
+
+    // Then, sorted by depth so a parent is mounted before what goes inside it (moby's
+    // sortMounts): the container's own /etc files (etc_files.hpp), HostConfig.Tmpfs, the
+    // user's binds and tmpfs mounts.
+    Json later = Json::array();
+    for (const char* f : {"resolv.conf", "hostname", "hosts"}) {
+        std::string dest = std::string("/etc/") + f;
+        if (!user_dests.count(dest)) later.push_back(mount(dest, "bind", in.container_dir + "/" + f, {"rbind", "rprivate"}));
+    }
+    if (has_tmpfs) {
         for (const auto& [dest, opts] : hc["Tmpfs"].items()) {
             if (dest.empty() || dest[0] != '/') throw Error(Errc::invalid_argument, "invalid mount path: '" + dest + "' mount path must be absolute");
             std::vector<std::string> options = {"noexec", "nosuid", "nodev"};
@@ -59,9 +82,29 @@ Json oci_mounts(const OciInputs& in) {
                     options.push_back(o);
                 }
             }
-            m.push_back(mount(dest, "tmpfs", "tmpfs", options));
+            later.push_back(mount(dest, "tmpfs", "tmpfs", options));
         }
     }
+    for (const auto& u : user) {
+        if (u.type == "bind") {
+            std::vector<std::string> options = {"rbind", u.propagation};
+            if (!u.rw) options.push_back("ro");
+            later.push_back(mount(u.destination, "bind", u.source, options));
+        } else if (u.type == "tmpfs") {
+            std::vector<std::string> options = {"noexec", "nosuid", "nodev", "rprivate"};
+            for (const auto& o : split_commas(u.tmpfs_data)) {
+                if (o == "exec") std::erase(options, std::string("noexec"));
+                options.push_back(o);
+            }
+            later.push_back(mount(u.destination, "tmpfs", "tmpfs", options));
+        }
+    }
+    auto depth = [](const Json& mnt) {
+        std::string d = volume::clean_path(mnt["destination"].get<std::string>());
+        return std::count(d.begin(), d.end(), '/') + (d == "/" ? 0 : 1);
+    };
+    std::stable_sort(later.begin(), later.end(), [&](const Json& a, const Json& b) { return depth(a) < depth(b); });
+    for (auto& x : later) m.push_back(std::move(x));
     if (json_bool(hc, "Init")) {
         if (in.init_path.empty()) throw Error(Errc::invalid_argument, "--init: no init binary (berth-init) is configured");
         m.push_back(mount("/sbin/docker-init", "bind", in.init_path, {"bind", "ro", "nosuid", "nodev"}));

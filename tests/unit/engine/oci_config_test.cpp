@@ -144,3 +144,39 @@ TEST(RestartPolicy, Backoff) {
     EXPECT_FALSE(f.on_exit(1, false, milliseconds(1)).restart);
     EXPECT_THROW(RestartPolicy::from_json({{"Name", "sometimes"}}), Error);
 }
+
+TEST(OciConfig, UserMountsAfterDefaultsSortedAndReplacingEtcFiles) {
+    Json hc = {{"Binds", {"/h/etc:/etc", "/h/hosts:/etc/hosts:ro", "/h/data:/data:rshared"}},
+               {"Mounts", {{{"Type", "tmpfs"}, {"Target", "/dev/shm"}, {"TmpfsOptions", {{"SizeBytes", 1 << 20}}}}}}};
+    Json spec = build_oci_config(inputs(Json::object(), hc));
+    std::vector<std::string> dests;
+    for (const auto& m : spec["mounts"]) dests.push_back(m["destination"]);
+    // Defaults first (the user's /dev/shm replaces Docker's), then by depth: /etc before what is in it.
+    std::vector<std::string> want = {"/proc", "/dev", "/dev/pts", "/sys", "/sys/fs/cgroup", "/dev/mqueue",
+                                     "/etc", "/data", "/etc/resolv.conf", "/etc/hostname", "/etc/hosts", "/dev/shm"};
+    EXPECT_EQ(dests, want);
+    auto find = [&](const std::string& d) {
+        for (const auto& m : spec["mounts"]) {
+            if (m["destination"] == d) return m;
+        }
+        return Json();
+    };
+    EXPECT_EQ(find("/etc/hosts"), (Json{{"destination", "/etc/hosts"}, {"type", "bind"}, {"source", "/h/hosts"}, {"options", {"rbind", "rprivate", "ro"}}}));
+    EXPECT_EQ(find("/etc")["options"], Json({"rbind", "rprivate"}));
+    EXPECT_EQ(find("/data")["options"], Json({"rbind", "rshared"}));
+    EXPECT_EQ(find("/dev/shm"), (Json{{"destination", "/dev/shm"}, {"type", "tmpfs"}, {"source", "tmpfs"},
+                                      {"options", {"noexec", "nosuid", "nodev", "rprivate", "size=1m"}}}));
+    EXPECT_EQ(spec["linux"]["rootfsPropagation"], "rshared");
+    EXPECT_FALSE(build_oci_config(inputs(Json::object(), {{"Binds", {"/a:/b"}}}))["linux"].contains("rootfsPropagation"));
+}
+
+TEST(OciConfig, CreateRequestChecksMounts) {
+    EXPECT_NO_THROW(validate_create_request({{"HostConfig", {{"Binds", {"/nonexistent/berth/x:/x"}}}}}));
+    try {
+        validate_create_request({{"HostConfig", {{"Mounts", {{{"Type", "bind"}, {"Source", "/nonexistent/berth/x"}, {"Target", "/x"}}}}}}});
+        ADD_FAILURE() << "a missing --mount source must be refused";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), "invalid mount config for type \"bind\": bind source path does not exist: /nonexistent/berth/x");
+    }
+    EXPECT_THROW(validate_create_request({{"HostConfig", {{"Binds", {"vol:/x"}}}}}), Error);
+}
