@@ -1,5 +1,6 @@
 #include "cli/container/run_options.hpp"
 
+#include "cli/container/mount_opt.hpp"
 #include "cli/flags/flag_set.hpp"
 #include "cli/format/units.hpp"
 
@@ -53,6 +54,7 @@ void register_run_flags(FlagSet& f, RunOptions& o, bool is_run) {
     f.boolean(&o.interactive, "interactive", 'i', "Keep STDIN open even if not attached");
     f.string(&o.ipc, "ipc", 0, "IPC mode to use");
     f.strings(&o.labels, "label", 'l', "Set meta data on a container");
+    f.strings(&o.mounts, "mount", 0, "Attach a filesystem mount to the container", "mount");
     f.strings(&o.label_file, "label-file", 0, "Read in a line delimited file of labels");
     f.string(&o.log_driver, "log-driver", 0, "Logging driver for the container");
     f.strings(&o.log_opts, "log-opt", 0, "Log driver options");
@@ -265,6 +267,11 @@ CreateRequest build_create_request(const RunOptions& o, const std::vector<std::s
 
     Json h = Json::object();
     h["Binds"] = binds.empty() ? Json() : binds;
+    if (!o.mounts.empty()) {
+        Json mounts = Json::array();
+        for (const auto& m : o.mounts) mounts.push_back(parse_mount_opt(m));
+        h["Mounts"] = mounts;
+    }
     Json log_config = Json::object();
     log_config["Type"] = o.log_driver;
     Json log_opts = Json::object();

@@ -26,7 +26,7 @@ struct RunOptions {
             cpu_period = 0, cpu_quota = 0;
     std::vector<std::string> env, env_file, labels, label_file, attach, ulimits, cap_add, cap_drop,
         security_opt, tmpfs, volumes, publish, expose, log_opts, sysctls, devices, add_hosts, dns,
-        dns_search, dns_options, group_add;
+        dns_search, dns_options, group_add, mounts;
     // Names of the flags the user gave (Docker sends some fields only when set: --init,
     // --pids-limit, --stop-timeout, --entrypoint "").
     std::set<std::string> changed;

@@ -104,6 +104,26 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   [[ "${lines[2]}" == "tmpfs /scratch tmpfs rw,"*"size=1024k"* ]]
 }
 
+@test "run -v and --mount: binds (rw, ro) and a tmpfs land in the container" {
+  mkdir -p "$D/bind-rw" "$D/bind-ro"
+  echo ro-content > "$D/bind-ro/f"
+  run b run --rm -v "$D/bind-rw:/rw" --mount "type=bind,source=$D/bind-ro,target=/ro,readonly" \
+    --mount type=tmpfs,target=/t,tmpfs-size=1m busybox sh -c \
+    'echo w > /rw/w; cat /ro/f; touch /ro/x 2>&1; grep " /t " /proc/mounts'
+  [ "$status" -eq 0 ]
+  [ "$(cat "$D/bind-rw/w")" = w ]
+  [ "${lines[0]}" = ro-content ]
+  [ "${lines[1]}" = "touch: /ro/x: Read-only file system" ]
+  [[ "${lines[2]}" == "tmpfs /t tmpfs rw,"*"size=1024k"* ]]
+  run b run --rm --mount "type=bind,source=$D/no-such,target=/x" busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"invalid mount config for type \"bind\": bind source path does not exist: $D/no-such"* ]]
+  [ ! -e "$D/no-such" ]
+  run b run --rm --mount type=bind,target=/x,bogus=1 busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"invalid argument \"type=bind,target=/x,bogus=1\" for \"--mount\" flag: unexpected key 'bogus' in 'bogus=1'"* ]]
+}
+
 @test "run --security-opt no-new-privileges and seccomp=unconfined" {
   run b run --rm busybox sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
   [ "${lines[0]}" = "NoNewPrivs:	0" ]

@@ -213,5 +213,41 @@ TEST(RunOptions, PortsVolumesDevices) {
                                             {"CgroupPermissions", "rwm"}}));
 }
 
+TEST(RunOptions, MountFlag) {
+    auto b = build({"--mount", "type=bind,source=/a,target=/b,readonly", "--mount",
+                    "type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=1770", "--mount",
+                    "type=bind,src=/c,target=/d,bind-propagation=rshared,bind-create-mountpoint=true",
+                    "busybox"});
+    EXPECT_EQ(b.host()["Mounts"][0],
+              (Json{{"Type", "bind"}, {"Source", "/a"}, {"Target", "/b"}, {"ReadOnly", true}}));
+    EXPECT_EQ(b.host()["Mounts"][1],
+              (Json{{"Type", "tmpfs"},
+                    {"Target", "/t"},
+                    {"TmpfsOptions", {{"SizeBytes", 1 << 20}, {"Mode", 01770}}}}));
+    EXPECT_EQ(b.host()["Mounts"][2]["BindOptions"],
+              (Json{{"Propagation", "rshared"}, {"CreateMountpoint", true}}));
+    EXPECT_FALSE(build({"busybox"}).host().contains("Mounts"));
+    auto error = [&](const std::string& v) {
+        try {
+            build({"--mount", v, "busybox"});
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    EXPECT_EQ(error("target=/x"), "invalid argument \"target=/x\" for \"--mount\" flag: type is required");
+    EXPECT_EQ(error("type=bind,source=/a"),
+              "invalid argument \"type=bind,source=/a\" for \"--mount\" flag: target is required");
+    EXPECT_EQ(error("type=bind,target=/x,bogus=1"),
+              "invalid argument \"type=bind,target=/x,bogus=1\" for \"--mount\" flag: unexpected key 'bogus' in 'bogus=1'");
+    EXPECT_EQ(error("type=bind,target=/x,junk"),
+              "invalid argument \"type=bind,target=/x,junk\" for \"--mount\" flag: invalid field 'junk' must be a key=value pair");
+    EXPECT_EQ(error("type=tmpfs,target=/x,bind-propagation=shared"),
+              "invalid argument \"type=tmpfs,target=/x,bind-propagation=shared\" for \"--mount\" flag: cannot mix "
+              "'bind-*' options with mount type 'tmpfs'");
+    EXPECT_EQ(error("type=tmpfs,target=/x,tmpfs-mode=9"),
+              "invalid argument \"type=tmpfs,target=/x,tmpfs-mode=9\" for \"--mount\" flag: invalid value for tmpfs-mode: 9");
+}
+
 }  // namespace
 }  // namespace berth::cli
