@@ -13,9 +13,12 @@ namespace berth::volume {
 
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) { throw Error(Errc::invalid_argument, message); }
+[[noreturn]] void invalid(const std::string& message) {
+    throw Error(Errc::invalid_argument, message);
+}
 
-std::vector<std::string> split(const std::string& s, char sep, size_t max_parts = std::string::npos) {
+std::vector<std::string> split(const std::string& s, char sep,
+                               size_t max_parts = std::string::npos) {
     std::vector<std::string> out;
     size_t start = 0;
     while (out.size() + 1 < max_parts) {
@@ -29,7 +32,8 @@ std::vector<std::string> split(const std::string& s, char sep, size_t max_parts 
 }
 
 bool is_propagation(const std::string& o) {
-    static const std::set<std::string> kModes = {"private", "rprivate", "slave", "rslave", "shared", "rshared"};
+    static const std::set<std::string> kModes = {"private", "rprivate", "slave",
+                                                 "rslave",  "shared",   "rshared"};
     return kModes.count(o) > 0;
 }
 
@@ -38,12 +42,18 @@ bool valid_mode(const std::string& mode) {
     if (mode.empty()) return true;
     int rw = 0, label = 0, propagation = 0, copy = 0, consistency = 0;
     for (const auto& o : split(mode, ',')) {
-        if (o == "rw" || o == "ro") ++rw;
-        else if (o == "z" || o == "Z") ++label;
-        else if (is_propagation(o)) ++propagation;
-        else if (o == "nocopy") ++copy;
-        else if (o == "consistent" || o == "cached" || o == "delegated") ++consistency;
-        else return false;
+        if (o == "rw" || o == "ro")
+            ++rw;
+        else if (o == "z" || o == "Z")
+            ++label;
+        else if (is_propagation(o))
+            ++propagation;
+        else if (o == "nocopy")
+            ++copy;
+        else if (o == "consistent" || o == "cached" || o == "delegated")
+            ++consistency;
+        else
+            return false;
     }
     return rw <= 1 && label <= 1 && propagation <= 1 && copy <= 1 && consistency <= 1;
 }
@@ -53,7 +63,9 @@ bool has_word(const std::string& mode, const std::string& word) {
     return std::find(words.begin(), words.end(), word) != words.end();
 }
 
-std::string invalid_spec(const std::string& raw) { return "invalid volume specification: '" + raw + "'"; }
+std::string invalid_spec(const std::string& raw) {
+    return "invalid volume specification: '" + raw + "'";
+}
 
 // The fields of moby's mount.Mount that validation looks at.
 struct Spec {
@@ -71,7 +83,9 @@ std::string mount_config_error(const Spec& s, const std::string& why) {
     return "invalid mount config for type \"" + s.type + "\": " + why;
 }
 
-std::string absolute_error(const std::string& p) { return "invalid mount path: '" + p + "' mount path must be absolute"; }
+std::string absolute_error(const std::string& p) {
+    return "invalid mount path: '" + p + "' mount path must be absolute";
+}
 
 // moby's ConvertTmpfsOptions: "ro", "mode=%o", "size=<n>[kmg]", then exec/noexec.
 std::string tmpfs_data(const Spec& s) {
@@ -85,7 +99,8 @@ std::string tmpfs_data(const Spec& s) {
     if (s.tmpfs_size != 0) {
         int64_t size = s.tmpfs_size;
         std::string suffix;
-        for (auto [sfx, div] : {std::pair{"g", int64_t{1} << 30}, {"m", int64_t{1} << 20}, {"k", int64_t{1} << 10}}) {
+        for (auto [sfx, div] :
+             {std::pair{"g", int64_t{1} << 30}, {"m", int64_t{1} << 20}, {"k", int64_t{1} << 10}}) {
             if (size % div == 0) {
                 size /= div;
                 suffix = sfx;
@@ -95,8 +110,10 @@ std::string tmpfs_data(const Spec& s) {
         parts.push_back("size=" + std::to_string(size) + suffix);
     }
     for (const auto& opt : s.tmpfs_options) {
-        if (opt.empty() || opt.size() > 2) throw std::invalid_argument("invalid option array length");
-        if (opt[0] != "exec" && opt[0] != "noexec") throw std::invalid_argument("invalid option: " + opt[0]);
+        if (opt.empty() || opt.size() > 2)
+            throw std::invalid_argument("invalid option array length");
+        if (opt[0] != "exec" && opt[0] != "noexec")
+            throw std::invalid_argument("invalid option: " + opt[0]);
         parts.push_back(opt.size() == 1 ? opt[0] : opt[0] + "=" + opt[1]);
     }
     std::string out;
@@ -107,29 +124,35 @@ std::string tmpfs_data(const Spec& s) {
 // validateMountConfigImpl of moby's linux parser; "" when valid.
 std::string validate(const Spec& s, bool check_source) {
     if (s.target.empty()) return mount_config_error(s, "field Target must not be empty");
-    if (clean_path(s.target) == "/") return mount_config_error(s, "invalid specification: destination can't be '/'");
+    if (clean_path(s.target) == "/")
+        return mount_config_error(s, "invalid specification: destination can't be '/'");
     if (s.target[0] != '/') return mount_config_error(s, absolute_error(s.target));
     if (s.type == "bind") {
         if (s.source.empty()) return mount_config_error(s, "field Source must not be empty");
         if (!s.propagation.empty() && !is_propagation(s.propagation)) {
             return mount_config_error(s, "invalid propagation mode: " + s.propagation);
         }
-        if (s.has_volume_options) return mount_config_error(s, "field VolumeOptions must not be specified");
+        if (s.has_volume_options)
+            return mount_config_error(s, "field VolumeOptions must not be specified");
         if (s.source[0] != '/') return mount_config_error(s, absolute_error(s.source));
         if (check_source) {
             struct stat st {};
             if (::stat(s.source.c_str(), &st) < 0) {
-                if (errno != ENOENT) return mount_config_error(s, "stat " + s.source + ": " + std::strerror(errno));
-                if (!s.create_mountpoint) return mount_config_error(s, "bind source path does not exist: " + s.source);
+                if (errno != ENOENT)
+                    return mount_config_error(s, "stat " + s.source + ": " + std::strerror(errno));
+                if (!s.create_mountpoint)
+                    return mount_config_error(s, "bind source path does not exist: " + s.source);
             }
         }
     } else if (s.type == "volume") {
-        if (s.has_bind_options) return mount_config_error(s, "field BindOptions must not be specified");
+        if (s.has_bind_options)
+            return mount_config_error(s, "field BindOptions must not be specified");
         if (s.read_only && s.source.empty()) {
             return mount_config_error(s, "must not set ReadOnly mode when using anonymous volumes");
         }
     } else if (s.type == "tmpfs") {
-        if (s.has_bind_options) return mount_config_error(s, "field BindOptions must not be specified");
+        if (s.has_bind_options)
+            return mount_config_error(s, "field BindOptions must not be specified");
         if (!s.source.empty()) return mount_config_error(s, "field Source must not be specified");
         try {
             tmpfs_data(s);
@@ -137,7 +160,8 @@ std::string validate(const Spec& s, bool check_source) {
             return mount_config_error(s, e.what());
         }
     } else if (s.type == "image") {
-        if (s.has_bind_options) return mount_config_error(s, "field BindOptions must not be specified");
+        if (s.has_bind_options)
+            return mount_config_error(s, "field BindOptions must not be specified");
         if (s.source.empty()) return mount_config_error(s, "field Source must not be empty");
     } else {
         return mount_config_error(s, "mount type unknown");
@@ -163,23 +187,28 @@ MountPoint mount_point(const Spec& s) {
 
 std::string json_str(const Json& j, const char* key) {
     if (!j.contains(key) || j[key].is_null()) return "";
-    if (!j[key].is_string()) invalid(std::string("invalid JSON: Mount.") + key + " must be a string");
+    if (!j[key].is_string())
+        invalid(std::string("invalid JSON: Mount.") + key + " must be a string");
     return j[key].get<std::string>();
 }
 
 bool json_flag(const Json& j, const char* key) {
     if (!j.contains(key) || j[key].is_null()) return false;
-    if (!j[key].is_boolean()) invalid(std::string("invalid JSON: Mount.") + key + " must be a boolean");
+    if (!j[key].is_boolean())
+        invalid(std::string("invalid JSON: Mount.") + key + " must be a boolean");
     return j[key].get<bool>();
 }
 
 int64_t json_number(const Json& j, const char* key) {
     if (!j.contains(key) || j[key].is_null()) return 0;
-    if (!j[key].is_number_integer()) invalid(std::string("invalid JSON: Mount.TmpfsOptions.") + key + " must be an integer");
+    if (!j[key].is_number_integer())
+        invalid(std::string("invalid JSON: Mount.TmpfsOptions.") + key + " must be an integer");
     return j[key].get<int64_t>();
 }
 
-bool present(const Json& j, const char* key) { return j.contains(key) && !j[key].is_null(); }
+bool present(const Json& j, const char* key) {
+    return j.contains(key) && !j[key].is_null();
+}
 
 }  // namespace
 
@@ -190,8 +219,10 @@ std::string clean_path(const std::string& p) {
     for (const auto& part : split(p, '/')) {
         if (part.empty() || part == ".") continue;
         if (part == "..") {
-            if (!out.empty() && out.back() != "..") out.pop_back();
-            else if (!rooted) out.push_back("..");
+            if (!out.empty() && out.back() != "..")
+                out.pop_back();
+            else if (!rooted)
+                out.push_back("..");
             continue;
         }
         out.push_back(part);
@@ -211,7 +242,8 @@ MountPoint parse_bind(const std::string& raw) {
             s.target = arr[0];
             break;
         case 2:
-            if (valid_mode(arr[1])) invalid(invalid_spec(raw));  // "/foo:rw": a mode without a destination
+            if (valid_mode(arr[1]))
+                invalid(invalid_spec(raw));  // "/foo:rw": a mode without a destination
             s.source = arr[0];
             s.target = arr[1];
             break;
@@ -264,12 +296,19 @@ MountPoint parse_mount(const Json& m, bool check_source) {
         s.tmpfs_size = json_number(t, "SizeBytes");
         s.tmpfs_mode = json_number(t, "Mode");
         if (present(t, "Options")) {
-            if (!t["Options"].is_array()) invalid("invalid JSON: Mount.TmpfsOptions.Options must be an array");
+            if (!t["Options"].is_array())
+                invalid("invalid JSON: Mount.TmpfsOptions.Options must be an array");
             for (const auto& o : t["Options"]) {
                 std::vector<std::string> words;
-                if (!o.is_array()) invalid("invalid JSON: Mount.TmpfsOptions.Options entries must be arrays of strings");
+                if (!o.is_array())
+                    invalid(
+                        "invalid JSON: Mount.TmpfsOptions.Options entries must be arrays of "
+                        "strings");
                 for (const auto& w : o) {
-                    if (!w.is_string()) invalid("invalid JSON: Mount.TmpfsOptions.Options entries must be arrays of strings");
+                    if (!w.is_string())
+                        invalid(
+                            "invalid JSON: Mount.TmpfsOptions.Options entries must be arrays of "
+                            "strings");
                     words.push_back(w.get<std::string>());
                 }
                 s.tmpfs_options.push_back(words);
@@ -279,7 +318,8 @@ MountPoint parse_mount(const Json& m, bool check_source) {
     if (auto why = validate(s, check_source); !why.empty()) invalid(why);
     MountPoint mp = mount_point(s);
     mp.create_source = s.type == "bind" && s.create_mountpoint;
-    mp.origin = "HostConfig.Mounts: type=" + s.type + (s.source.empty() ? "" : ",source=" + s.source) + ",target=" + s.target;
+    mp.origin = "HostConfig.Mounts: type=" + s.type +
+                (s.source.empty() ? "" : ",source=" + s.source) + ",target=" + s.target;
     return mp;
 }
 
@@ -296,13 +336,15 @@ std::vector<MountPoint> container_mounts(const Json& host_config, bool check_sou
             invalid(std::string(mp.source.empty() ? "anonymous" : "named") +
                     " volumes are not supported by berthd yet (" + mp.origin + ")");
         }
-        if (mp.type == "image") invalid("image mounts are not supported by berthd yet (" + mp.origin + ")");
+        if (mp.type == "image")
+            invalid("image mounts are not supported by berthd yet (" + mp.origin + ")");
     };
     if (host_config.contains("Binds") && host_config["Binds"].is_array()) {
         for (const auto& b : host_config["Binds"]) {
             if (!b.is_string()) invalid("invalid JSON: HostConfig.Binds entries must be strings");
             MountPoint mp = parse_bind(b.get<std::string>());
-            if (seen.count(mp.destination) || tmpfs.count(mp.destination)) invalid("Duplicate mount point: " + mp.destination);
+            if (seen.count(mp.destination) || tmpfs.count(mp.destination))
+                invalid("Duplicate mount point: " + mp.destination);
             refuse_volume(mp);
             seen.insert(mp.destination);
             out.push_back(std::move(mp));
@@ -311,7 +353,8 @@ std::vector<MountPoint> container_mounts(const Json& host_config, bool check_sou
     if (host_config.contains("Mounts") && host_config["Mounts"].is_array()) {
         for (const auto& m : host_config["Mounts"]) {
             MountPoint mp = parse_mount(m, check_sources);
-            if (seen.count(mp.destination)) invalid("Duplicate mount point: " + json_str(m, "Target"));
+            if (seen.count(mp.destination))
+                invalid("Duplicate mount point: " + json_str(m, "Target"));
             refuse_volume(mp);
             seen.insert(mp.destination);
             out.push_back(std::move(mp));
@@ -331,15 +374,16 @@ void create_missing_sources(const std::vector<MountPoint>& mounts) {
             path += "/" + part;
             if (::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) continue;
             if (errno == ENOTDIR) break;
-            throw Error(errc_from_errno(errno), "error while creating mount source path '" + m.source + "': mkdir " + path +
-                                                    ": " + std::strerror(errno));
+            throw Error(errc_from_errno(errno), "error while creating mount source path '" +
+                                                    m.source + "': mkdir " + path + ": " +
+                                                    std::strerror(errno));
         }
     }
 }
 
 Json inspect_json(const MountPoint& m) {
-    return {{"Type", m.type}, {"Source", m.source},           {"Destination", m.destination},
-            {"Mode", m.mode}, {"RW", m.rw},                   {"Propagation", m.propagation}};
+    return {{"Type", m.type}, {"Source", m.source}, {"Destination", m.destination},
+            {"Mode", m.mode}, {"RW", m.rw},         {"Propagation", m.propagation}};
 }
 
 }  // namespace berth::volume

@@ -17,9 +17,10 @@ struct MountPoint {
     std::string mode;         // a Binds entry's MODE as given ("" for Mounts)
     bool rw = true;
     std::string propagation;  // bind: rprivate unless given
-    bool create_source = false;  // a missing source dir is made at start (-v; --mount with CreateMountpoint)
-    std::string tmpfs_data;      // tmpfs: "ro,mode=1777,size=64m" (moby's ConvertTmpfsOptions)
-    std::string origin;          // "HostConfig.Binds: /a:/b" or "HostConfig.Mounts: ...", for messages
+    bool create_source =
+        false;  // a missing source dir is made at start (-v; --mount with CreateMountpoint)
+    std::string tmpfs_data;  // tmpfs: "ro,mode=1777,size=64m" (moby's ConvertTmpfsOptions)
+    std::string origin;      // "HostConfig.Binds: /a:/b" or "HostConfig.Mounts: ...", for messages
 };
 
 // One Binds entry. Does not look at the host (a -v source that is missing is created at start).

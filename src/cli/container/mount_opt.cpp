@@ -42,7 +42,8 @@ std::vector<std::string> csv_fields(const std::string& s) {
 
 bool parse_bool(const std::string& key, const std::string& v) {
     if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
-    if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False") return false;
+    if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False")
+        return false;
     throw Error(Errc::invalid_argument, "invalid value for " + key + ": " + v);
 }
 
@@ -59,7 +60,8 @@ client::Json parse_mount_opt(const std::string& value) {
         for (const auto& field : csv_fields(value)) {
             auto eq = field.find('=');
             std::string key = field.substr(0, eq);
-            std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(key.begin(), key.end(), key.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             if (eq == std::string::npos) {
                 if (key == "readonly" || key == "ro") {
                     m["ReadOnly"] = true;
@@ -73,21 +75,34 @@ client::Json parse_mount_opt(const std::string& value) {
                     bind_options["NonRecursive"] = true;
                     continue;
                 }
-                throw Error(Errc::invalid_argument, "invalid field '" + field + "' must be a key=value pair");
+                throw Error(Errc::invalid_argument,
+                            "invalid field '" + field + "' must be a key=value pair");
             }
             std::string v = field.substr(eq + 1);
-            if (key == "type") m["Type"] = v;
-            else if (key == "source" || key == "src") m["Source"] = v;
-            else if (key == "target" || key == "dst" || key == "destination") m["Target"] = v;
-            else if (key == "readonly" || key == "ro") m["ReadOnly"] = parse_bool(key, v);
-            else if (key == "consistency") m["Consistency"] = v;
-            else if (key == "bind-propagation") bind_options["Propagation"] = v;
-            else if (key == "bind-nonrecursive") bind_options["NonRecursive"] = parse_bool(key, v);
-            else if (key == "bind-create-mountpoint") bind_options["CreateMountpoint"] = parse_bool(key, v);
-            else if (key == "volume-nocopy") volume_options["NoCopy"] = parse_bool(key, v);
-            else if (key == "volume-driver") volume_options["DriverConfig"]["Name"] = v;
-            else if (key == "volume-subpath") volume_options["Subpath"] = v;
-            else if (key == "tmpfs-size") tmpfs_options["SizeBytes"] = ram_in_bytes(v);
+            if (key == "type")
+                m["Type"] = v;
+            else if (key == "source" || key == "src")
+                m["Source"] = v;
+            else if (key == "target" || key == "dst" || key == "destination")
+                m["Target"] = v;
+            else if (key == "readonly" || key == "ro")
+                m["ReadOnly"] = parse_bool(key, v);
+            else if (key == "consistency")
+                m["Consistency"] = v;
+            else if (key == "bind-propagation")
+                bind_options["Propagation"] = v;
+            else if (key == "bind-nonrecursive")
+                bind_options["NonRecursive"] = parse_bool(key, v);
+            else if (key == "bind-create-mountpoint")
+                bind_options["CreateMountpoint"] = parse_bool(key, v);
+            else if (key == "volume-nocopy")
+                volume_options["NoCopy"] = parse_bool(key, v);
+            else if (key == "volume-driver")
+                volume_options["DriverConfig"]["Name"] = v;
+            else if (key == "volume-subpath")
+                volume_options["Subpath"] = v;
+            else if (key == "tmpfs-size")
+                tmpfs_options["SizeBytes"] = ram_in_bytes(v);
             else if (key == "tmpfs-mode") {
                 size_t used = 0;
                 unsigned long mode = 0;
@@ -101,7 +116,8 @@ client::Json parse_mount_opt(const std::string& value) {
                 }
                 tmpfs_options["Mode"] = mode;
             } else {
-                throw Error(Errc::invalid_argument, "unexpected key '" + key + "' in '" + field + "'");
+                throw Error(Errc::invalid_argument,
+                            "unexpected key '" + key + "' in '" + field + "'");
             }
         }
     } catch (const UsageError&) {
@@ -112,9 +128,12 @@ client::Json parse_mount_opt(const std::string& value) {
     std::string type = m.value("Type", "");
     if (type.empty()) throw fail("type is required");
     if (m.value("Target", "").empty()) throw fail("target is required");
-    if (!volume_options.is_null() && type != "volume") throw fail("cannot mix 'volume-*' options with mount type '" + type + "'");
-    if (!bind_options.is_null() && type != "bind") throw fail("cannot mix 'bind-*' options with mount type '" + type + "'");
-    if (!tmpfs_options.is_null() && type != "tmpfs") throw fail("cannot mix 'tmpfs-*' options with mount type '" + type + "'");
+    if (!volume_options.is_null() && type != "volume")
+        throw fail("cannot mix 'volume-*' options with mount type '" + type + "'");
+    if (!bind_options.is_null() && type != "bind")
+        throw fail("cannot mix 'bind-*' options with mount type '" + type + "'");
+    if (!tmpfs_options.is_null() && type != "tmpfs")
+        throw fail("cannot mix 'tmpfs-*' options with mount type '" + type + "'");
     if (!bind_options.is_null()) m["BindOptions"] = bind_options;
     if (!volume_options.is_null()) m["VolumeOptions"] = volume_options;
     if (!tmpfs_options.is_null()) m["TmpfsOptions"] = tmpfs_options;

@@ -92,28 +92,34 @@ TEST(BindSpec, Errors) {
     EXPECT_EQ(bind_error("/a:/b:shared,slave"), "invalid mode: shared,slave");
     EXPECT_EQ(bind_error("/a:/b:z,Z"), "invalid mode: z,Z");
     EXPECT_EQ(bind_error("/a:/"),
-              "invalid volume specification: '/a:/': invalid mount config for type \"bind\": invalid specification: "
+              "invalid volume specification: '/a:/': invalid mount config for type \"bind\": "
+              "invalid specification: "
               "destination can't be '/'");
     EXPECT_EQ(bind_error("/a:/x/.."),
-              "invalid volume specification: '/a:/x/..': invalid mount config for type \"bind\": invalid specification: "
+              "invalid volume specification: '/a:/x/..': invalid mount config for type \"bind\": "
+              "invalid specification: "
               "destination can't be '/'");
     EXPECT_EQ(bind_error("/a:rel"),
-              "invalid volume specification: '/a:rel': invalid mount config for type \"bind\": invalid mount path: 'rel' "
+              "invalid volume specification: '/a:rel': invalid mount config for type \"bind\": "
+              "invalid mount path: 'rel' "
               "mount path must be absolute");
     // moby turns nocopy into VolumeOptions, which a bind must not have.
     EXPECT_EQ(bind_error("/a:/b:nocopy"),
-              "invalid volume specification: '/a:/b:nocopy': invalid mount config for type \"bind\": field VolumeOptions "
+              "invalid volume specification: '/a:/b:nocopy': invalid mount config for type "
+              "\"bind\": field VolumeOptions "
               "must not be specified");
     EXPECT_EQ(bind_error("name:/b:rshared"),
-              "invalid volume specification: 'name:/b:rshared': invalid mount config for type \"volume\": field "
+              "invalid volume specification: 'name:/b:rshared': invalid mount config for type "
+              "\"volume\": field "
               "BindOptions must not be specified");
     EXPECT_EQ(bind_error("rel"),
-              "invalid volume specification: 'rel': invalid mount config for type \"volume\": invalid mount path: 'rel' "
+              "invalid volume specification: 'rel': invalid mount config for type \"volume\": "
+              "invalid mount path: 'rel' "
               "mount path must be absolute");
 }
 
 class MountSpec : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char tmpl[] = "/tmp/berth-mount-spec.XXXXXX";
         ASSERT_NE(mkdtemp(tmpl), nullptr);
@@ -124,7 +130,8 @@ protected:
 };
 
 TEST_F(MountSpec, Bind) {
-    auto m = parse_mount({{"Type", "bind"}, {"Source", dir_ + "/"}, {"Target", "/data"}, {"ReadOnly", true}}, true);
+    auto m = parse_mount(
+        {{"Type", "bind"}, {"Source", dir_ + "/"}, {"Target", "/data"}, {"ReadOnly", true}}, true);
     EXPECT_EQ(m.type, "bind");
     EXPECT_EQ(m.source, dir_);
     EXPECT_EQ(m.destination, "/data");
@@ -132,18 +139,28 @@ TEST_F(MountSpec, Bind) {
     EXPECT_EQ(m.mode, "");
     EXPECT_EQ(m.propagation, "rprivate");
     EXPECT_FALSE(m.create_source);
-    auto s = parse_mount({{"Type", "bind"}, {"Source", dir_}, {"Target", "/d"}, {"BindOptions", {{"Propagation", "rslave"}}}}, true);
+    auto s = parse_mount({{"Type", "bind"},
+                          {"Source", dir_},
+                          {"Target", "/d"},
+                          {"BindOptions", {{"Propagation", "rslave"}}}},
+                         true);
     EXPECT_EQ(s.propagation, "rslave");
     EXPECT_TRUE(s.rw);
 }
 
 TEST_F(MountSpec, BindSourceMustExistUnlessCreateMountpoint) {
     std::string missing = dir_ + "/missing";
-    EXPECT_EQ(mount_error({{"Type", "bind"}, {"Source", missing}, {"Target", "/d"}}),
-              "invalid mount config for type \"bind\": bind source path does not exist: " + missing);
+    EXPECT_EQ(
+        mount_error({{"Type", "bind"}, {"Source", missing}, {"Target", "/d"}}),
+        "invalid mount config for type \"bind\": bind source path does not exist: " + missing);
     // Not checked when asked not to (inspect, start).
-    EXPECT_EQ(mount_error({{"Type", "bind"}, {"Source", missing}, {"Target", "/d"}}, false), "(no error)");
-    auto m = parse_mount({{"Type", "bind"}, {"Source", missing}, {"Target", "/d"}, {"BindOptions", {{"CreateMountpoint", true}}}}, true);
+    EXPECT_EQ(mount_error({{"Type", "bind"}, {"Source", missing}, {"Target", "/d"}}, false),
+              "(no error)");
+    auto m = parse_mount({{"Type", "bind"},
+                          {"Source", missing},
+                          {"Target", "/d"},
+                          {"BindOptions", {{"CreateMountpoint", true}}}},
+                         true);
     EXPECT_TRUE(m.create_source);
     struct stat st {};
     EXPECT_NE(::stat(missing.c_str(), &st), 0) << "parsing must not create the source";
@@ -155,13 +172,23 @@ TEST_F(MountSpec, BindErrors) {
         m.update(extra);
         return mount_error(m);
     };
-    EXPECT_EQ(bind({{"Target", ""}}), "invalid mount config for type \"bind\": field Target must not be empty");
-    EXPECT_EQ(bind({{"Target", "/"}}), "invalid mount config for type \"bind\": invalid specification: destination can't be '/'");
-    EXPECT_EQ(bind({{"Target", "d"}}), "invalid mount config for type \"bind\": invalid mount path: 'd' mount path must be absolute");
-    EXPECT_EQ(bind({{"Source", ""}}), "invalid mount config for type \"bind\": field Source must not be empty");
-    EXPECT_EQ(bind({{"Source", "rel"}}), "invalid mount config for type \"bind\": invalid mount path: 'rel' mount path must be absolute");
-    EXPECT_EQ(bind({{"BindOptions", {{"Propagation", "bogus"}}}}), "invalid mount config for type \"bind\": invalid propagation mode: bogus");
-    EXPECT_EQ(bind({{"VolumeOptions", {{"NoCopy", true}}}}), "invalid mount config for type \"bind\": field VolumeOptions must not be specified");
+    EXPECT_EQ(bind({{"Target", ""}}),
+              "invalid mount config for type \"bind\": field Target must not be empty");
+    EXPECT_EQ(
+        bind({{"Target", "/"}}),
+        "invalid mount config for type \"bind\": invalid specification: destination can't be '/'");
+    EXPECT_EQ(bind({{"Target", "d"}}),
+              "invalid mount config for type \"bind\": invalid mount path: 'd' mount path must be "
+              "absolute");
+    EXPECT_EQ(bind({{"Source", ""}}),
+              "invalid mount config for type \"bind\": field Source must not be empty");
+    EXPECT_EQ(bind({{"Source", "rel"}}),
+              "invalid mount config for type \"bind\": invalid mount path: 'rel' mount path must "
+              "be absolute");
+    EXPECT_EQ(bind({{"BindOptions", {{"Propagation", "bogus"}}}}),
+              "invalid mount config for type \"bind\": invalid propagation mode: bogus");
+    EXPECT_EQ(bind({{"VolumeOptions", {{"NoCopy", true}}}}),
+              "invalid mount config for type \"bind\": field VolumeOptions must not be specified");
     EXPECT_EQ(bind({{"ReadOnly", "yes"}}), "invalid JSON: Mount.ReadOnly must be a boolean");
 }
 
@@ -171,14 +198,31 @@ TEST(TmpfsMount, Options) {
     EXPECT_EQ(m.tmpfs_data, "");
     EXPECT_EQ(m.source, "");
     EXPECT_EQ(m.propagation, "");
-    auto t = parse_mount({{"Type", "tmpfs"}, {"Target", "/t"}, {"ReadOnly", true},
-                          {"TmpfsOptions", {{"SizeBytes", 64 * 1024 * 1024}, {"Mode", 01777}, {"Options", {{"exec"}}}}}},
-                         true);
+    auto t =
+        parse_mount({{"Type", "tmpfs"},
+                     {"Target", "/t"},
+                     {"ReadOnly", true},
+                     {"TmpfsOptions",
+                      {{"SizeBytes", 64 * 1024 * 1024}, {"Mode", 01777}, {"Options", {{"exec"}}}}}},
+                    true);
     EXPECT_EQ(t.tmpfs_data, "ro,mode=1777,size=64m,exec");
     EXPECT_FALSE(t.rw);
-    EXPECT_EQ(parse_mount({{"Type", "tmpfs"}, {"Target", "/t"}, {"TmpfsOptions", {{"SizeBytes", int64_t{3} << 30}}}}, true).tmpfs_data, "size=3g");
-    EXPECT_EQ(parse_mount({{"Type", "tmpfs"}, {"Target", "/t"}, {"TmpfsOptions", {{"SizeBytes", 4096}}}}, true).tmpfs_data, "size=4k");
-    EXPECT_EQ(parse_mount({{"Type", "tmpfs"}, {"Target", "/t"}, {"TmpfsOptions", {{"SizeBytes", 1000}}}}, true).tmpfs_data, "size=1000");
+    EXPECT_EQ(parse_mount({{"Type", "tmpfs"},
+                           {"Target", "/t"},
+                           {"TmpfsOptions", {{"SizeBytes", int64_t{3} << 30}}}},
+                          true)
+                  .tmpfs_data,
+              "size=3g");
+    EXPECT_EQ(
+        parse_mount({{"Type", "tmpfs"}, {"Target", "/t"}, {"TmpfsOptions", {{"SizeBytes", 4096}}}},
+                    true)
+            .tmpfs_data,
+        "size=4k");
+    EXPECT_EQ(
+        parse_mount({{"Type", "tmpfs"}, {"Target", "/t"}, {"TmpfsOptions", {{"SizeBytes", 1000}}}},
+                    true)
+            .tmpfs_data,
+        "size=1000");
 }
 
 TEST(TmpfsMount, Errors) {
@@ -186,46 +230,72 @@ TEST(TmpfsMount, Errors) {
               "invalid mount config for type \"tmpfs\": field Source must not be specified");
     EXPECT_EQ(mount_error({{"Type", "tmpfs"}, {"Target", "/t"}, {"BindOptions", Json::object()}}),
               "invalid mount config for type \"tmpfs\": field BindOptions must not be specified");
-    EXPECT_EQ(mount_error({{"Type", "tmpfs"}, {"Target", "/t"}, {"TmpfsOptions", {{"Options", {{"suid"}}}}}}),
-              "invalid mount config for type \"tmpfs\": invalid option: suid");
-    EXPECT_EQ(mount_error({{"Type", "tmpfs"}, {"Target", "/t"}, {"TmpfsOptions", {{"Options", {{"exec", "a", "b"}}}}}}),
+    EXPECT_EQ(
+        mount_error(
+            {{"Type", "tmpfs"}, {"Target", "/t"}, {"TmpfsOptions", {{"Options", {{"suid"}}}}}}),
+        "invalid mount config for type \"tmpfs\": invalid option: suid");
+    EXPECT_EQ(mount_error({{"Type", "tmpfs"},
+                           {"Target", "/t"},
+                           {"TmpfsOptions", {{"Options", {{"exec", "a", "b"}}}}}}),
               "invalid mount config for type \"tmpfs\": invalid option array length");
-    EXPECT_EQ(mount_error({{"Type", "tmpfs"}}), "invalid mount config for type \"tmpfs\": field Target must not be empty");
+    EXPECT_EQ(mount_error({{"Type", "tmpfs"}}),
+              "invalid mount config for type \"tmpfs\": field Target must not be empty");
 }
 
 TEST(OtherMounts, UnknownTypes) {
-    EXPECT_EQ(mount_error({{"Type", "npipe"}, {"Source", "/x"}, {"Target", "/t"}}), "invalid mount config for type \"npipe\": mount type unknown");
-    EXPECT_EQ(mount_error({{"Type", "cluster"}, {"Source", "x"}, {"Target", "/t"}}), "invalid mount config for type \"cluster\": mount type unknown");
-    EXPECT_EQ(mount_error({{"Source", "/x"}, {"Target", "/t"}}), "invalid mount config for type \"\": mount type unknown");
+    EXPECT_EQ(mount_error({{"Type", "npipe"}, {"Source", "/x"}, {"Target", "/t"}}),
+              "invalid mount config for type \"npipe\": mount type unknown");
+    EXPECT_EQ(mount_error({{"Type", "cluster"}, {"Source", "x"}, {"Target", "/t"}}),
+              "invalid mount config for type \"cluster\": mount type unknown");
+    EXPECT_EQ(mount_error({{"Source", "/x"}, {"Target", "/t"}}),
+              "invalid mount config for type \"\": mount type unknown");
     EXPECT_EQ(mount_error({{"Type", "volume"}, {"Target", "/t"}, {"ReadOnly", true}}),
-              "invalid mount config for type \"volume\": must not set ReadOnly mode when using anonymous volumes");
-    EXPECT_EQ(mount_error(Json::array()), "invalid JSON: HostConfig.Mounts entries must be objects");
+              "invalid mount config for type \"volume\": must not set ReadOnly mode when using "
+              "anonymous volumes");
+    EXPECT_EQ(mount_error(Json::array()),
+              "invalid JSON: HostConfig.Mounts entries must be objects");
 }
 
 TEST(ContainerMounts, BindsThenMounts) {
-    Json hc = {{"Binds", {"/a:/x:ro", "/b:/y"}}, {"Mounts", {{{"Type", "tmpfs"}, {"Target", "/t"}}}}};
+    Json hc = {{"Binds", {"/a:/x:ro", "/b:/y"}},
+               {"Mounts", {{{"Type", "tmpfs"}, {"Target", "/t"}}}}};
     auto ms = container_mounts(hc, true);
     ASSERT_EQ(ms.size(), 3u);
     EXPECT_EQ(ms[0].destination, "/x");
     EXPECT_EQ(ms[1].destination, "/y");
     EXPECT_EQ(ms[2].type, "tmpfs");
-    EXPECT_EQ(inspect_json(ms[0]), (Json{{"Type", "bind"}, {"Source", "/a"}, {"Destination", "/x"}, {"Mode", "ro"}, {"RW", false},
-                                          {"Propagation", "rprivate"}}));
-    EXPECT_EQ(inspect_json(ms[2]), (Json{{"Type", "tmpfs"}, {"Source", ""}, {"Destination", "/t"}, {"Mode", ""}, {"RW", true},
-                                          {"Propagation", ""}}));
+    EXPECT_EQ(inspect_json(ms[0]), (Json{{"Type", "bind"},
+                                         {"Source", "/a"},
+                                         {"Destination", "/x"},
+                                         {"Mode", "ro"},
+                                         {"RW", false},
+                                         {"Propagation", "rprivate"}}));
+    EXPECT_EQ(inspect_json(ms[2]), (Json{{"Type", "tmpfs"},
+                                         {"Source", ""},
+                                         {"Destination", "/t"},
+                                         {"Mode", ""},
+                                         {"RW", true},
+                                         {"Propagation", ""}}));
     EXPECT_TRUE(container_mounts(Json::object(), true).empty());
     EXPECT_TRUE(container_mounts(Json(), true).empty());
 }
 
 TEST(ContainerMounts, DuplicatesAndVolumesRefused) {
     EXPECT_EQ(mounts_error({{"Binds", {"/a:/x", "/b:/x/"}}}), "Duplicate mount point: /x");
-    EXPECT_EQ(mounts_error({{"Binds", {"/a:/x"}}, {"Tmpfs", {{"/x", ""}}}}), "Duplicate mount point: /x");
-    EXPECT_EQ(mounts_error({{"Binds", {"/a:/x"}}, {"Mounts", {{{"Type", "tmpfs"}, {"Target", "/x/"}}}}}), "Duplicate mount point: /x/");
-    EXPECT_EQ(mounts_error({{"Binds", {"data:/x"}}}), "named volumes are not supported by berthd yet (HostConfig.Binds: data:/x)");
-    EXPECT_EQ(mounts_error({{"Binds", {"/x"}}}), "anonymous volumes are not supported by berthd yet (HostConfig.Binds: /x)");
+    EXPECT_EQ(mounts_error({{"Binds", {"/a:/x"}}, {"Tmpfs", {{"/x", ""}}}}),
+              "Duplicate mount point: /x");
+    EXPECT_EQ(
+        mounts_error({{"Binds", {"/a:/x"}}, {"Mounts", {{{"Type", "tmpfs"}, {"Target", "/x/"}}}}}),
+        "Duplicate mount point: /x/");
+    EXPECT_EQ(mounts_error({{"Binds", {"data:/x"}}}),
+              "named volumes are not supported by berthd yet (HostConfig.Binds: data:/x)");
+    EXPECT_EQ(mounts_error({{"Binds", {"/x"}}}),
+              "anonymous volumes are not supported by berthd yet (HostConfig.Binds: /x)");
     EXPECT_EQ(mounts_error({{"Mounts", {{{"Type", "volume"}, {"Source", "v"}, {"Target", "/x"}}}}}),
-              "named volumes are not supported by berthd yet (HostConfig.Mounts: type=volume,source=v,target=/x)");
-    EXPECT_EQ(mounts_error({{"Binds", {1}}}), "invalid JSON: HostConfig.Binds entries must be strings");
+              "named volumes are not supported by berthd yet (HostConfig.Mounts: "
+              "type=volume,source=v,target=/x)");
+    EXPECT_EQ(mounts_error({{"Binds", {1}}}),
+              "invalid JSON: HostConfig.Binds entries must be strings");
 }
 
 TEST_F(MountSpec, CreateMissingSources) {
@@ -237,7 +307,8 @@ TEST_F(MountSpec, CreateMissingSources) {
     EXPECT_TRUE(S_ISDIR(st.st_mode));
     // --mount without CreateMountpoint: never created.
     std::string other = dir_ + "/other";
-    create_missing_sources(container_mounts({{"Mounts", {{{"Type", "bind"}, {"Source", other}, {"Target", "/y"}}}}}, false));
+    create_missing_sources(container_mounts(
+        {{"Mounts", {{{"Type", "bind"}, {"Source", other}, {"Target", "/y"}}}}}, false));
     EXPECT_NE(::stat(other.c_str(), &st), 0);
 }
 
