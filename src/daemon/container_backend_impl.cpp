@@ -17,8 +17,9 @@ int64_t now_ns() {
 
 }  // namespace
 
-api::Json ContainerBackendImpl::create(const api::Json& body, const std::string& name) {
-    auto r = m_.create(body, name);
+api::Json ContainerBackendImpl::create(const api::Json& body, const std::string& name,
+                                       bool legacy_read_only_binds) {
+    auto r = m_.create(body, name, legacy_read_only_binds);
     return {{"Id", r.id}, {"Warnings", r.warnings}};
 }
 

@@ -20,7 +20,8 @@ class ContainerBackendImpl final : public api::ContainerBackend, public api::Exe
         m_.shutdown();
     }
 
-    api::Json create(const api::Json& body, const std::string& name) override;
+    api::Json create(const api::Json& body, const std::string& name,
+                     bool legacy_read_only_binds) override;
     bool start(const std::string& id) override { return m_.start(id); }
     bool stop(const std::string& id, int t, const std::string& sig) override {
         return m_.stop(id, t, sig);

@@ -29,7 +29,8 @@ Json Container::to_json() const {
             {"has_been_started", has_been_started},
             {"shim_pid", shim_pid},
             {"shim_start", shim_start},
-            {"log_path", log_path}};
+            {"log_path", log_path},
+            {"read_only_binds_non_recursive", read_only_binds_non_recursive}};
 }
 
 Container Container::from_json(const Json& j) {
@@ -61,6 +62,7 @@ Container Container::from_json(const Json& j) {
     c.shim_pid = j.value("shim_pid", 0);
     c.shim_start = j.value("shim_start", 0ULL);
     c.log_path = j.value("log_path", "");
+    c.read_only_binds_non_recursive = j.value("read_only_binds_non_recursive", false);
     return c;
 }
 

@@ -45,6 +45,9 @@ struct Container {
     pid_t shim_pid = 0;
     unsigned long long shim_start = 0;  // /proc start time: pid reuse guard
     std::string log_path;
+    // Created through API < 1.44: read-only binds are read-only on their top mount only
+    // (Docker before 25); later clients get recursively read-only binds.
+    bool read_only_binds_non_recursive = false;
 
     Json to_json() const;
     static Container from_json(const Json& json);

@@ -84,6 +84,9 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         in.arch = host_arch();
         in.cgroup_v2 = cgroup_v2_host();
         in.user = resolve_user(snap.rootfs, json_string(snapshot.config, "User"), json_strings(snapshot.host_config, "GroupAdd"));
+        in.read_only_binds_non_recursive = snapshot.read_only_binds_non_recursive;
+        ContainerRuntime rt(options_, runtime_name(snapshot.host_config));
+        in.recursive_read_only_unsupported = [&rt] { return rt.recursive_read_only_unsupported(); };
         Json spec = build_oci_config(in);
         // A -v source that is missing is made now, at every start, as moby's MountPoint.Setup.
         volume::create_missing_sources(volume::container_mounts(snapshot.host_config, false));
@@ -102,7 +105,6 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         write_file_atomic(dir + "/config.json", spec.dump(), 0600, Durability::none);
 
         remove_all(sdir);
-        ContainerRuntime rt(options_, runtime_name(snapshot.host_config));
         shim::Options so;
         so.id = id;
         so.bundle = dir;

@@ -25,6 +25,7 @@
 #include "shim/protocol.hpp"
 #include "common/time_format.hpp"
 #include "storage/snapshotter.hpp"
+#include "volume/mount_spec.hpp"
 
 namespace berth::engine {
 
@@ -153,7 +154,8 @@ void ContainerManager::emit(const Container& c, const std::string& action, std::
     }
 }
 
-CreateResult ContainerManager::create(const Json& body, const std::string& requested_name) {
+CreateResult ContainerManager::create(const Json& body, const std::string& requested_name,
+                                      bool read_only_binds_non_recursive) {
     validate_create_request(body);
     CreateResult result;
     std::string image_ref = json_string(body, "Image");
@@ -192,6 +194,7 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
         throw Error(Errc::invalid_argument, "logging driver \"" + log_type + "\" is not supported; use json-file or none");
     }
     // Validate what would only fail at start, now, as far as it does not need the rootfs.
+    if (read_only_binds_non_recursive) (void)volume::container_mounts(hc, false, true);
     (void)container_capabilities(hc);
     (void)oci_resources(hc);
     (void)parse_security_options(hc);
@@ -209,6 +212,7 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     c.args = args;
     c.config = config;
     c.host_config = hc;
+    c.read_only_binds_non_recursive = read_only_binds_non_recursive;
     // --log-driver none keeps no log: no path (inspect's LogPath is "" then, as Docker's).
     if (log_type == "json-file") c.log_path = container_dir(c.id) + "/" + c.id + "-json.log";
     e->restart = RestartManager(restart_policy);

@@ -131,7 +131,9 @@ public:
     std::vector<std::string> restore();
 
     // `body` is a ContainerCreateRequest (ContainerConfig + HostConfig + NetworkingConfig).
-    CreateResult create(const Json& body, const std::string& name = "");
+    // read_only_binds_non_recursive: the client speaks API < 1.44 (see Container).
+    CreateResult create(const Json& body, const std::string& name = "",
+                        bool read_only_binds_non_recursive = false);
     // false when it was already running (the API answers 304).
     bool start(const std::string& name_or_id);
     // timeout < 0: the container's StopTimeout or 10 s. false when it was not running (304).

@@ -4,11 +4,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "common/error.hpp"
@@ -97,6 +100,33 @@ void ContainerRuntime::remove(const std::string& id) const {
     // Normally the shim has deleted it: spare the exec then.
     if (!path_exists(root_ + "/" + id)) return;
     run({"delete", "--force", id});
+}
+
+std::string ContainerRuntime::recursive_read_only_unsupported() const {
+    // mount_setattr(2) with a bad fd: EBADF/EINVAL where it exists, ENOSYS where it does not.
+    static const bool kernel_has_it =
+        ::syscall(SYS_mount_setattr, -1, "", 0, nullptr, 0) == 0 || errno != ENOSYS;
+    if (!kernel_has_it) return "rro is not supported: mount_setattr: function not implemented (kernel is older than 5.12?)";
+    if (builtin()) return "";
+
+    static std::mutex mu;
+    static std::map<std::string, bool> answers;  // binary -> its features list "rro"
+    {
+        std::lock_guard lock(mu);
+        if (auto it = answers.find(binary_); it != answers.end())
+            return it->second ? "" : "rro is not supported by runtime \"" + name_ + "\"";
+    }
+    bool has_rro = false;
+    try {
+        Json features = parse_json(run({"features"}), binary_ + " features");
+        for (const auto& o : features.value("mountOptions", Json::array())) has_rro = has_rro || o == "rro";
+    } catch (const Error& e) {
+        return "rro is not supported by runtime \"" + name_ + "\": OCI features struct is not available (" +
+               e.what() + ")";
+    }
+    std::lock_guard lock(mu);
+    answers[binary_] = has_rro;
+    return has_rro ? "" : "rro is not supported by runtime \"" + name_ + "\"";
 }
 
 std::string ContainerRuntime::run(const std::vector<std::string>& command,

@@ -42,6 +42,11 @@ class ContainerRuntime {
     // Deletes what the runtime still has of a container whose shim is gone; no-op when nothing.
     void remove(const std::string& id) const;
 
+    // "" when this runtime on this kernel can make a mount read-only recursively (the OCI mount
+    // option "rro", mount_setattr of Linux 5.12), else moby's words for why not. An external
+    // runtime is asked once (`<runtime> features`) and the answer kept per binary.
+    std::string recursive_read_only_unsupported() const;
+
   private:
     // Runs the external runtime; its stdout, or internal "OCI runtime <command> failed: <stderr>".
     std::string run(const std::vector<std::string>& command, const std::string& input = "") const;

@@ -7,6 +7,7 @@
 //   oci_config_security.cpp   capabilities, privileged, seccomp, masked paths, devices
 //   oci_config_resources.cpp  memory, cpu, pids, blkio -> linux.resources
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,11 @@ struct OciInputs {
     std::string arch = "amd64";
     bool cgroup_v2 = false;       // private cgroup namespace by default, as Docker on v2
     ResolvedUser user;            // from the rootfs's /etc/passwd and /etc/group
+    bool read_only_binds_non_recursive = false;  // Container::read_only_binds_non_recursive
+    // Asked only when a read-only bind wants to be read-only recursively: "" when the runtime
+    // and kernel can ("rro"), else why not (ContainerRuntime::recursive_read_only_unsupported).
+    // Unset: supported.
+    std::function<std::string()> recursive_read_only_unsupported;
 };
 
 // Throws invalid_argument with Docker's messages for bad combinations.

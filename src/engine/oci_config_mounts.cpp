@@ -28,6 +28,17 @@ std::vector<std::string> split_commas(const std::string& s) {
     return out;
 }
 
+// moby 25's choice for a read-only bind: read-only all the way down ("rro") unless the mount
+// or the client's API version says non-recursive, or the runtime or kernel cannot (then "ro"
+// alone, unless ReadOnlyForceRecursive demands it).
+bool read_only_recursively(const OciInputs& in, const volume::MountPoint& u) {
+    if (u.read_only_non_recursive) return false;
+    std::string why = in.recursive_read_only_unsupported ? in.recursive_read_only_unsupported() : "";
+    if (why.empty()) return true;
+    if (u.read_only_force_recursive) throw Error(Errc::invalid_argument, why + " (" + u.origin + ")");
+    return false;
+}
+
 }  // namespace
 
 Json oci_mounts(const OciInputs& in) {
@@ -40,7 +51,7 @@ Json oci_mounts(const OciInputs& in) {
 
     // The user's mounts (Binds, Mounts, Tmpfs) replace a default or /etc file at the same
     // destination, and a user /dev takes every default under /dev, as moby's WithMounts.
-    auto user = volume::container_mounts(hc, false);
+    auto user = volume::container_mounts(hc, false, in.read_only_binds_non_recursive);
     std::set<std::string> user_dests;
     for (const auto& u : user) user_dests.insert(u.destination);
     bool has_tmpfs = hc.is_object() && hc.contains("Tmpfs") && hc["Tmpfs"].is_object();
@@ -87,8 +98,11 @@ Json oci_mounts(const OciInputs& in) {
     }
     for (const auto& u : user) {
         if (u.type == "bind") {
-            std::vector<std::string> options = {"rbind", u.propagation};
-            if (!u.rw) options.push_back("ro");
+            std::vector<std::string> options = {u.non_recursive ? "bind" : "rbind", u.propagation};
+            if (!u.rw) {
+                options.push_back("ro");
+                if (read_only_recursively(in, u)) options.push_back("rro");
+            }
             later.push_back(mount(u.destination, "bind", u.source, options));
         } else if (u.type == "tmpfs") {
             std::vector<std::string> options = {"noexec", "nosuid", "nodev", "rprivate"};

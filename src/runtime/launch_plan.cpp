@@ -206,6 +206,8 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
         pm.flags = m.flags;
         pm.propagation = m.propagation;
         pm.recursive = m.recursive;
+        pm.rec_attr_set = m.rec_attr_set;
+        pm.rec_attr_clr = m.rec_attr_clr;
         if (m.bind) {
             pm.kind = PlannedMount::Kind::bind;
             pm.source = absolute_in_bundle(options.bundle, m.source);

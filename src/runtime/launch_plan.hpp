@@ -32,6 +32,8 @@ struct PlannedMount {
     unsigned long flags = 0;
     unsigned long propagation = 0;
     bool recursive = false;
+    uint64_t rec_attr_set = 0;  // MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE) ("rro", ...)
+    uint64_t rec_attr_clr = 0;
     bool source_is_dir = true;  // binds: create a dir or an empty file at the destination
 };
 

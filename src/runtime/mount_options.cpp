@@ -37,6 +37,42 @@ struct PropagationOption {
     unsigned long flags;
 };
 
+// The recursive options of OCI runtime-spec 1.1 (config.md, "mounts"), as runc reads them: an
+// atime value also clears the whole atime field, as mount_setattr(2) requires.
+struct RecursiveOption {
+    const char* name;
+    bool clear;
+    uint64_t attr;
+};
+
+constexpr RecursiveOption kRecursiveOptions[] = {
+    {"rro", false, MOUNT_ATTR_RDONLY},           {"rrw", true, MOUNT_ATTR_RDONLY},
+    {"rnosuid", false, MOUNT_ATTR_NOSUID},       {"rsuid", true, MOUNT_ATTR_NOSUID},
+    {"rnodev", false, MOUNT_ATTR_NODEV},         {"rdev", true, MOUNT_ATTR_NODEV},
+    {"rnoexec", false, MOUNT_ATTR_NOEXEC},       {"rexec", true, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME}, {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+    {"rrelatime", false, MOUNT_ATTR_RELATIME},   {"rnorelatime", true, MOUNT_ATTR_RELATIME},
+    {"rnoatime", false, MOUNT_ATTR_NOATIME},     {"ratime", true, MOUNT_ATTR_NOATIME},
+    {"rstrictatime", false, MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", true, MOUNT_ATTR_STRICTATIME},
+    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW}, {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+bool apply_recursive_option(Mount& m, const std::string& opt) {
+    for (const auto& r : kRecursiveOptions) {
+        if (opt != r.name) continue;
+        if (r.clear) {
+            m.rec_attr_clr |= r.attr;
+            m.rec_attr_set &= ~r.attr;
+        } else {
+            m.rec_attr_set |= r.attr;
+            m.rec_attr_clr &= ~r.attr;
+            if ((r.attr & MOUNT_ATTR__ATIME) == r.attr) m.rec_attr_clr |= MOUNT_ATTR__ATIME;
+        }
+        return true;
+    }
+    return false;
+}
+
 constexpr PropagationOption kPropagation[] = {
     {"private", MS_PRIVATE},      {"rprivate", MS_PRIVATE | MS_REC},
     {"shared", MS_SHARED},        {"rshared", MS_SHARED | MS_REC},
@@ -77,7 +113,7 @@ void parse_mount_options(Mount& m, const std::string& json_path) {
                 break;
             }
         }
-        if (known) continue;
+        if (known || apply_recursive_option(m, opt)) continue;
         if (opt == "idmap" || opt == "ridmap") {
             m.idmap = true;
             continue;

@@ -117,6 +117,21 @@ void mount_cgroup_v1_tree(const LaunchPlan& plan, int root_fd, const PlannedMoun
     if (m.flags & MS_RDONLY) remount_bind(plan, root_fd, dest, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
 }
 
+// The recursive options ("rro", ...): one mount_setattr over the mount and all below it, so
+// a read-only bind of a tree with submounts is read-only all the way down.
+void set_recursive_attrs(const LaunchPlan& plan, int root_fd, const PlannedMount& m) noexcept {
+    if (!m.rec_attr_set && !m.rec_attr_clr) return;
+    const char* dest = m.destination.c_str();
+    int fd = reopen(plan, root_fd, dest);
+    struct mount_attr attr {};
+    attr.attr_set = m.rec_attr_set;
+    attr.attr_clr = m.rec_attr_clr;
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+        fail(plan.sync_fd, errno, "set recursive mount attributes of", dest);
+    }
+    close(fd);
+}
+
 void mount_one(const LaunchPlan& plan, int root_fd, const PlannedMount& m) noexcept {
     const char* dest = m.destination.c_str();
     switch (m.kind) {
@@ -207,7 +222,10 @@ int prepare_rootfs(const LaunchPlan& plan) noexcept {
     if (mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr) < 0) fail(plan.sync_fd, errno, "bind rootfs", rootfs);
     int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) fail(plan.sync_fd, errno, "open rootfs", rootfs);
-    for (const auto& m : plan.mounts) mount_one(plan, root_fd, m);
+    for (const auto& m : plan.mounts) {
+        mount_one(plan, root_fd, m);
+        set_recursive_attrs(plan, root_fd, m);
+    }
     create_devices(plan, root_fd);
     if (plan.default_dev_symlinks) create_dev_symlinks(plan, root_fd);
     // Like runc, a missing cwd is created (images rely on it: WORKDIR of a fresh dir), and

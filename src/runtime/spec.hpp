@@ -71,6 +71,10 @@ struct Mount {
     bool bind = false;                   // bind or rbind
     bool recursive = false;              // rbind
     bool idmap = false;
+    // OCI 1.1 recursive options ("rro", "rnosuid", ...): MOUNT_ATTR_* applied with mount_setattr
+    // and AT_RECURSIVE to the mount and every mount below it.
+    uint64_t rec_attr_set = 0;
+    uint64_t rec_attr_clr = 0;
 };
 
 struct Namespace {

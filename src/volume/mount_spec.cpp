@@ -37,12 +37,22 @@ bool is_propagation(const std::string& o) {
     return kModes.count(o) > 0;
 }
 
+// "rw", "ro", and Docker 25's recursion words for a read-only bind.
+bool is_rw_mode(const std::string& o) {
+    return o == "rw" || o == "ro" || o == "ro-non-recursive" || o == "ro-force-recursive" ||
+           o == "rro";
+}
+
+bool is_read_only_mode(const std::string& o) {
+    return is_rw_mode(o) && o != "rw";
+}
+
 // linuxValidMountMode: each word known, at most one of each kind.
 bool valid_mode(const std::string& mode) {
     if (mode.empty()) return true;
     int rw = 0, label = 0, propagation = 0, copy = 0, consistency = 0;
     for (const auto& o : split(mode, ',')) {
-        if (o == "rw" || o == "ro")
+        if (is_rw_mode(o))
             ++rw;
         else if (o == "z" || o == "Z")
             ++label;
@@ -74,6 +84,9 @@ struct Spec {
     bool has_bind_options = false, has_volume_options = false, has_tmpfs_options = false;
     std::string propagation;
     bool create_mountpoint = false;
+    bool non_recursive = false;
+    bool read_only_non_recursive = false;
+    bool read_only_force_recursive = false;
     int64_t tmpfs_size = 0;
     int64_t tmpfs_mode = 0;
     std::vector<std::vector<std::string>> tmpfs_options;
@@ -134,6 +147,15 @@ std::string validate(const Spec& s, bool check_source) {
         }
         if (s.has_volume_options)
             return mount_config_error(s, "field VolumeOptions must not be specified");
+        if (s.read_only_non_recursive && !s.read_only)
+            return mount_config_error(s,
+                                      "must not set ReadOnlyNonRecursive when ReadOnly is false");
+        if (s.read_only_force_recursive && !s.read_only)
+            return mount_config_error(s,
+                                      "must not set ReadOnlyForceRecursive when ReadOnly is false");
+        if (s.read_only_non_recursive && s.read_only_force_recursive)
+            return mount_config_error(
+                s, "must not set both ReadOnlyNonRecursive and ReadOnlyForceRecursive");
         if (s.source[0] != '/') return mount_config_error(s, absolute_error(s.source));
         if (check_source) {
             struct stat st {};
@@ -177,6 +199,9 @@ MountPoint mount_point(const Spec& s) {
     if (s.type == "bind") {
         mp.source = clean_path(s.source);
         mp.propagation = s.propagation.empty() ? "rprivate" : s.propagation;
+        mp.non_recursive = s.non_recursive;
+        mp.read_only_non_recursive = s.read_only_non_recursive;
+        mp.read_only_force_recursive = s.read_only_force_recursive;
     } else if (s.type == "volume") {
         mp.source = s.source;
     } else if (s.type == "tmpfs") {
@@ -257,13 +282,19 @@ MountPoint parse_bind(const std::string& raw) {
     }
     if (!valid_mode(mode)) invalid("invalid mode: " + mode);
     s.type = !s.source.empty() && s.source[0] == '/' ? "bind" : "volume";
-    s.read_only = has_word(mode, "ro");
     s.has_volume_options = has_word(mode, "nocopy");  // moby turns nocopy into VolumeOptions.NoCopy
     for (const auto& o : split(mode, ',')) {
+        if (is_read_only_mode(o)) s.read_only = true;
         if (is_propagation(o)) {
             s.has_bind_options = true;
             s.propagation = o;
-            break;
+        }
+        if (o == "ro-non-recursive" || o == "ro-force-recursive" || o == "rro") {
+            if (s.type != "bind")
+                invalid("mount mode \"" + mode + "\" requires a bind mount: " + invalid_spec(raw));
+            s.has_bind_options = true;
+            s.read_only_non_recursive = o == "ro-non-recursive";
+            s.read_only_force_recursive = o != "ro-non-recursive";
         }
     }
     if (auto why = validate(s, false); !why.empty()) invalid(invalid_spec(raw) + ": " + why);
@@ -289,6 +320,9 @@ MountPoint parse_mount(const Json& m, bool check_source) {
         if (!b.is_object()) invalid("invalid JSON: Mount.BindOptions must be an object");
         s.propagation = json_str(b, "Propagation");
         s.create_mountpoint = json_flag(b, "CreateMountpoint");
+        s.non_recursive = json_flag(b, "NonRecursive");
+        s.read_only_non_recursive = json_flag(b, "ReadOnlyNonRecursive");
+        s.read_only_force_recursive = json_flag(b, "ReadOnlyForceRecursive");
     }
     if (s.has_tmpfs_options) {
         const Json& t = m["TmpfsOptions"];
@@ -323,7 +357,8 @@ MountPoint parse_mount(const Json& m, bool check_source) {
     return mp;
 }
 
-std::vector<MountPoint> container_mounts(const Json& host_config, bool check_sources) {
+std::vector<MountPoint> container_mounts(const Json& host_config, bool check_sources,
+                                         bool read_only_non_recursive_default) {
     std::vector<MountPoint> out;
     if (!host_config.is_object()) return out;
     std::set<std::string> seen;
@@ -350,6 +385,7 @@ std::vector<MountPoint> container_mounts(const Json& host_config, bool check_sou
             out.push_back(std::move(mp));
         }
     }
+    size_t first_mount = out.size();
     if (host_config.contains("Mounts") && host_config["Mounts"].is_array()) {
         for (const auto& m : host_config["Mounts"]) {
             MountPoint mp = parse_mount(m, check_sources);
@@ -358,6 +394,19 @@ std::vector<MountPoint> container_mounts(const Json& host_config, bool check_sou
             refuse_volume(mp);
             seen.insert(mp.destination);
             out.push_back(std::move(mp));
+        }
+    }
+    if (read_only_non_recursive_default) {
+        // moby's router for API < 1.44: Mounts' ReadOnlyNonRecursive is ignored and every
+        // read-only bind, of Binds or Mounts, gets the old default.
+        for (size_t i = 0; i < out.size(); ++i) {
+            if (out[i].type != "bind" || out[i].rw) continue;
+            if (out[i].read_only_force_recursive) {
+                if (i >= first_mount)
+                    invalid("BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer");
+                continue;  // a -v mode word ("rro") says what it wants in any version
+            }
+            out[i].read_only_non_recursive = true;
         }
     }
     return out;

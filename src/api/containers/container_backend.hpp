@@ -63,7 +63,9 @@ class ContainerBackend {
   public:
     virtual ~ContainerBackend() = default;
 
-    virtual Json create(const Json& body, const std::string& name) = 0;  // {"Id", "Warnings"}
+    // {"Id", "Warnings"}. legacy_read_only_binds: the client speaks API < 1.44, whose read-only
+    // binds are read-only on their top mount only (Docker 25 made them recursive).
+    virtual Json create(const Json& body, const std::string& name, bool legacy_read_only_binds) = 0;
     virtual bool start(const std::string& id) = 0;  // false: already running (304)
     virtual bool stop(const std::string& id, int timeout_s, const std::string& signal) = 0;
     virtual void kill(const std::string& id, const std::string& signal) = 0;

@@ -28,7 +28,8 @@ Response ContainersRouter::create(Context& ctx) {
                                                 std::string(body.type_name()) +
                                                 " into Go value of type container.CreateRequest");
     }
-    Json result = backend_.create(body, ctx.query().get_or("name", ""));
+    Json result = backend_.create(body, ctx.query().get_or("name", ""),
+                                  !ctx.version_at_least(ApiVersion{1, 44}));
     if (!result.contains("Warnings") || result["Warnings"].is_null())
         result["Warnings"] = Json::array();
     return Response::json(201, result);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <vector>
 
 #include "cli/flags/flag_set.hpp"
@@ -45,6 +47,17 @@ bool parse_bool(const std::string& key, const std::string& v) {
     if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False")
         return false;
     throw Error(Errc::invalid_argument, "invalid value for " + key + ": " + v);
+}
+
+// docker/cli logs this through logrus when bind-nonrecursive has a value.
+std::string deprecation_warning() {
+    char now[32];
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    std::strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    return std::string("time=\"") + now +
+           "\" level=warning msg=\"bind-nonrecursive is deprecated, use bind-recursive=disabled "
+           "instead\"\n";
 }
 
 }  // namespace
@@ -91,9 +104,25 @@ client::Json parse_mount_opt(const std::string& value) {
                 m["Consistency"] = v;
             else if (key == "bind-propagation")
                 bind_options["Propagation"] = v;
-            else if (key == "bind-nonrecursive")
+            else if (key == "bind-nonrecursive") {
                 bind_options["NonRecursive"] = parse_bool(key, v);
-            else if (key == "bind-create-mountpoint")
+                std::fprintf(stderr, "%s", deprecation_warning().c_str());
+            } else if (key == "bind-recursive") {
+                // enabled: Docker 25's default, read-only binds recursively read-only;
+                // disabled: not rbind; writable: Docker 24's read-only on the top mount only;
+                // readonly: recursively read-only or an error.
+                if (v == "disabled")
+                    bind_options["NonRecursive"] = true;
+                else if (v == "writable")
+                    bind_options["ReadOnlyNonRecursive"] = true;
+                else if (v == "readonly")
+                    bind_options["ReadOnlyForceRecursive"] = true;
+                else if (v != "enabled")
+                    throw Error(
+                        Errc::invalid_argument,
+                        "invalid value for " + key + ": " + v +
+                            " (must be \"enabled\", \"disabled\", \"writable\", or \"readonly\")");
+            } else if (key == "bind-create-mountpoint")
                 bind_options["CreateMountpoint"] = parse_bool(key, v);
             else if (key == "volume-nocopy")
                 volume_options["NoCopy"] = parse_bool(key, v);
@@ -134,7 +163,25 @@ client::Json parse_mount_opt(const std::string& value) {
         throw fail("cannot mix 'bind-*' options with mount type '" + type + "'");
     if (!tmpfs_options.is_null() && type != "tmpfs")
         throw fail("cannot mix 'tmpfs-*' options with mount type '" + type + "'");
-    if (!bind_options.is_null()) m["BindOptions"] = bind_options;
+    if (!bind_options.is_null()) {
+        bool read_only = m.value("ReadOnly", false);
+        if (bind_options.value("ReadOnlyNonRecursive", false) && !read_only)
+            throw fail(
+                "option 'bind-recursive=writable' requires 'readonly' to be specified in "
+                "conjunction");
+        if (bind_options.value("ReadOnlyForceRecursive", false)) {
+            if (!read_only)
+                throw fail(
+                    "option 'bind-recursive=readonly' requires 'readonly' to be specified in "
+                    "conjunction");
+            if (bind_options.value("Propagation", "") != "rprivate")
+                throw fail(
+                    "option 'bind-recursive=readonly' requires 'bind-propagation=rprivate' to be "
+                    "specified in "
+                    "conjunction");
+        }
+        m["BindOptions"] = bind_options;
+    }
     if (!volume_options.is_null()) m["VolumeOptions"] = volume_options;
     if (!tmpfs_options.is_null()) m["TmpfsOptions"] = tmpfs_options;
     return m;

@@ -6,7 +6,10 @@ load cli_helpers
 bats_require_minimum_version 1.5.0
 
 setup_file() { cli_setup_file; }
-teardown_file() { cli_teardown_file; }
+teardown_file() {
+  umount "$D/rec/sub" 2>/dev/null || true  # the bind-recursive test's submount, if it failed midway
+  cli_teardown_file
+}
 setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 
 @test "run -e, --env-file, -w, -u, --hostname reach the process" {
@@ -122,6 +125,29 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   run b run --rm --mount type=bind,target=/x,bogus=1 busybox true
   [ "$status" -eq 125 ]
   [[ "$output" == *"invalid argument \"type=bind,target=/x,bogus=1\" for \"--mount\" flag: unexpected key 'bogus' in 'bogus=1'"* ]]
+}
+
+@test "run --mount bind-recursive: docker/cli's values and checks" {
+  mkdir -p "$D/rec/sub"
+  mount -t tmpfs -o size=1m tmpfs "$D/rec/sub"
+  run b run --rm --mount "type=bind,src=$D/rec,dst=/t,readonly,bind-recursive=writable" busybox \
+    sh -c 'touch /t/x 2>/dev/null && echo top-rw || echo top-ro; touch /t/sub/x 2>/dev/null && echo sub-rw || echo sub-ro'
+  local writable=$output
+  run b run --rm --mount "type=bind,src=$D/rec,dst=/t,readonly" busybox \
+    sh -c 'touch /t/sub/x 2>/dev/null && echo sub-rw || echo sub-ro'
+  local default=$output
+  umount "$D/rec/sub"
+  [ "$writable" = "$(printf 'top-ro\nsub-rw')" ]
+  [ "$default" = sub-ro ]
+  run b run --rm --mount "type=bind,src=$D/rec,dst=/t,bind-recursive=foo" busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"for \"--mount\" flag: invalid value for bind-recursive: foo (must be \"enabled\", \"disabled\", \"writable\", or \"readonly\")"* ]]
+  run b run --rm --mount "type=bind,src=$D/rec,dst=/t,bind-recursive=writable" busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"option 'bind-recursive=writable' requires 'readonly' to be specified in conjunction"* ]]
+  run b run --rm --mount "type=bind,src=$D/rec,dst=/t,readonly,bind-recursive=readonly" busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"option 'bind-recursive=readonly' requires 'bind-propagation=rprivate' to be specified in conjunction"* ]]
 }
 
 @test "run --security-opt no-new-privileges and seccomp=unconfined" {

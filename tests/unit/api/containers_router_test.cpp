@@ -14,6 +14,7 @@ class FakeContainers : public ContainerBackend {
   public:
     std::vector<std::string> calls;
     Json last_body;
+    bool last_legacy_read_only_binds = false;
     std::vector<Json> rows = {
         {{"Id", "c3d4"}, {"Created", 100}, {"State", "exited"}},
         {{"Id", "a1b2"}, {"Created", 200}, {"State", "running"}},
@@ -26,7 +27,8 @@ class FakeContainers : public ContainerBackend {
         if (id == "c3d4" || id == "e5f6") return id;
         throw Error(Errc::not_found, "No such container: " + id);
     }
-    Json create(const Json& body, const std::string& name) override {
+    Json create(const Json& body, const std::string& name, bool legacy_read_only_binds) override {
+        last_legacy_read_only_binds = legacy_read_only_binds;
         last_body = body;
         if (name == "taken")
             throw Error(Errc::conflict,
@@ -116,6 +118,15 @@ TEST_F(ContainersRouterTest, CreateAnswers201WithIdAndEmptyWarnings) {
     EXPECT_EQ(json(r)["Id"], "new1");
     EXPECT_TRUE(json(r)["Warnings"].is_array());
     EXPECT_EQ(fake.last_body["Image"], "busybox");
+}
+
+TEST_F(ContainersRouterTest, CreateBeforeApi144AsksForNonRecursiveReadOnlyBinds) {
+    call("POST", "/v1.43/containers/create", R"({"Image":"busybox"})");
+    EXPECT_TRUE(fake.last_legacy_read_only_binds);
+    call("POST", "/v1.44/containers/create", R"({"Image":"busybox"})");
+    EXPECT_FALSE(fake.last_legacy_read_only_binds);
+    call("POST", "/containers/create", R"({"Image":"busybox"})");
+    EXPECT_FALSE(fake.last_legacy_read_only_binds) << "unversioned paths are the current version";
 }
 
 TEST_F(ContainersRouterTest, CreateRefusesEmptyMalformedAndNonObjectBodies) {

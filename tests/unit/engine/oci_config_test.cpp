@@ -145,6 +145,46 @@ TEST(RestartPolicy, Backoff) {
     EXPECT_THROW(RestartPolicy::from_json({{"Name", "sometimes"}}), Error);
 }
 
+TEST(OciConfig, ReadOnlyBindsAreRecursivelyReadOnlyWhereTheRuntimeCan) {
+    Json hc = {{"Binds", {"/a:/ro:ro", "/a:/rw", "/a:/writable:ro-non-recursive", "/a:/forced:rro"}},
+               {"Mounts", {{{"Type", "bind"}, {"Source", "/"}, {"Target", "/flat"}, {"BindOptions", {{"NonRecursive", true}}}}}}};
+    auto options_of = [](const Json& spec, const std::string& dest) {
+        for (const auto& m : spec["mounts"]) {
+            if (m["destination"] == dest) return m["options"];
+        }
+        return Json();
+    };
+    OciInputs in = inputs(Json::object(), hc);
+    int asked = 0;
+    in.recursive_read_only_unsupported = [&] { return ++asked, std::string(); };
+    Json spec = build_oci_config(in);
+    EXPECT_EQ(options_of(spec, "/ro"), Json({"rbind", "rprivate", "ro", "rro"}));
+    EXPECT_EQ(options_of(spec, "/rw"), Json({"rbind", "rprivate"}));
+    EXPECT_EQ(options_of(spec, "/writable"), Json({"rbind", "rprivate", "ro"}));
+    EXPECT_EQ(options_of(spec, "/forced"), Json({"rbind", "rprivate", "ro", "rro"}));
+    EXPECT_EQ(options_of(spec, "/flat"), Json({"bind", "rprivate"}));
+    EXPECT_GT(asked, 0);
+
+    // A container of an API < 1.44 client: Docker 24's read-only binds, unless a mode word says rro.
+    in.read_only_binds_non_recursive = true;
+    spec = build_oci_config(in);
+    EXPECT_EQ(options_of(spec, "/ro"), Json({"rbind", "rprivate", "ro"}));
+    EXPECT_EQ(options_of(spec, "/forced"), Json({"rbind", "rprivate", "ro", "rro"}));
+
+    // A runtime without rro: "ro" alone, and an error for the bind that demands it.
+    in.read_only_binds_non_recursive = false;
+    in.recursive_read_only_unsupported = [] { return std::string("rro is not supported by runtime \"old\""); };
+    try {
+        build_oci_config(in);
+        ADD_FAILURE() << "rro demanded from a runtime without it was accepted";
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "rro is not supported by runtime \"old\" (HostConfig.Binds: /a:/forced:rro)");
+    }
+    hc["Binds"] = {"/a:/ro:ro"};
+    in.host_config = hc;
+    EXPECT_EQ(options_of(build_oci_config(in), "/ro"), Json({"rbind", "rprivate", "ro"}));
+}
+
 TEST(OciConfig, UserMountsAfterDefaultsSortedAndReplacingEtcFiles) {
     Json hc = {{"Binds", {"/h/etc:/etc", "/h/hosts:/etc/hosts:ro", "/h/data:/data:rshared"}},
                {"Mounts", {{{"Type", "tmpfs"}, {"Target", "/dev/shm"}, {"TmpfsOptions", {{"SizeBytes", 1 << 20}}}}}}};
@@ -161,7 +201,7 @@ TEST(OciConfig, UserMountsAfterDefaultsSortedAndReplacingEtcFiles) {
         }
         return Json();
     };
-    EXPECT_EQ(find("/etc/hosts"), (Json{{"destination", "/etc/hosts"}, {"type", "bind"}, {"source", "/h/hosts"}, {"options", {"rbind", "rprivate", "ro"}}}));
+    EXPECT_EQ(find("/etc/hosts"), (Json{{"destination", "/etc/hosts"}, {"type", "bind"}, {"source", "/h/hosts"}, {"options", {"rbind", "rprivate", "ro", "rro"}}}));
     EXPECT_EQ(find("/etc")["options"], Json({"rbind", "rprivate"}));
     EXPECT_EQ(find("/data")["options"], Json({"rbind", "rshared"}));
     EXPECT_EQ(find("/dev/shm"), (Json{{"destination", "/dev/shm"}, {"type", "tmpfs"}, {"source", "tmpfs"},

@@ -132,6 +132,23 @@ TEST(Spec, MountOptionsBecomeFlagsPropagationAndData) {
     EXPECT_EQ(tmp.data, "size=64k,mode=1777");
 }
 
+TEST(Spec, RecursiveMountOptionsBecomeMountAttrs) {
+    auto j = minimal();
+    j["mounts"] = Json::array({
+        {{"destination", "/data"}, {"source", "/srv"}, {"options", {"rbind", "rro", "rnosuid", "rdev", "rnoatime"}}},
+        {{"destination", "/x"}, {"source", "/srv"}, {"options", {"rbind", "rro", "rrw"}}},
+    });
+    Spec s = parse_spec_json(j);
+    const Mount& data = s.mounts[0];
+    EXPECT_EQ(data.flags, 0UL) << "recursive options are not MS_* flags of the first mount";
+    EXPECT_EQ(data.data, "") << "nor filesystem data";
+    EXPECT_EQ(data.rec_attr_set, static_cast<uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOATIME));
+    EXPECT_EQ(data.rec_attr_clr, static_cast<uint64_t>(MOUNT_ATTR_NODEV | MOUNT_ATTR__ATIME));
+    const Mount& x = s.mounts[1];
+    EXPECT_EQ(x.rec_attr_set, 0U) << "the later of rro and rrw wins";
+    EXPECT_EQ(x.rec_attr_clr, static_cast<uint64_t>(MOUNT_ATTR_RDONLY));
+}
+
 TEST(Spec, ResourcesKeepUnsetApartFromZero) {
     auto j = minimal();
     j["linux"]["resources"] = {{"memory", {{"limit", 0}}}, {"pids", {{"limit", 20}}}, {"cpu", {{"cpus", "0-1"}}}};

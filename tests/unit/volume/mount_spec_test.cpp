@@ -298,6 +298,81 @@ TEST(ContainerMounts, DuplicatesAndVolumesRefused) {
               "invalid JSON: HostConfig.Binds entries must be strings");
 }
 
+TEST(BindRecursion, BindsModeWords) {
+    auto plain = parse_bind("/a:/x:ro");
+    EXPECT_FALSE(plain.rw);
+    EXPECT_FALSE(plain.read_only_non_recursive);
+    EXPECT_FALSE(plain.read_only_force_recursive);
+    auto writable = parse_bind("/a:/x:ro-non-recursive");
+    EXPECT_FALSE(writable.rw) << "ro-non-recursive is read-only";
+    EXPECT_TRUE(writable.read_only_non_recursive);
+    for (const char* word : {"ro-force-recursive", "rro"}) {
+        auto forced = parse_bind(std::string("/a:/x:") + word + ",rprivate");
+        EXPECT_FALSE(forced.rw) << word;
+        EXPECT_TRUE(forced.read_only_force_recursive) << word;
+        EXPECT_EQ(forced.mode, std::string(word) + ",rprivate");
+    }
+    EXPECT_EQ(bind_error("/a:/x:ro,rro"), "invalid mode: ro,rro") << "one read-write word at most";
+    EXPECT_EQ(
+        bind_error("data:/x:rro"),
+        "mount mode \"rro\" requires a bind mount: invalid volume specification: 'data:/x:rro'");
+}
+
+TEST(BindRecursion, MountsBindOptions) {
+    auto m = [](Json bind_options, bool read_only) {
+        return Json{{"Type", "bind"},
+                    {"Source", "/"},
+                    {"Target", "/x"},
+                    {"ReadOnly", read_only},
+                    {"BindOptions", bind_options}};
+    };
+    auto nonrec = parse_mount(m({{"NonRecursive", true}}, false), true);
+    EXPECT_TRUE(nonrec.non_recursive);
+    EXPECT_TRUE(
+        parse_mount(m({{"ReadOnlyNonRecursive", true}}, true), true).read_only_non_recursive);
+    EXPECT_TRUE(
+        parse_mount(m({{"ReadOnlyForceRecursive", true}}, true), true).read_only_force_recursive);
+    EXPECT_EQ(mount_error(m({{"ReadOnlyNonRecursive", true}}, false)),
+              "invalid mount config for type \"bind\": must not set ReadOnlyNonRecursive when "
+              "ReadOnly is false");
+    EXPECT_EQ(mount_error(m({{"ReadOnlyForceRecursive", true}}, false)),
+              "invalid mount config for type \"bind\": must not set ReadOnlyForceRecursive when "
+              "ReadOnly is false");
+    EXPECT_EQ(
+        mount_error(m({{"ReadOnlyNonRecursive", true}, {"ReadOnlyForceRecursive", true}}, true)),
+        "invalid mount config for type \"bind\": must not set both ReadOnlyNonRecursive and "
+        "ReadOnlyForceRecursive");
+    EXPECT_EQ(mount_error(m({{"NonRecursive", "yes"}}, false)),
+              "invalid JSON: Mount.NonRecursive must be a boolean");
+}
+
+TEST(BindRecursion, ApiBefore144MakesReadOnlyBindsNonRecursive) {
+    Json hc = {
+        {"Binds", {"/a:/x:ro", "/a:/y", "/a:/z:rro"}},
+        {"Mounts", {{{"Type", "bind"}, {"Source", "/"}, {"Target", "/m"}, {"ReadOnly", true}}}}};
+    auto now = container_mounts(hc, true);
+    EXPECT_FALSE(now[0].read_only_non_recursive);
+    EXPECT_FALSE(now[3].read_only_non_recursive);
+    auto old = container_mounts(hc, true, true);
+    EXPECT_TRUE(old[0].read_only_non_recursive);
+    EXPECT_FALSE(old[1].read_only_non_recursive) << "a writable bind stays as it is";
+    EXPECT_TRUE(old[2].read_only_force_recursive) << "an explicit rro word wins";
+    EXPECT_FALSE(old[2].read_only_non_recursive);
+    EXPECT_TRUE(old[3].read_only_non_recursive);
+    Json forced = {{"Mounts",
+                    {{{"Type", "bind"},
+                      {"Source", "/"},
+                      {"Target", "/m"},
+                      {"ReadOnly", true},
+                      {"BindOptions", {{"ReadOnlyForceRecursive", true}}}}}}};
+    try {
+        container_mounts(forced, true, true);
+        ADD_FAILURE() << "ReadOnlyForceRecursive through API < 1.44 was accepted";
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer");
+    }
+}
+
 TEST_F(MountSpec, CreateMissingSources) {
     std::string deep = dir_ + "/a/b/c";
     auto ms = container_mounts({{"Binds", {deep + ":/x"}}}, true);
