@@ -1,6 +1,7 @@
 // docker cp for the containers backend: stat, tar out and extract in, inside the merged rootfs
-// of a container in any state (the engine mounts a stopped one's for the call). Every path is resolved with openat2(RESOLVE_IN_ROOT), so a symlink
-// in the container cannot lead outside its rootfs.
+// of a container in any state (the engine mounts a stopped one's for the call), with its bind
+// mounts in place, as Docker. Every path is resolved with openat2(RESOLVE_IN_ROOT), so a
+// symlink in the container cannot lead outside its rootfs.
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -137,7 +138,7 @@ api::PathStat ContainerBackendImpl::stat_path(const std::string& key, const std:
             ssize_t n = ::readlinkat(fd.get(), "", target, sizeof target);
             if (n > 0) out.link_target.assign(target, static_cast<size_t>(n));
         }
-    });
+    }, engine::ContainerManager::RootfsView::with_binds);
     return out;
 }
 
@@ -148,11 +149,12 @@ void ContainerBackendImpl::get_archive(const std::string& key, const std::string
         image::TarWriter w(out_fd);
         add_tree(w, fd.get(), base_name(path));
         w.finish();
-    });
+    }, engine::ContainerManager::RootfsView::with_binds);
 }
 
 void ContainerBackendImpl::put_archive(const std::string& key, const std::string& path, int in_fd,
                                        bool no_overwrite_dir_non_dir) {
+    m_.check_writable_path(key, path);
     m_.with_rootfs(key, [&](int root) {
         UniqueFd dir = open_in_root(root, path, O_RDONLY | O_DIRECTORY, key);
         image::ApplyOptions o;
@@ -160,7 +162,7 @@ void ContainerBackendImpl::put_archive(const std::string& key, const std::string
         o.what = "archive";
         (void)no_overwrite_dir_non_dir;  // the apply replaces like Docker's default extraction
         image::apply_layer_at(in_fd, dir.get(), o);
-    });
+    }, engine::ContainerManager::RootfsView::with_binds);
 }
 
 }  // namespace berth::daemon

@@ -174,7 +174,14 @@ public:
     // Runs `fn` with an O_PATH fd of the merged rootfs (rootfs_access.cpp). A created or
     // exited container's snapshot is mounted for the call and unmounted after, even on
     // error. Holds the container's op lock, so a start, stop or remove waits until done.
-    void with_rootfs(const std::string& name_or_id, const std::function<void(int rootfs_fd)>& fn);
+    // With binds (docker cp), the container's bind mounts are in place in that view
+    // (bind_view.hpp); export and diff want the layers alone.
+    enum class RootfsView { layers, with_binds };
+    void with_rootfs(const std::string& name_or_id, const std::function<void(int rootfs_fd)>& fn,
+                     RootfsView view = RootfsView::layers);
+    // docker cp into `path` (lexical, absolute): "mounted volume is marked read-only"
+    // (permission_denied) when a read-only bind of the container holds it, as moby.
+    void check_writable_path(const std::string& name_or_id, const std::string& path);
     // docker commit (container_commit.cpp): `make_image` runs with the container held (op
     // lock; paused meanwhile when `pause` and running); then the commit event is emitted.
     CommitResult commit(const std::string& name_or_id, bool pause, const std::string& comment,

@@ -1,30 +1,37 @@
 // Access to a container's merged rootfs whatever its state (docker cp, export): a running
 // container's is mounted already; a created or exited one's snapshot is mounted for the
-// call only. The op lock makes this safe against a concurrent start (which would reuse the
+// call only, and docker cp sees the container's binds (bind_view.hpp). The op lock makes this safe against a concurrent start (which would reuse the
 // mount and then lose it to our unmount) and remove (which would delete it underneath).
 #include <fcntl.h>
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
+#include "engine/bind_view.hpp"
 #include "engine/manager_internal.hpp"
 #include "image/digest.hpp"
 #include "storage/overlay_mount.hpp"
 #include "storage/snapshotter.hpp"
+#include "volume/mount_spec.hpp"
 
 namespace berth::engine {
 
-void ContainerManager::with_rootfs(const std::string& key, const std::function<void(int)>& fn) {
+void ContainerManager::with_rootfs(const std::string& key, const std::function<void(int)>& fn,
+                                   RootfsView view) {
     auto e = find(key);
     std::lock_guard op(e->op);
     std::string id, top_layer;
     bool running = false;
+    Json host_config;
     {
         std::lock_guard lock(mu_);
         if (e->removed) throw Error(Errc::not_found, "No such container: " + key);
         id = e->c.id;
         top_layer = e->c.top_layer;
         running = e->c.state.running();
+        host_config = e->c.host_config;
     }
+    std::vector<volume::MountPoint> binds;
+    if (view == RootfsView::with_binds) binds = volume::container_mounts(host_config, false);
     std::optional<image::Digest> top;
     if (!top_layer.empty()) top = image::Digest::parse(top_layer);
     auto snap = options_.snapshotter->get(id, top, container_dir(id));
@@ -39,9 +46,7 @@ void ContainerManager::with_rootfs(const std::string& key, const std::function<v
         options_.snapshotter->unmount(snap);
     };
     try {
-        UniqueFd root(::open(snap.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-        if (!root) throw_errno("open rootfs of container " + id);
-        fn(root.get());
+        with_bind_view(snap.rootfs, binds, fn);
     } catch (...) {
         try {
             release();
@@ -51,6 +56,22 @@ void ContainerManager::with_rootfs(const std::string& key, const std::function<v
         throw;
     }
     release();
+}
+
+void ContainerManager::check_writable_path(const std::string& key, const std::string& path) {
+    auto e = find(key);
+    Json host_config;
+    {
+        std::lock_guard lock(mu_);
+        host_config = e->c.host_config;
+    }
+    std::string p = volume::clean_path(path);
+    for (const auto& m : volume::container_mounts(host_config, false)) {
+        if (m.type != "bind" || m.rw) continue;
+        const std::string& d = m.destination;
+        if (p == d || (p.size() > d.size() && p.compare(0, d.size(), d) == 0 && p[d.size()] == '/'))
+            throw Error(Errc::permission_denied, "mounted volume is marked read-only");
+    }
 }
 
 bool ContainerManager::unmount_leftover_rootfs(const Container& c) {
