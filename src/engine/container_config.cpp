@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "engine/etc_files.hpp"
 #include "engine/health_state.hpp"
+#include "engine/namespace_modes.hpp"
 #include "engine/oci_config.hpp"
 #include "shim/json_log.hpp"
 #include "volume/mount_spec.hpp"
@@ -250,9 +251,15 @@ void validate_create_request(const Json& body) {
                         {"LogConfig", K::object}, {"PortBindings", K::object}, {"Binds", K::strings},
                         {"GroupAdd", K::strings}, {"ConsoleSize", K::integers}, {"Runtime", K::string},
                         {"ExtraHosts", K::strings}, {"Dns", K::strings}, {"DnsSearch", K::strings},
-                        {"DnsOptions", K::strings}}) {
+                        {"DnsOptions", K::strings}, {"PidMode", K::string}, {"IpcMode", K::string},
+                        {"UTSMode", K::string}, {"CgroupnsMode", K::string}, {"StorageOpt", K::string_map}}) {
         check(hc, "HostConfig.", k, t);
     }
+    check_namespace_modes(body, hc);
+    // overlay2's size option needs xfs with project quotas; dockerd refuses it everywhere else
+    // with these words, and berth has no quota support at all.
+    if (hc.contains("StorageOpt") && hc["StorageOpt"].is_object() && !hc["StorageOpt"].empty())
+        throw Error(Errc::invalid_argument, "--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
     // Checked here so a bad entry is a 400 at create, not a failed start.
     if (hc.contains("ExtraHosts") && hc["ExtraHosts"].is_array()) {
         for (const auto& h : hc["ExtraHosts"]) parse_extra_host(h.get<std::string>());

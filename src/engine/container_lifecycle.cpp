@@ -13,6 +13,7 @@
 #include "engine/health_state.hpp"
 #include "engine/manager_internal.hpp"
 #include "engine/oci_config.hpp"
+#include "engine/shareable_shm.hpp"
 #include "engine/shim_process.hpp"
 #include "engine/signals.hpp"
 #include "image/digest.hpp"
@@ -52,10 +53,48 @@ Json with_default_ulimits(Json host_config, const Json& defaults) {
     return host_config;
 }
 
+// --network container:X shares X's /etc/hosts, /etc/resolv.conf and /etc/hostname (moby points
+// the container's paths at X's): copied over the ones just written, read through X's root.
+void share_donor_etc_files(const Json& spec, const std::string& dir) {
+    for (const auto& ns : spec["linux"]["namespaces"]) {
+        if (ns["type"] != "network" || !ns.contains("path")) continue;
+        std::string path = ns["path"];
+        std::string root = path.substr(0, path.rfind("/ns/")) + "/root/etc/";
+        for (const char* f : {"hosts", "resolv.conf", "hostname"}) {
+            if (path_exists(root + f)) write_file_atomic(dir + "/" + f, read_file(root + f), 0644, Durability::none);
+        }
+    }
+}
+
 // Docker's start errors for a process that cannot be run are the client's fault (400).
 Errc start_error_code(int exit_code) { return exit_code == 126 || exit_code == 127 ? Errc::invalid_argument : Errc::internal; }
 
 }  // namespace
+
+JoinedContainer ContainerManager::join_container(const std::string& id, const std::string& kind, const std::string& key) {
+    std::shared_ptr<Entry> other;
+    try {
+        other = find(key);
+    } catch (const Error& e) {
+        // moby: an unknown donor is the request's fault.
+        throw Error(Errc::invalid_argument, e.what());
+    }
+    std::lock_guard lock(mu_);
+    const Container& c = other->c;
+    if (c.id == id) throw Error(Errc::invalid_argument, "cannot join own " + kind + " namespace");
+    if (!c.state.running() || c.state.pid <= 0) {
+        if (kind == "network") throw Error(Errc::conflict, "cannot join network of a non running container: " + key);
+        throw Error(Errc::conflict, "container " + key + " is not running");
+    }
+    if (kind == "IPC") {
+        std::string mode = json_string(c.host_config, "IpcMode");
+        if (mode != "shareable" && mode != "host") {
+            throw Error(Errc::invalid_argument,
+                        "container " + key + ": non-shareable IPC (hint: use IpcMode:shareable for the donor container)");
+        }
+    }
+    return {c.state.pid, container_dir(c.id)};
+}
 
 void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
     Container snapshot;
@@ -87,7 +126,12 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         in.read_only_binds_non_recursive = snapshot.read_only_binds_non_recursive;
         ContainerRuntime rt(options_, runtime_name(snapshot.host_config));
         in.recursive_read_only_unsupported = [&rt] { return rt.recursive_read_only_unsupported(); };
+        in.join = [this, &id](const std::string& kind, const std::string& key) { return join_container(id, kind, key); };
         Json spec = build_oci_config(in);
+        if (json_string(snapshot.host_config, "IpcMode") == "shareable") {
+            int64_t shm = json_int(snapshot.host_config, "ShmSize", 0);
+            mount_shareable_shm(dir, shm > 0 ? shm : kDefaultShmSize);
+        }
         // A -v source that is missing is made now, at every start, as moby's MountPoint.Setup.
         volume::create_missing_sources(volume::container_mounts(snapshot.host_config, false));
         EtcFilesOptions etc;
@@ -101,6 +145,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         if (etc.dns.options.empty()) etc.dns.options = options_.default_dns.options;
         for (const auto& h : json_strings(snapshot.host_config, "ExtraHosts")) etc.extra_hosts.push_back(parse_extra_host(h));
         write_etc_files(dir, etc);
+        share_donor_etc_files(spec, dir);
         // Rebuilt from the record at every start: no fsync needed (see write_etc_files).
         write_file_atomic(dir + "/config.json", spec.dump(), 0600, Durability::none);
 
@@ -130,7 +175,8 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
     } catch (const Error& err) {
         started.error = err.what();
         started.exit_code = 128;
-        if (err.code() == Errc::invalid_argument || err.code() == Errc::not_found) {
+        if (err.code() == Errc::invalid_argument || err.code() == Errc::not_found || err.code() == Errc::conflict) {
+            release_shareable_shm(dir);
             options_.snapshotter->unmount(snap);
             std::lock_guard lock(mu_);
             e.c.state.error = err.what();
@@ -140,6 +186,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
     } catch (const std::exception& err) {
         // A stored config of a shape the checks at create let through: the client's input,
         // and the snapshot must not stay mounted.
+        release_shareable_shm(dir);
         options_.snapshotter->unmount(snap);
         std::lock_guard lock(mu_);
         e.c.state.error = err.what();
@@ -147,6 +194,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         throw Error(Errc::invalid_argument, std::string("invalid container configuration: ") + err.what());
     }
     if (!started.error.empty()) {
+        release_shareable_shm(dir);
         options_.snapshotter->unmount(snap);
         {
             std::lock_guard lock(mu_);
@@ -456,6 +504,7 @@ void ContainerManager::resize(const std::string& key, unsigned height, unsigned 
 }
 
 void ContainerManager::cleanup_after_exit(Entry& e) {
+    release_shareable_shm(container_dir(e.c.id));
     std::optional<image::Digest> top;
     if (!e.c.top_layer.empty()) top = image::Digest::parse(e.c.top_layer);
     try {

@@ -28,6 +28,7 @@
 #include "engine/container.hpp"
 #include "engine/events.hpp"
 #include "engine/log_reader.hpp"
+#include "engine/namespace_modes.hpp"
 
 namespace berth::state {
 class Database;
@@ -213,6 +214,9 @@ private:
     bool unmount_leftover_rootfs(const Container& c);
     std::string shim_dir(const std::string& id) const;
     void do_start(Entry& e, bool from_restart_policy);
+    // The running container `key` whose `kind` namespace container `id` joins at start, or
+    // moby's error (namespace_modes.hpp).
+    JoinedContainer join_container(const std::string& id, const std::string& kind, const std::string& key);
     bool do_stop(Entry& e, int timeout_s, const std::string& signal);
     void do_kill(Entry& e, int signal, bool emit_event);
     void handle_exit(const std::string& id, int exit_code, bool oom_killed, const std::string& finished_at);

@@ -3,7 +3,11 @@
 
 #include <unistd.h>
 
+#include <fstream>
+
 #include "common/error.hpp"
+#include "engine/namespace_modes.hpp"
+#include "engine/shareable_shm.hpp"
 #include "runtime/seccomp/docker_profile.hpp"
 
 namespace berth::engine {
@@ -53,9 +57,36 @@ std::string container_hostname(const OciInputs& in) {
 
 namespace {
 
-std::string network_mode(const Json& hc) {
-    std::string mode = json_string(hc, "NetworkMode");
-    return mode.empty() || mode == "default" ? "bridge" : mode;
+std::string host_name() {
+    char name[256] = "";
+    ::gethostname(name, sizeof name - 1);
+    return name;
+}
+
+std::string read_first_line(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+// /dev/shm as moby's IpcMode: none has none; host binds the host's; shareable binds its own
+// host-side tmpfs (shareable_shm.hpp), and container:X binds X's.
+void share_dev_shm(Json& mounts, const NamespacePlan& ns, const std::string& container_dir) {
+    for (auto it = mounts.begin(); it != mounts.end(); ++it) {
+        if ((*it)["destination"] != "/dev/shm" || (*it)["type"] != "tmpfs") continue;
+        std::string source;
+        if (ns.ipc_mode == "none") {
+            mounts.erase(it);
+            return;
+        }
+        if (ns.ipc_mode == "host") source = "/dev/shm";
+        if (ns.ipc_mode == "shareable") source = shareable_shm_path(container_dir);
+        if (!ns.ipc_donor_dir.empty()) source = shareable_shm_path(ns.ipc_donor_dir);
+        if (!source.empty())
+            *it = {{"destination", "/dev/shm"}, {"type", "bind"}, {"source", source}, {"options", {"rbind", "rprivate"}}};
+        return;
+    }
 }
 
 }  // namespace
@@ -67,16 +98,23 @@ Json build_oci_config(const OciInputs& in) {
     Json spec = {{"ociVersion", "1.2.0"}};
     spec["process"] = oci_process(in, caps);
     spec["root"] = {{"path", in.rootfs}, {"readonly", json_bool(hc, "ReadonlyRootfs")}};
-    std::string mode = network_mode(hc);
-    bool host_net = mode == "host";
-    spec["hostname"] = host_net ? json_string(in.config, "Hostname", "") : container_hostname(in);
-    if (host_net && spec["hostname"].get<std::string>().empty()) {
-        char name[256] = "";
-        ::gethostname(name, sizeof name - 1);
-        spec["hostname"] = name;
+    NamespacePlan ns = plan_namespaces(hc, in.cgroup_v2, in.join);
+    bool host_net = ns.host_network;
+    bool own_uts = json_string(hc, "UTSMode") != "host";
+    if (!own_uts) {
+        // --uts host: the host's name, which the container may not set (no "hostname").
+    } else if (ns.network_donor) {
+        // --network container:X: X's hostname, as moby copies X's Config.Hostname.
+        std::string h = read_first_line("/proc/" + std::to_string(ns.network_donor) + "/root/etc/hostname");
+        spec["hostname"] = h.empty() ? container_hostname(in) : h;
+    } else if (host_net && json_string(in.config, "Hostname").empty()) {
+        spec["hostname"] = host_name();
+    } else {
+        spec["hostname"] = container_hostname(in);
     }
-    if (auto d = json_string(in.config, "Domainname"); !d.empty()) spec["domainname"] = d;
+    if (auto d = json_string(in.config, "Domainname"); !d.empty() && own_uts) spec["domainname"] = d;
     spec["mounts"] = oci_mounts(in);
+    share_dev_shm(spec["mounts"], ns, in.container_dir);
 
     Json linux = Json::object();
     // A shared or slave bind needs a root that propagates too (moby's WithMounts).
@@ -87,19 +125,7 @@ Json build_oci_config(const OciInputs& in) {
             if ((o == "slave" || o == "rslave") && linux.value("rootfsPropagation", "") != "rshared") linux["rootfsPropagation"] = "rslave";
         }
     }
-    Json ns = Json::array({{{"type", "mount"}}, {{"type", "uts"}}});
-    if (json_string(hc, "PidMode") != "host") ns.push_back({{"type", "pid"}});
-    if (json_string(hc, "IpcMode") != "host") ns.push_back({{"type", "ipc"}});
-    if (!host_net) {
-        if (mode != "none" && mode != "bridge" && !mode.starts_with("container:")) {
-            // User-defined networks belong to the network module; until it exists they are refused.
-            throw Error(Errc::not_found, "network " + mode + " not found");
-        }
-        ns.push_back({{"type", "network"}});
-    }
-    std::string cgroupns = json_string(hc, "CgroupnsMode");
-    if (cgroupns == "private" || (cgroupns.empty() && in.cgroup_v2)) ns.push_back({{"type", "cgroup"}});
-    linux["namespaces"] = ns;
+    linux["namespaces"] = ns.namespaces;
     std::string parent = json_string(hc, "CgroupParent");
     linux["cgroupsPath"] = (parent.empty() ? std::string("/berth") : (parent[0] == '/' ? parent : "/" + parent)) + "/" + in.id;
     linux["resources"] = oci_resources(hc);

@@ -6,6 +6,8 @@
 //   oci_config_mounts.cpp     Docker's default mounts, /etc files, shm, tmpfs, init
 //   oci_config_security.cpp   capabilities, privileged, seccomp, masked paths, devices
 //   oci_config_resources.cpp  memory, cpu, pids, blkio -> linux.resources
+#include <sys/types.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -13,9 +15,13 @@
 #include <vector>
 
 #include "common/json_reader.hpp"
+#include "engine/namespace_modes.hpp"
 #include "engine/user_lookup.hpp"
 
 namespace berth::engine {
+
+// /dev/shm's size without HostConfig.ShmSize, as Docker.
+constexpr int64_t kDefaultShmSize = 64 * 1024 * 1024;
 
 struct OciInputs {
     std::string id;
@@ -33,6 +39,9 @@ struct OciInputs {
     // and kernel can ("rro"), else why not (ContainerRuntime::recursive_read_only_unsupported).
     // Unset: supported.
     std::function<std::string()> recursive_read_only_unsupported;
+    // The running container whose namespace this one joins (--network, --pid, --ipc
+    // container:X; namespace_modes.hpp). Unset: joining is refused.
+    JoinContainer join;
 };
 
 // Throws invalid_argument with Docker's messages for bad combinations.

@@ -12,8 +12,6 @@ namespace berth::engine {
 
 namespace {
 
-constexpr int64_t kDefaultShmSize = 64 * 1024 * 1024;
-
 Json mount(const std::string& dest, const std::string& type, const std::string& source, std::vector<std::string> options) {
     return {{"destination", dest}, {"type", type}, {"source", source}, {"options", options}};
 }
