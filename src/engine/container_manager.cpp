@@ -18,6 +18,7 @@
 #include "engine/manager_internal.hpp"
 #include "engine/names.hpp"
 #include "engine/oci_config.hpp"
+#include "engine/shareable_shm.hpp"
 #include "image/image_service.hpp"
 #include "image/image_store.hpp"
 #include "runtime/container.hpp"
@@ -437,6 +438,7 @@ std::vector<std::string> ContainerManager::restore() {
         for (const auto& [id, e] : containers_) {
             if (e->c.state.running() || e->c.state.status == "restarting") continue;
             if (unmount_leftover_rootfs(e->c)) report.push_back("container " + id.substr(0, 12) + ": unmounted a leftover rootfs mount");
+            release_shareable_shm(container_dir(id));  // --ipc shareable's, if a start was cut short
         }
     }
     for (auto& e : to_check) {
