@@ -60,6 +60,7 @@ EngineServices::EngineServices(const std::string& data_root_, const std::string&
     mo.exec_root = exec_root;
     mo.shim_path = helper_path("BERTH_SHIM", "berth-shim", BERTH_SHIM_PATH);
     mo.init_path = helper_path("BERTH_INIT", "berth-init", BERTH_INIT_PATH);
+    mo.runtime_cli_path = helper_path("BERTH_RUNTIME", "berth-runtime", BERTH_RUNTIME_PATH);
     mo.runtimes = runtimes;
     mo.default_runtime = default_runtime;
     mo.default_log_type = default_log_type;

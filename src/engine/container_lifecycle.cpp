@@ -155,6 +155,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         so.bundle = dir;
         so.runtime_root = rt.root();
         so.runtime_binary = rt.binary();
+        if (rt.builtin()) so.sealed_exec_runtime = options_.runtime_cli_path;
         so.shim_dir = sdir;
         so.log_path = snapshot.log_path;
         const Json& log_config = snapshot.host_config["LogConfig"].value("Config", Json::object());

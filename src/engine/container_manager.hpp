@@ -49,6 +49,9 @@ struct ManagerOptions {
     std::string data_root;
     std::string exec_root;
     std::string shim_path;      // berth-shim
+    // berth-runtime, the built-in runtime's command line: a shim runs an exec through it when
+    // the exec must start from a sealed copy of the runtime (shim::Options::sealed_exec_runtime).
+    std::string runtime_cli_path;
     std::string init_path;      // berth-init (for HostConfig.Init)
     Json seccomp_profile;       // Docker-format default profile; null: the embedded one
     // OCI runtimes besides the built-in "berth" (--add-runtime name=path), and the one for

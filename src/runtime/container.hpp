@@ -68,7 +68,12 @@ public:
     std::vector<pid_t> pids(const std::string& id);
     Json stats(const std::string& id);
     // Runs a process in the container; returns its exit code (0 once started with detach).
+    // When the process could reach the runtime's image (self_protect.hpp), this program is
+    // first re-executed from a sealed copy with the same argv: fine for a command line, not
+    // for a long-lived caller (berth-shim), which asks exec_needs_sealed_copy first.
     int exec(const std::string& id, const ExecOptions& options);
+    // Whether exec(id, options) would re-execute this program (see exec).
+    bool exec_needs_sealed_copy(const std::string& id, const ExecOptions& options);
 
     Status status(const ContainerRecord& record);
     const StateStore& store() const { return store_; }

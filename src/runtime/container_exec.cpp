@@ -110,6 +110,44 @@ UniqueFd connect_unix(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// The container's own processes, as well as the one we start, could reach our image.
+bool reaches_runtime(const Spec& spec, const Process& process) {
+    bool new_user_ns = spec.linux.find_namespace("user") != nullptr;
+    return container_can_reach_runtime(spec.process->capabilities, new_user_ns) ||
+           container_can_reach_runtime(process.capabilities, new_user_ns);
+}
+
+// The caller's own pid and time namespaces (its active ones), to return to after joining a
+// container's for the children: setns into one's own active namespace is always allowed.
+class ChildNamespaces {
+  public:
+    void remember(const char* name) {
+        std::string own = std::string("/proc/self/ns/") + name;
+        UniqueFd fd(::open(own.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) throw_errno("open " + own);
+        fds_.push_back(std::move(fd));
+    }
+    void restore() noexcept {
+        for (auto& fd : fds_) (void)::setns(fd.get(), 0);
+        fds_.clear();
+    }
+    ~ChildNamespaces() { restore(); }
+
+  private:
+    std::vector<UniqueFd> fds_;
+};
+
+}  // namespace
+
+bool Runtime::exec_needs_sealed_copy(const std::string& id, const ExecOptions& options) {
+    if (running_from_sealed_copy()) return false;
+    auto text = read_file(store_.dir(id) + "/config.json");
+    Spec spec = parse_spec(text, store_.dir(id) + "/config.json");
+    return reaches_runtime(spec, process_for_exec(spec, options));
+}
+
 int Runtime::exec(const std::string& id, const ExecOptions& options) {
     auto rec = store_.load(id);
     Status s = status(rec);
@@ -119,12 +157,7 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     auto text = read_file(store_.dir(id) + "/config.json");
     Spec spec = parse_spec(text, store_.dir(id) + "/config.json");
     Process process = process_for_exec(spec, options);
-    const Namespace* user_ns = spec.linux.find_namespace("user");
-    // The container's own processes, as well as the one we start, could reach our image.
-    if (container_can_reach_runtime(spec.process->capabilities, user_ns != nullptr) ||
-        container_can_reach_runtime(process.capabilities, user_ns != nullptr)) {
-        reexec_from_sealed_copy();
-    }
+    if (reaches_runtime(spec, process)) reexec_from_sealed_copy();
     add_default_home(process.env, rec.rootfs, process.user.uid);
     ProcessPlan plan;
     build_process_plan(process, spec.linux, plan, store_.seccomp_cache_dir());
@@ -146,10 +179,15 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
         joins.emplace_back(fd.get(), ns.type);
         ns_fds.push_back(std::move(fd));
     }
-    // pid and time namespaces apply to children: enter them here, before forking.
+    // pid and time namespaces apply to children: enter them here, before forking, and go back
+    // to our own once the child exists. A long-lived caller (berth-shim runs this in-process)
+    // would otherwise fork every later child (a runtime binary, a helper) into the container's
+    // pid namespace, where its orphans go to the container's init instead of to the caller.
+    ChildNamespaces own_for_children;
     for (const char* name : {"pid_for_children", "time_for_children"}) {
         std::string theirs = proc + (std::string(name) == "pid_for_children" ? "pid" : "time");
         if (!path_exists(theirs) || same_namespace(theirs, std::string("/proc/self/ns/") + name)) continue;
+        own_for_children.remember(std::string(name) == "pid_for_children" ? "pid" : "time");
         UniqueFd fd(::open(theirs.c_str(), O_RDONLY | O_CLOEXEC));
         if (!fd || ::setns(fd.get(), 0) < 0) throw_errno("join namespace " + theirs);
     }
@@ -176,6 +214,7 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
         exec_child(plan, joins, sv[1]);
     }
     ::close(sv[1]);
+    own_for_children.restore();
     try {
         if (cgroup2 && !in_cgroup2) write_file(cgroup->clone_into_dir() + "/cgroup.procs", std::to_string(pid));
         SyncMessage go;

@@ -15,6 +15,7 @@ std::vector<std::string> Options::to_args() const {
     if (height || width) a.insert(a.end(), {"--height", std::to_string(height), "--width", std::to_string(width)});
     if (!notify_socket.empty()) a.insert(a.end(), {"--notify", notify_socket});
     if (!runtime_binary.empty()) a.insert(a.end(), {"--runtime-binary", runtime_binary});
+    if (!sealed_exec_runtime.empty()) a.insert(a.end(), {"--sealed-exec-runtime", sealed_exec_runtime});
     if (ready_fd >= 0) a.insert(a.end(), {"--ready-fd", std::to_string(ready_fd)});
     if (detach) a.push_back("--detach");
     return a;
@@ -54,6 +55,7 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (f == "--ready-fd") o.ready_fd = static_cast<int>(number(f, value()));
         else if (f == "--detach") o.detach = true;
         else if (f == "--runtime-binary") o.runtime_binary = value();
+        else if (f == "--sealed-exec-runtime") o.sealed_exec_runtime = value();
         else throw Error(Errc::invalid_argument, "unknown flag " + f);
     }
     for (auto [name, v] : {std::pair{"--id", &o.id}, {"--bundle", &o.bundle}, {"--root", &o.runtime_root},

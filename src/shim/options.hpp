@@ -3,6 +3,7 @@
 //   berth-shim --id ID --bundle DIR --root RUNTIME_ROOT --shim-dir DIR --log PATH
 //              [--log-max-size 10m] [--log-max-file 3] [--stdin] [--stdin-once] [--tty]
 //              [--height H --width W] [--notify SOCKET] [--ready-fd N] [--runtime-binary PATH]
+//              [--sealed-exec-runtime PATH]
 // --ready-fd: a pipe the shim writes one JSON line to once the container is created
 // ({"pid": N}) or failed ({"error": "...", "exit_code": 127}), then closes.
 #include <string>
@@ -27,6 +28,10 @@ struct Options {
     // An external runc-compatible runtime to drive instead of libberth-runtime in-process
     // (runtime_driver.hpp); runtime_root is then that runtime's --root.
     std::string runtime_binary;
+    // With the in-process runtime: berth-runtime, which runs an exec that could reach the
+    // runtime's image (a CAP_SYS_PTRACE exec, CVE-2019-5736) from a sealed copy of itself.
+    // The shim cannot re-execute itself for that mid-life (runtime/self_protect.hpp).
+    std::string sealed_exec_runtime;
     int ready_fd = -1;
     // Fork once at start and let the first process exit: the shim is then nobody's child but
     // init's (or a subreaper's), while the daemon spawns it cheaply (posix_spawn, no fork of

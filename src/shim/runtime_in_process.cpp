@@ -32,7 +32,11 @@ struct StdioSwap {
 class InProcessDriver final : public RuntimeDriver {
   public:
     explicit InProcessDriver(const Options& o)
-        : runtime_(o.runtime_root), id_(o.id), bundle_(o.bundle), shim_dir_(o.shim_dir) {}
+        : options_(o),
+          runtime_(o.runtime_root),
+          id_(o.id),
+          bundle_(o.bundle),
+          shim_dir_(o.shim_dir) {}
 
     Spawned create(const ProcessIo& io) override {
         runtime::CreateOptions co;
@@ -65,6 +69,7 @@ class InProcessDriver final : public RuntimeDriver {
         runtime::ExecOptions eo;
         eo.process = runtime::parse_process(JsonReader(process, "exec", "process"));
         eo.detach = true;
+        if (runtime_.exec_needs_sealed_copy(id_, eo)) return sealed_exec(exec_id, process, io);
         eo.pid_file = shim_dir_ + "/exec-" + exec_id + ".pid";
         if (io.terminal) eo.console_socket = console_socket();
         if (!devnull_) devnull_.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
@@ -90,6 +95,24 @@ class InProcessDriver final : public RuntimeDriver {
     void remove() override { runtime_.remove(id_, true); }
 
   private:
+    // An exec that must start from a sealed copy of the runtime: Runtime::exec would
+    // re-execute this shim (argv and all) to get one, so berth-runtime, the same runtime as a
+    // command line that may re-execute itself, runs it on the same state root instead.
+    Spawned sealed_exec(const std::string& exec_id, const Json& process, const ProcessIo& io) {
+        if (options_.sealed_exec_runtime.empty()) {
+            throw Error(
+                Errc::internal,
+                "this exec needs berth-runtime (it could reach the runtime's binary), and the shim "
+                "was not given its path (--sealed-exec-runtime)");
+        }
+        if (!sealed_exec_driver_) {
+            Options o = options_;
+            o.runtime_binary = o.sealed_exec_runtime;
+            sealed_exec_driver_ = make_external_driver(o);
+        }
+        return sealed_exec_driver_->exec(exec_id, process, io);
+    }
+
     // The listening socket exec pty masters come back on, made on first use. Runtime::exec
     // connects from this process: a /proc/self/fd path stays valid for it.
     std::string console_socket() {
@@ -108,8 +131,10 @@ class InProcessDriver final : public RuntimeDriver {
         return short_socket_path(path, console_dir_);
     }
 
+    Options options_;
     runtime::Runtime runtime_;
     std::string id_, bundle_, shim_dir_;
+    std::unique_ptr<RuntimeDriver> sealed_exec_driver_;
     UniqueFd devnull_;
     UniqueFd console_;      // listening socket for exec pty masters
     UniqueFd console_dir_;  // keeps a /proc/self/fd path to it valid

@@ -107,6 +107,7 @@ int run(std::vector<std::string> args) {
     mo.exec_root = exec_root;
     mo.shim_path = env_or("BERTH_SHIM", BERTH_SHIM_PATH);
     mo.init_path = env_or("BERTH_INIT", BERTH_INIT_PATH);
+    mo.runtime_cli_path = env_or("BERTH_RUNTIME", BERTH_RUNTIME_PATH);
     mo.events = &events;
     mo.db = &db;
     mo.images = &service;
