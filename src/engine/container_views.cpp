@@ -19,6 +19,52 @@ namespace berth::engine {
 
 namespace {
 
+// moby's "volume" filter: a mount's name (a bind's source) or its destination.
+bool mounts_match(const Json& host_config, const std::vector<std::string>& values) {
+    for (const auto& m : volume::container_mounts(host_config, false)) {
+        for (const auto& v : values) {
+            if (v == m.destination || v == m.source) return true;
+        }
+    }
+    return false;
+}
+
+// The network a container is on, by name: its NetworkMode ("default" is the bridge).
+std::string network_name(const Json& host_config) {
+    std::string mode = json_string(host_config, "NetworkMode", "bridge");
+    return mode == "default" || mode.empty() ? "bridge" : mode;
+}
+
+// moby's "expose" filter: "80", "80/tcp" or a range "8000-8080/tcp" against ExposedPorts.
+bool exposes(const Json& config, const std::string& value) {
+    if (!config.is_object() || !config.contains("ExposedPorts") || !config["ExposedPorts"].is_object()) return false;
+    std::string proto = "tcp", ports = value;
+    if (auto slash = value.find('/'); slash != std::string::npos) {
+        proto = value.substr(slash + 1);
+        ports = value.substr(0, slash);
+    }
+    long lo = 0, hi = 0;
+    try {
+        auto dash = ports.find('-');
+        lo = std::stol(ports.substr(0, dash));
+        hi = dash == std::string::npos ? lo : std::stol(ports.substr(dash + 1));
+    } catch (const std::exception&) {
+        return false;
+    }
+    for (const auto& [key, _] : config["ExposedPorts"].items()) {
+        auto slash = key.find('/');
+        std::string p = key.substr(slash == std::string::npos ? key.size() : slash + 1);
+        if ((p.empty() ? "tcp" : p) != proto) continue;
+        try {
+            long port = std::stol(key.substr(0, slash));
+            if (port >= lo && port <= hi) return true;
+        } catch (const std::exception&) {
+        }
+    }
+    return false;
+}
+
+
 int64_t created_unix(const std::string& rfc) {
     int64_t ns = parse_rfc3339_ns(rfc);
     return ns < 0 ? 0 : ns / 1000000000LL;
@@ -153,7 +199,14 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
         return it->second == c.image_id ? c.image : c.image_id;
     };
     for (const auto& [key, values] : o.filters) {
-        static const char* known[] = {"status", "name", "id", "label", "exited", "ancestor", "before", "since", "health"};
+        if (key == "is-task") {
+            for (const auto& v : values) {
+                if (v != "true" && v != "false" && v != "1" && v != "0")
+                    throw Error(Errc::invalid_argument, "Unrecognised filter value for is-task: " + v);
+            }
+        }
+        static const char* known[] = {"status", "name",    "id",      "label",  "exited", "ancestor", "before", "since",
+                                      "health", "volume",  "network", "publish", "expose", "is-task", "isolation"};
         if (std::find(std::begin(known), std::end(known), key) == std::end(known)) {
             throw Error(Errc::invalid_argument, "invalid filter '" + key + "'");
         }
@@ -178,6 +231,13 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
         if (!any_of("exited", [&](const std::string& v) { return c.state.status == "exited" && std::to_string(c.state.exit_code) == v; })) continue;
         if (!any_of("health", [&](const std::string& v) { return v == health_filter_value(c.state); })) continue;
         if (!any_of("ancestor", [&](const std::string& v) { return c.image == v || c.image_id == v || c.image_id.find(v) == 7; })) continue;
+        if (o.filters.count("volume") && !mounts_match(c.host_config, o.filters.at("volume"))) continue;
+        if (!any_of("network", [&](const std::string& v) { return v == network_name(c.host_config); })) continue;
+        // No published ports before bridge networks exist; no swarm tasks ever; Linux has one isolation.
+        if (o.filters.count("publish") && !o.filters.at("publish").empty()) continue;
+        if (!any_of("is-task", [&](const std::string& v) { return v != "true" && v != "1"; })) continue;
+        if (!any_of("isolation", [&](const std::string& v) { return v == json_string(c.host_config, "Isolation"); })) continue;
+        if (!any_of("expose", [&](const std::string& v) { return exposes(c.config, v); })) continue;
         auto labels = c.config.value("Labels", Json::object());
         if (auto it = o.filters.find("label"); it != o.filters.end()) {
             bool ok = std::all_of(it->second.begin(), it->second.end(), [&](const std::string& v) {

@@ -186,3 +186,25 @@ start_x() {
   dk container prune -f
   [ -z "$(dk ps -aq --filter name=cx)" ]
 }
+
+@test "docker ps --filter volume, network, expose, publish, is-task as moby matches them" {
+  mkdir -p "$D/psvol"
+  a=$(dk create --name fa -v "$D/psvol:/data" --network none --expose 8080 busybox true)
+  b=$(dk create --name fb --network host busybox true)
+  remember "$a"
+  remember "$b"
+  [ "$(dk ps -aq --no-trunc --filter volume=/data)" = "$a" ]
+  [ "$(dk ps -aq --no-trunc --filter volume="$D/psvol")" = "$a" ]
+  [ -z "$(dk ps -aq --filter volume=/elsewhere)" ]
+  [ "$(dk ps -aq --no-trunc --filter network=host)" = "$b" ]
+  [ "$(dk ps -aq --no-trunc --filter network=none)" = "$a" ]
+  [ "$(dk ps -aq --no-trunc --filter expose=8000-8100/tcp)" = "$a" ]
+  [ -z "$(dk ps -aq --filter expose=8080/udp)" ]
+  [ -z "$(dk ps -aq --filter publish=8080)" ]
+  [ -z "$(dk ps -aq --filter is-task=true)" ]
+  [ "$(dk ps -aq --filter is-task=false | wc -l)" -eq 2 ]
+  run dk ps -a --filter is-task=maybe
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Unrecognised filter value for is-task: maybe"* ]]
+  dk rm "$a" "$b"
+}
