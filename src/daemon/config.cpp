@@ -96,6 +96,8 @@ void apply_config_file(Config& c, const std::string& text, const std::vector<std
             set_string(c.exec_root);
         else if (key == "pidfile")
             set_string(c.pidfile);
+        else if (key == "group")
+            set_string(c.group);
         else if (key == "log-level")
             set_string(c.log_level);
         else if (key == "default-runtime")
@@ -191,6 +193,9 @@ ParsedArgs parse_args(int argc, char** argv) {
     auto* o_debug = app.add_flag("-D,--debug", debug, "Same as --log-level=debug");
     auto* o_pid =
         app.add_option("-p,--pidfile", c.pidfile, "Path of the pid file")->capture_default_str();
+    auto* o_group = app.add_option("-G,--group", c.group,
+                                   "Group of the unix sockets (its members may use the API)")
+                        ->capture_default_str();
     auto* o_defrt = app.add_option("--default-runtime", c.default_runtime,
                                    "Runtime for containers that name none")
                         ->capture_default_str();
@@ -244,6 +249,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     note(o_log, "log-level");
     note(o_debug, "log-level");
     note(o_pid, "pidfile");
+    note(o_group, "group");
     note(o_defrt, "default-runtime");
     note(o_label, "labels");
     note(o_logdrv, "log-driver");

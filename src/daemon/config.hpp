@@ -9,6 +9,7 @@
 namespace berth::daemon {
 
 inline constexpr const char* kDefaultConfigFile = "/etc/berth/daemon.json";
+inline constexpr const char* kDefaultSocketGroup = "docker";
 
 struct Config {
     std::string data_root = "/var/lib/berth";
@@ -16,6 +17,9 @@ struct Config {
     std::vector<std::string> hosts;  // empty: unix:///run/berth/berthd.sock
     std::string log_level = "info";  // debug, info, warn, error
     std::string pidfile = "/run/berth/berthd.pid";
+    // Group of the unix sockets (-G, --group), as dockerd: members may use the API without
+    // root. The default group missing is a warning (root's group then); a named one, an error.
+    std::string group = kDefaultSocketGroup;
     std::string default_runtime = "berth";
     std::map<std::string, std::string> runtimes;  // --add-runtime name=path
     std::vector<std::string> labels;

@@ -1,5 +1,6 @@
 #include "daemon/daemon.hpp"
 
+#include <grp.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <malloc.h>
@@ -61,11 +62,28 @@ void publish_reload(api::EventBus& bus, const std::string& id, const api::HostIn
 
 }  // namespace
 
+// dockerd's rule for -G: a group by name or number; the default group ("docker") missing is a
+// warning and the sockets keep root's group, any other missing group stops the daemon.
+int socket_group_id(const std::string& group) {
+    if (group.empty()) return -1;
+    std::vector<char> buf(16384);
+    struct group g {};
+    struct group* found = nullptr;
+    if (::getgrnam_r(group.c_str(), &g, buf.data(), buf.size(), &found) == 0 && found) return static_cast<int>(found->gr_gid);
+    if (group.find_first_not_of("0123456789") == std::string::npos && group.size() < 10) return std::stoi(group);
+    if (group == kDefaultSocketGroup) {
+        spdlog::warn("group {} not found: the API socket keeps root's group (-G, --group)", group);
+        return -1;
+    }
+    throw Error(Errc::invalid_argument, "group " + group + " for the API socket not found (-G, --group)");
+}
+
 int run_daemon(const Config& config) {
     Config cfg = config;
     api::ServerOptions server_options;
     server_options.io_threads = 2;
     server_options.allow_insecure_tcp = cfg.tls_explicitly_off;
+    server_options.socket_gid = socket_group_id(cfg.group);
     if (cfg.tls) {
         // First, so a bad certificate fails start-up before any work. Loaded (and so checked)
         // even with no tcp socket, as dockerd does.

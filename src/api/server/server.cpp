@@ -54,7 +54,7 @@ void accept_loop(Acceptor& acceptor, asio::io_context& io, bool own_strand, Star
 
 class Server::UnixListener final : public Server::Listener {
   public:
-    UnixListener(asio::io_context& io, std::string path, SessionHost host)
+    UnixListener(asio::io_context& io, std::string path, SessionHost host, int gid)
         : io_(io), acceptor_(asio::make_strand(io)), path_(std::move(path)), host_(host) {
         prepare_unix_socket_path(path_);
         using proto = asio::local::stream_protocol;
@@ -63,6 +63,9 @@ class Server::UnixListener final : public Server::Listener {
         // Mode before listen(): until then connects are refused, so nobody slips in through
         // the umask's wider mode.
         if (::chmod(path_.c_str(), 0660) != 0) throw_errno("chmod " + path_);
+        if (gid >= 0 &&
+            ::chown(path_.c_str(), static_cast<uid_t>(-1), static_cast<gid_t>(gid)) != 0)
+            throw_errno("chown " + path_ + " to group " + std::to_string(gid));
         acceptor_.listen(asio::socket_base::max_listen_connections);
         st_ino_ = inode();
     }
@@ -144,7 +147,8 @@ void Server::listen(const ListenAddress& address) {
     SessionHost host{&mux_, &workers_, &live_, options_.tls_handshake_timeout};
     try {
         if (address.kind == ListenAddress::Kind::unix_socket) {
-            listeners_.push_back(std::make_unique<UnixListener>(io_, address.path, host));
+            listeners_.push_back(
+                std::make_unique<UnixListener>(io_, address.path, host, options_.socket_gid));
         } else if (options_.tls) {
             if (!options_.tls->verifies_clients())
                 spdlog::warn(

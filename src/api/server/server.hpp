@@ -17,6 +17,8 @@ namespace berth::api {
 
 struct ServerOptions {
     size_t io_threads = 2;
+    // Group of the unix sockets (berthd -G); -1 keeps the daemon's own.
+    int socket_gid = -1;
     // TLS for every tcp listener (unix sockets never use it).
     std::shared_ptr<const TlsContext> tls;
     std::chrono::milliseconds tls_handshake_timeout = std::chrono::seconds(10);
@@ -33,7 +35,7 @@ class Server {
     Server& operator=(const Server&) = delete;
 
     // Binds now, so a busy socket or port fails startup with a clear error. A unix socket gets
-    // mode 0660 before it accepts anything.
+    // mode 0660 (and options.socket_gid as its group) before it accepts anything.
     void listen(const ListenAddress& address);
     void start();
     // Stops accepting, closes listeners and removes their socket files, shuts down open

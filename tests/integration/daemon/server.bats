@@ -11,6 +11,40 @@ teardown() { teardown_berthd; }
   [ "$(stat -c %F "$SOCK")" = socket ]
 }
 
+@test "socket group: dockerd's default group docker, or root's with a warning when it is missing" {
+  start_berthd
+  if gid=$(getent group docker | cut -d: -f3) && [ -n "$gid" ]; then
+    [ "$(stat -c %g "$SOCK")" = "$gid" ]
+  else
+    [ "$(stat -c %g "$SOCK")" = 0 ]
+    grep -q "group docker not found" "$LOG"
+  fi
+}
+
+@test "-G names the socket's group: its members may use the API, others may not" {
+  start_berthd -G nogroup
+  [ "$(stat -c %G "$SOCK")" = nogroup ]
+  chmod 0711 "$D"  # mktemp made it 0700: let the unprivileged probes reach the socket
+  # uid nobody with the socket's group: allowed; without it: refused by the socket's mode.
+  run setpriv --reuid=nobody --regid=nogroup --clear-groups curl -sS --unix-socket "$SOCK" http://berth/_ping
+  [ "$status" -eq 0 ]
+  [ "$output" = OK ]
+  run setpriv --reuid=nobody --regid=daemon --clear-groups curl -sS --unix-socket "$SOCK" http://berth/_ping
+  [ "$status" -eq 7 ]  # curl: could not connect (EACCES on the socket)
+}
+
+@test "-G of a group that does not exist stops berthd; daemon.json group works too" {
+  setup_dirs
+  run "$BERTHD" --data-root "$DATA" --exec-root "$EXEC" -H "unix://$SOCK" --pidfile "$PIDFILE" \
+    --config-file "$CONFIG" -G no-such-berth-group
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"group no-such-berth-group for the API socket not found (-G, --group)"* ]]
+  [ ! -e "$SOCK" ]
+  echo '{"group": "nogroup"}' > "$CONFIG"
+  start_berthd
+  [ "$(stat -c %G "$SOCK")" = nogroup ]
+}
+
 @test "unknown path is a 404 with a JSON message" {
   start_berthd
   run api /v1.47/no/such/thing -i
