@@ -47,9 +47,12 @@ std::vector<std::string> parse_env_file(const std::string& path, const std::stri
         if (line.empty() || line[0] == '#') continue;
         auto eq = line.find('=');
         std::string name = line.substr(0, eq);
-        if (name.empty()) invalid("no variable name on line '" + line + "'");
+        // docker/cli says "env file" for --label-file too.
+        if (name.empty())
+            invalid("invalid env file (" + path + "): no variable name on line '" + line + "'");
         if (name.find_first_of(" \t") != std::string::npos)
-            invalid("variable '" + name + "' contains whitespaces");
+            invalid("invalid env file (" + path + "): variable '" + name +
+                    "' contains whitespaces");
         if (eq != std::string::npos) {
             out.push_back(line);
         } else if (lookup) {
@@ -58,7 +61,6 @@ std::vector<std::string> parse_env_file(const std::string& path, const std::stri
             out.push_back(line);
         }
     }
-    (void)path;
     return out;
 }
 

@@ -96,6 +96,15 @@ frobnicate
 EOF
 }
 
+@test "--env-file and --label-file errors are docker's, naming the file" {
+  printf 'A=1\n  B = two\n' > "$D/bad-space.env"
+  printf '# c\n=x\n' > "$D/bad-name.env"
+  same_error run --rm --env-file "$D/bad-space.env" busybox true
+  same_error run --rm --env-file "$D/bad-name.env" busybox true
+  same_error run --rm --label-file "$D/bad-name.env" busybox true
+  same_error run --rm --env-file "$D/no-such.env" busybox true
+}
+
 @test "an unknown container is docker's 404 message for every container command" {
   local c
   for c in start stop restart kill rm pause unpause wait logs top diff export attach port \
