@@ -60,8 +60,6 @@ void publish_reload(api::EventBus& bus, const std::string& id, const api::HostIn
                  {"runtimes", runtimes}});
 }
 
-}  // namespace
-
 // dockerd's rule for -G: a group by name or number; the default group ("docker") missing is a
 // warning and the sockets keep root's group, any other missing group stops the daemon.
 int socket_group_id(const std::string& group) {
@@ -77,6 +75,8 @@ int socket_group_id(const std::string& group) {
     }
     throw Error(Errc::invalid_argument, "group " + group + " for the API socket not found (-G, --group)");
 }
+
+}  // namespace
 
 int run_daemon(const Config& config) {
     Config cfg = config;

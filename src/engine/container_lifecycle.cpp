@@ -54,15 +54,11 @@ Json with_default_ulimits(Json host_config, const Json& defaults) {
 }
 
 // --network container:X shares X's /etc/hosts, /etc/resolv.conf and /etc/hostname (moby points
-// the container's paths at X's): copied over the ones just written, read through X's root.
-void share_donor_etc_files(const Json& spec, const std::string& dir) {
-    for (const auto& ns : spec["linux"]["namespaces"]) {
-        if (ns["type"] != "network" || !ns.contains("path")) continue;
-        std::string path = ns["path"];
-        std::string root = path.substr(0, path.rfind("/ns/")) + "/root/etc/";
-        for (const char* f : {"hosts", "resolv.conf", "hostname"}) {
-            if (path_exists(root + f)) write_file_atomic(dir + "/" + f, read_file(root + f), 0644, Durability::none);
-        }
+// the container's paths at X's): copies over the container's own, read through X's init's root.
+void copy_donor_etc_files(pid_t donor, const std::string& dir) {
+    std::string root = "/proc/" + std::to_string(donor) + "/root/etc/";
+    for (const char* f : {"hosts", "resolv.conf", "hostname"}) {
+        if (auto text = read_file_if_exists(root + f)) write_file_atomic(dir + "/" + f, *text, 0644, Durability::none);
     }
 }
 
@@ -110,6 +106,11 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
     // A --rm container's changes die with it: no reason to pay an fs-wide sync at unmount.
     options_.snapshotter->mount(snap, json_bool(snapshot.host_config, "AutoRemove"));
     std::string sdir = shim_dir(id);
+    // What a start that fails must not leave mounted.
+    auto release_start_mounts = [&] {
+        release_shareable_shm(dir);
+        options_.snapshotter->unmount(snap);
+    };
     ShimStarted started;
     try {
         OciInputs in;
@@ -126,7 +127,12 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         in.read_only_binds_non_recursive = snapshot.read_only_binds_non_recursive;
         ContainerRuntime rt(options_, runtime_name(snapshot.host_config));
         in.recursive_read_only_unsupported = [&rt] { return rt.recursive_read_only_unsupported(); };
-        in.join = [this, &id](const std::string& kind, const std::string& key) { return join_container(id, kind, key); };
+        pid_t network_donor = 0;  // --network container:X: X's init, whose /etc files are shared
+        in.join = [&](const std::string& kind, const std::string& key) {
+            JoinedContainer joined = join_container(id, kind, key);
+            if (kind == "network") network_donor = joined.pid;
+            return joined;
+        };
         Json spec = build_oci_config(in);
         if (json_string(snapshot.host_config, "IpcMode") == "shareable") {
             int64_t shm = json_int(snapshot.host_config, "ShmSize", 0);
@@ -145,7 +151,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         if (etc.dns.options.empty()) etc.dns.options = options_.default_dns.options;
         for (const auto& h : json_strings(snapshot.host_config, "ExtraHosts")) etc.extra_hosts.push_back(parse_extra_host(h));
         write_etc_files(dir, etc);
-        share_donor_etc_files(spec, dir);
+        if (network_donor) copy_donor_etc_files(network_donor, dir);  // over ours: a file X lacks stays ours
         // Rebuilt from the record at every start: no fsync needed (see write_etc_files).
         write_file_atomic(dir + "/config.json", spec.dump(), 0600, Durability::none);
 
@@ -177,8 +183,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         started.error = err.what();
         started.exit_code = 128;
         if (err.code() == Errc::invalid_argument || err.code() == Errc::not_found || err.code() == Errc::conflict) {
-            release_shareable_shm(dir);
-            options_.snapshotter->unmount(snap);
+            release_start_mounts();
             std::lock_guard lock(mu_);
             e.c.state.error = err.what();
             save_locked(e);
@@ -187,16 +192,14 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
     } catch (const std::exception& err) {
         // A stored config of a shape the checks at create let through: the client's input,
         // and the snapshot must not stay mounted.
-        release_shareable_shm(dir);
-        options_.snapshotter->unmount(snap);
+        release_start_mounts();
         std::lock_guard lock(mu_);
         e.c.state.error = err.what();
         save_locked(e);
         throw Error(Errc::invalid_argument, std::string("invalid container configuration: ") + err.what());
     }
     if (!started.error.empty()) {
-        release_shareable_shm(dir);
-        options_.snapshotter->unmount(snap);
+        release_start_mounts();
         {
             std::lock_guard lock(mu_);
             e.c.state.exit_code = started.exit_code;

@@ -9,6 +9,7 @@
 #include "engine/health_state.hpp"
 #include "engine/log_reader.hpp"
 #include "engine/manager_internal.hpp"
+#include "engine/namespace_modes.hpp"
 #include "engine/oci_config.hpp"
 #include "image/image_service.hpp"
 #include "image/digest.hpp"
@@ -27,12 +28,6 @@ bool mounts_match(const Json& host_config, const std::vector<std::string>& value
         }
     }
     return false;
-}
-
-// The network a container is on, by name: its NetworkMode ("default" is the bridge).
-std::string network_name(const Json& host_config) {
-    std::string mode = json_string(host_config, "NetworkMode", "bridge");
-    return mode == "default" || mode.empty() ? "bridge" : mode;
 }
 
 // moby's "expose" filter: "80", "80/tcp" or a range "8000-8080/tcp" against ExposedPorts.
@@ -63,7 +58,6 @@ bool exposes(const Json& config, const std::string& value) {
     }
     return false;
 }
-
 
 int64_t created_unix(const std::string& rfc) {
     int64_t ns = parse_rfc3339_ns(rfc);
@@ -232,7 +226,7 @@ std::vector<Json> ContainerManager::list(const ListOptions& o) {
         if (!any_of("health", [&](const std::string& v) { return v == health_filter_value(c.state); })) continue;
         if (!any_of("ancestor", [&](const std::string& v) { return c.image == v || c.image_id == v || c.image_id.find(v) == 7; })) continue;
         if (o.filters.count("volume") && !mounts_match(c.host_config, o.filters.at("volume"))) continue;
-        if (!any_of("network", [&](const std::string& v) { return v == network_name(c.host_config); })) continue;
+        if (!any_of("network", [&](const std::string& v) { return v == network_mode(c.host_config); })) continue;
         // No published ports before bridge networks exist; no swarm tasks ever; Linux has one isolation.
         if (o.filters.count("publish") && !o.filters.at("publish").empty()) continue;
         if (!any_of("is-task", [&](const std::string& v) { return v != "true" && v != "1"; })) continue;

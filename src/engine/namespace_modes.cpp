@@ -1,15 +1,11 @@
 #include "engine/namespace_modes.hpp"
 
 #include "common/error.hpp"
+#include "engine/oci_config.hpp"
 
 namespace berth::engine {
 
 namespace {
-
-std::string mode_of(const Json& hc, const char* key) {
-    if (!hc.is_object() || !hc.contains(key) || !hc[key].is_string()) return "";
-    return hc[key].get<std::string>();
-}
 
 // "container:<x>" with a non-empty x: x; else "".
 std::string joined_container(const std::string& mode) {
@@ -18,11 +14,6 @@ std::string joined_container(const std::string& mode) {
 
 bool is_container_mode(const std::string& mode) {
     return !joined_container(mode).empty();
-}
-
-std::string network_mode(const Json& hc) {
-    std::string mode = mode_of(hc, "NetworkMode");
-    return mode.empty() || mode == "default" ? "bridge" : mode;
 }
 
 [[noreturn]] void invalid(const std::string& message) {
@@ -39,17 +30,22 @@ Json joined(const char* type, const char* ns_file, pid_t pid) {
 
 }  // namespace
 
+std::string network_mode(const Json& hc) {
+    std::string mode = json_string(hc, "NetworkMode");
+    return mode.empty() || mode == "default" ? "bridge" : mode;
+}
+
 void check_namespace_modes(const Json& config, const Json& hc) {
-    std::string ipc = mode_of(hc, "IpcMode");
+    std::string ipc = json_string(hc, "IpcMode");
     if (!(ipc.empty() || ipc == "none" || ipc == "private" || ipc == "shareable" || ipc == "host" ||
           is_container_mode(ipc)))
         invalid("invalid IPC mode: " + ipc);
-    std::string pid = mode_of(hc, "PidMode");
+    std::string pid = json_string(hc, "PidMode");
     if (!(pid.empty() || pid == "host" || is_container_mode(pid)))
         invalid("invalid PID mode: " + pid);
-    std::string uts = mode_of(hc, "UTSMode");
+    std::string uts = json_string(hc, "UTSMode");
     if (!(uts.empty() || uts == "host")) invalid("invalid UTS mode: " + uts);
-    std::string cgroupns = mode_of(hc, "CgroupnsMode");
+    std::string cgroupns = json_string(hc, "CgroupnsMode");
     if (!(cgroupns.empty() || cgroupns == "host" || cgroupns == "private"))
         invalid("invalid cgroup namespace mode: " + cgroupns);
     std::string hostname = config.is_object() ? config.value("Hostname", "") : "";
@@ -73,15 +69,15 @@ NamespacePlan plan_namespaces(const Json& hc, bool cgroup_v2, const JoinContaine
     };
     Json& ns = plan.namespaces;
     ns.push_back({{"type", "mount"}});
-    if (mode_of(hc, "UTSMode") != "host") ns.push_back({{"type", "uts"}});
+    if (json_string(hc, "UTSMode") != "host") ns.push_back({{"type", "uts"}});
 
-    std::string pid = mode_of(hc, "PidMode");
+    std::string pid = json_string(hc, "PidMode");
     if (is_container_mode(pid))
         ns.push_back(joined("pid", "pid", donor("PID", joined_container(pid)).pid));
     else if (pid != "host")
         ns.push_back({{"type", "pid"}});
 
-    plan.ipc_mode = mode_of(hc, "IpcMode");
+    plan.ipc_mode = json_string(hc, "IpcMode");
     if (is_container_mode(plan.ipc_mode)) {
         JoinedContainer d = donor("IPC", joined_container(plan.ipc_mode));
         plan.ipc_donor_dir = d.dir;
@@ -103,7 +99,7 @@ NamespacePlan plan_namespaces(const Json& hc, bool cgroup_v2, const JoinContaine
         ns.push_back({{"type", "network"}});
     }
 
-    std::string cgroupns = mode_of(hc, "CgroupnsMode");
+    std::string cgroupns = json_string(hc, "CgroupnsMode");
     if (cgroupns == "private" || (cgroupns.empty() && cgroup_v2))
         ns.push_back({{"type", "cgroup"}});
     return plan;

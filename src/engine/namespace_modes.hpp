@@ -12,6 +12,9 @@
 
 namespace berth::engine {
 
+// NetworkMode by name: "bridge" for an empty or "default" one.
+std::string network_mode(const Json& host_config);
+
 // invalid_argument with moby's words for a mode that is not one of Docker's ("invalid IPC
 // mode: x") and for the conflicts runconfig refuses (a hostname with --uts host or with
 // another container's network).

@@ -3,9 +3,8 @@
 
 #include <unistd.h>
 
-#include <fstream>
-
 #include "common/error.hpp"
+#include "common/file_util.hpp"
 #include "engine/namespace_modes.hpp"
 #include "engine/shareable_shm.hpp"
 #include "runtime/seccomp/docker_profile.hpp"
@@ -64,10 +63,8 @@ std::string host_name() {
 }
 
 std::string read_first_line(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
+    std::string text = read_file_if_exists(path).value_or("");
+    return text.substr(0, text.find('\n'));
 }
 
 // /dev/shm as moby's IpcMode: none has none; host binds the host's; shareable binds its own

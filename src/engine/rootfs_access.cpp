@@ -1,7 +1,8 @@
 // Access to a container's merged rootfs whatever its state (docker cp, export): a running
 // container's is mounted already; a created or exited one's snapshot is mounted for the
-// call only, and docker cp sees the container's binds (bind_view.hpp). The op lock makes this safe against a concurrent start (which would reuse the
-// mount and then lose it to our unmount) and remove (which would delete it underneath).
+// call only, and docker cp sees the container's binds (bind_view.hpp). The op lock makes
+// this safe against a concurrent start (which would reuse the mount and then lose it to our
+// unmount) and remove (which would delete it underneath).
 #include <fcntl.h>
 
 #include "common/error.hpp"

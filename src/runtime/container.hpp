@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "common/json_reader.hpp"
 #include "runtime/spec.hpp"
 #include "runtime/state_store.hpp"
@@ -44,6 +45,15 @@ struct ExecOptions {
     std::vector<std::string> cap_add;
     bool no_new_privs = false;
     unsigned preserve_fds = 0;
+    // When the process could reach the runtime's image (self_protect.hpp), exec first
+    // re-executes this program from a sealed copy with the same argv: fine for a command line.
+    // A long-lived caller (berth-shim) sets this false and gets SealedCopyNeeded instead.
+    bool may_reexec = true;
+};
+
+// Thrown by Runtime::exec without may_reexec, before it has done anything.
+struct SealedCopyNeeded : Error {
+    SealedCopyNeeded() : Error(Errc::unavailable, "this exec must start from a sealed copy of the runtime") {}
 };
 
 enum class Status { creating, created, running, paused, stopped };
@@ -68,12 +78,7 @@ public:
     std::vector<pid_t> pids(const std::string& id);
     Json stats(const std::string& id);
     // Runs a process in the container; returns its exit code (0 once started with detach).
-    // When the process could reach the runtime's image (self_protect.hpp), this program is
-    // first re-executed from a sealed copy with the same argv: fine for a command line, not
-    // for a long-lived caller (berth-shim), which asks exec_needs_sealed_copy first.
     int exec(const std::string& id, const ExecOptions& options);
-    // Whether exec(id, options) would re-execute this program (see exec).
-    bool exec_needs_sealed_copy(const std::string& id, const ExecOptions& options);
 
     Status status(const ContainerRecord& record);
     const StateStore& store() const { return store_; }

@@ -141,13 +141,6 @@ class ChildNamespaces {
 
 }  // namespace
 
-bool Runtime::exec_needs_sealed_copy(const std::string& id, const ExecOptions& options) {
-    if (running_from_sealed_copy()) return false;
-    auto text = read_file(store_.dir(id) + "/config.json");
-    Spec spec = parse_spec(text, store_.dir(id) + "/config.json");
-    return reaches_runtime(spec, process_for_exec(spec, options));
-}
-
 int Runtime::exec(const std::string& id, const ExecOptions& options) {
     auto rec = store_.load(id);
     Status s = status(rec);
@@ -157,7 +150,10 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     auto text = read_file(store_.dir(id) + "/config.json");
     Spec spec = parse_spec(text, store_.dir(id) + "/config.json");
     Process process = process_for_exec(spec, options);
-    if (reaches_runtime(spec, process)) reexec_from_sealed_copy();
+    if (reaches_runtime(spec, process) && !running_from_sealed_copy()) {
+        if (!options.may_reexec) throw SealedCopyNeeded();
+        reexec_from_sealed_copy();
+    }
     add_default_home(process.env, rec.rootfs, process.user.uid);
     ProcessPlan plan;
     build_process_plan(process, spec.linux, plan, store_.seccomp_cache_dir());

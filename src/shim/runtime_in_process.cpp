@@ -69,13 +69,15 @@ class InProcessDriver final : public RuntimeDriver {
         runtime::ExecOptions eo;
         eo.process = runtime::parse_process(JsonReader(process, "exec", "process"));
         eo.detach = true;
-        if (runtime_.exec_needs_sealed_copy(id_, eo)) return sealed_exec(exec_id, process, io);
+        eo.may_reexec = false;  // a re-exec would restart this shim: see sealed_exec
         eo.pid_file = shim_dir_ + "/exec-" + exec_id + ".pid";
         if (io.terminal) eo.console_socket = console_socket();
         if (!devnull_) devnull_.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
-        {
+        try {
             StdioSwap swap(io.stdio, devnull_.get());
             runtime_.exec(id_, eo);
+        } catch (const runtime::SealedCopyNeeded&) {
+            return sealed_exec(exec_id, process, io);
         }
         Spawned s;
         auto pid_text = read_file(eo.pid_file);
