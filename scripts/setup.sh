@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "setup.sh: run as root (containers need it)" >&2; exit 1; }
 scripts/install-deps.sh
-scripts/build.sh
+# Only the programs the demo runs; scripts/test.sh builds the rest (unit tests, test tools).
+scripts/build.sh berthd berth berth-shim berth-init berth-runtime
 
 berthd=$PWD/build/src/daemon/berthd
 berth=$PWD/build/src/cli/berth

@@ -173,8 +173,10 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 }
 
 @test "pause freezes the processes, unpause thaws them; docker's ps shows the same status" {
-  b run -d --name frozen busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done'
+  # The counter is renamed into place, so a reader never sees a truncated, empty /tmp/n.
+  b run -d --name frozen busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.05; done'
   wait_for 5 state_is frozen running
+  wait_for 20 b exec frozen test -s /tmp/n
   local id; id=$(b inspect -f '{{.Id}}' frozen)
   run b pause frozen
   [ "$status" -eq 0 ]
@@ -192,8 +194,10 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   [ "$status" -eq 0 ]
   [ "$output" = frozen ]
   state_is frozen running
-  local n1 n2; n1=$(b exec frozen cat /tmp/n); sleep 0.3; n2=$(b exec frozen cat /tmp/n)
-  [ "$n2" -gt "$n1" ]
+  # Thawed, the counter moves again: polled with a deadline, as a loaded machine may be slow.
+  local n1; n1=$(b exec frozen cat /tmp/n)
+  [ -n "$n1" ]
+  wait_for 20 bash -c "[ \"\$('$BERTH' -H unix://$SOCK exec frozen cat /tmp/n)\" -gt $n1 ]"
   run -1 b unpause frozen
   same_error unpause frozen
   b rm -f frozen

@@ -44,6 +44,20 @@ note_pids() {
   return 0
 }
 
+# release CLIENT ID: once the container's shell has its USR1 trap (an init ignores signals it
+# has no handler for, so an earlier signal would be lost), sends it USR1; bounded to 30 s.
+release() {
+  local pid mask n resp
+  pid=$(api "/containers/$2/json" | jq -r .State.Pid)
+  for n in $(seq 1 300); do
+    mask=$(awk '$1 == "SigCgt:" {print $2}' "/proc/$pid/status" 2>/dev/null)
+    [ -n "$mask" ] && (( 0x$mask & 0x200 )) && break
+    sleep 0.1
+  done
+  resp=$(post "/containers/$2/kill?signal=USR1")
+  [ "${resp##*$'\n'}" = 204 ] || fail "$1" "kill -s USR1 $2: $resp"
+}
+
 # A docker CLI client: `docker run` attached (create, attach, wait next-exit, start), its exit
 # code checked, then `docker rm`; one `docker run --rm` per round.
 cli_client() {
@@ -67,12 +81,16 @@ api_client() {
   set +e
   local i=$1 r resp id
   for r in $(seq 1 $ROUNDS); do
-    resp=$(post "/containers/create?name=c$i-$r" '{"Image":"busybox","Cmd":["sh","-c","sleep 0.5; exit 3"]}')
+    # The container runs until the client signals it, so its pids are noted while it runs
+    # however slow the machine is.
+    resp=$(post "/containers/create?name=c$i-$r" \
+      '{"Image":"busybox","Cmd":["sh","-c","trap \"exit 3\" USR1; while :; do sleep 0.1; done"]}')
     [ "${resp##*$'\n'}" = 201 ] || { fail "$i" "create c$i-$r: $resp"; continue; }
     id=$(echo "${resp%$'\n'*}" | jq -r .Id)
     resp=$(post "/containers/$id/start")
     [ "${resp##*$'\n'}" = 204 ] || fail "$i" "start c$i-$r: $resp"
     note_pids "$id"
+    release "$i" "$id"
     resp=$(post "/containers/$id/wait")
     [ "$(echo "${resp%$'\n'*}" | jq -r .StatusCode)" = 3 ] || fail "$i" "wait c$i-$r: $resp"
     resp=$(curl -gsS --unix-socket "$SOCK" -X DELETE -w '%{http_code}' "http://berth/containers/$id")

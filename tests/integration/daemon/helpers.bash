@@ -28,14 +28,15 @@ start_berthd() {
     --config-file "$CONFIG" "$@" 2>>"$LOG" &
   BERTHD_PID=$!
   local i
-  for i in $(seq 1 100); do
+  # Bounded at 30 s: a first start makes the busybox image, slow on a loaded machine.
+  for i in $(seq 1 600); do
     if curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1; then return 0; fi
     if ! kill -0 "$BERTHD_PID" 2>/dev/null; then
       echo "berthd exited during startup:" >&2; cat "$LOG" >&2; BERTHD_PID=; return 1
     fi
     sleep 0.05
   done
-  echo "berthd did not answer /_ping within 5 s" >&2; cat "$LOG" >&2
+  echo "berthd did not answer /_ping within 30 s" >&2; cat "$LOG" >&2
   return 1
 }
 

@@ -44,7 +44,7 @@ deny_mkdir='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86
 
 @test "seccomp: Docker's default profile lets busybox work and denies unshare -U" {
   local profile
-  profile=$("$REPO/build/tests/tools/berth-test-seccomp-profile" /work/shared/reference/seccomp/default.json)
+  profile=$("$REPO/build/tests/tools/berth-test-seccomp-profile" "$REPO/reference/seccomp/default.json")
   local script='echo hello; ls / >/dev/null && echo ls-ok; ps -o pid,comm | grep -c . ; unshare -U true 2>&1; echo unshare=$?'
   set_args sh -c "$script"
   # Control: without the profile, creating a user namespace works in this container.

@@ -5,7 +5,7 @@ load helpers
 setup() { setup_bundle; }
 teardown() { teardown_bundle; }
 
-SCHEMA_DIR=/work/shared/reference/oci-runtime-spec
+SCHEMA_DIR=$REPO/reference/oci-runtime-spec
 
 validate() {
   run python3 "$BATS_TEST_DIRNAME/validate_state.py" "$SCHEMA_DIR" <<<"$1"
