@@ -14,6 +14,7 @@ packages=(
   clang libclang-rt-14-dev
   # tests and their peers
   bats jq curl openssl busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace
+  sqlite3 python3-jsonschema xz-utils
 )
 if [ "${1:-}" = --bench ]; then
   # Benchmark peers and measurement: dockerd + containerd (the benches start their own,

@@ -18,6 +18,7 @@
 #include "engine/manager_internal.hpp"
 #include "engine/names.hpp"
 #include "engine/oci_config.hpp"
+#include "engine/settings_check.hpp"
 #include "engine/shareable_shm.hpp"
 #include "image/image_service.hpp"
 #include "image/image_store.hpp"
@@ -155,9 +156,29 @@ void ContainerManager::emit(const Container& c, const std::string& action, std::
     }
 }
 
+void ContainerManager::verify_settings(const Json& body) {
+    verify_container_config(body);
+    if (!body.contains("HostConfig") || !body["HostConfig"].is_object()) return;
+    const Json& hc = body["HostConfig"];
+    verify_host_config(hc);
+    verify_resources(hc, false, host_cpus());
+    // moby looks the donor up at create (a 400 there); whether it runs is checked at start.
+    for (const char* mode : {"PidMode", "IpcMode"}) {
+        std::string m = json_string(hc, mode);
+        if (m.rfind("container:", 0) != 0) continue;
+        try {
+            (void)find(m.substr(10));
+        } catch (const Error& err) {
+            if (err.code() == Errc::not_found) throw Error(Errc::invalid_argument, err.what());
+            throw;
+        }
+    }
+}
+
 CreateResult ContainerManager::create(const Json& body, const std::string& requested_name,
                                       bool read_only_binds_non_recursive) {
     validate_create_request(body);
+    verify_settings(body);
     CreateResult result;
     std::string image_ref = json_string(body, "Image");
     if (image_ref.empty()) throw Error(Errc::invalid_argument, "No image specified");
@@ -348,17 +369,37 @@ void ContainerManager::rename(const std::string& key, const std::string& new_nam
 
 std::vector<std::string> ContainerManager::update(const std::string& key, const Json& body) {
     auto e = find(key);
+    verify_resources(body, true, host_cpus());
     std::lock_guard op(e->op);
     Json hc;
     {
         std::lock_guard lock(mu_);
         hc = e->c.host_config;
     }
+    // As moby's UpdateContainer: a zero or empty value means "unchanged" (the docker CLI sends
+    // every field, Memory: 0 included, with `update --restart`); PidsLimit is a pointer there,
+    // so any value given replaces it.
     static const char* kResourceKeys[] = {"Memory", "MemorySwap", "MemoryReservation", "NanoCpus", "CpuShares", "CpuQuota",
-                                          "CpuPeriod", "CpusetCpus", "CpusetMems", "PidsLimit", "BlkioWeight"};
-    for (const char* k : kResourceKeys) {
-        if (body.contains(k) && !body[k].is_null()) hc[k] = body[k];
+                                          "CpuPeriod", "CpusetCpus", "CpusetMems", "BlkioWeight"};
+    auto given = [&](const char* k) {
+        if (!body.contains(k) || body[k].is_null()) return false;
+        const Json& v = body[k];
+        return !((v.is_number() && v.get<int64_t>() == 0) || (v.is_string() && v.get_ref<const std::string&>().empty()));
+    };
+    if (given("Memory") && !given("MemorySwap")) {
+        int64_t swap = json_int(hc, "MemorySwap"), memory = body["Memory"].get<int64_t>();
+        // Docker records an unset swap as twice the memory limit.
+        if (swap == 0 && json_int(hc, "Memory") > 0) swap = 2 * json_int(hc, "Memory");
+        if (swap != -1 && memory > swap) {
+            throw Error(Errc::conflict, "Cannot update container " + e->c.id +
+                                            ": Memory limit should be smaller than already set memoryswap limit, "
+                                            "update the memoryswap at the same time");
+        }
     }
+    for (const char* k : kResourceKeys) {
+        if (given(k)) hc[k] = body[k];
+    }
+    if (body.contains("PidsLimit") && body["PidsLimit"].is_number_integer()) hc["PidsLimit"] = body["PidsLimit"];
     if (body.contains("RestartPolicy") && body["RestartPolicy"].is_object() && body["RestartPolicy"].contains("Name")) {
         auto p = RestartPolicy::from_json(body["RestartPolicy"]);
         if (p.name != "no" && json_bool(hc, "AutoRemove")) {

@@ -208,6 +208,9 @@ private:
     struct Exec;
     friend struct ManagerInternals;
     std::shared_ptr<Entry> find(const std::string& name_or_id);
+    // A create request as moby's verifyContainerSettings checks it (settings_check.hpp), and
+    // the containers that --pid/--ipc container:X name must exist.
+    void verify_settings(const Json& body);
     std::shared_ptr<Entry> find_locked(const std::string& name_or_id);
     void save_locked(Entry& e);
     void emit(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});

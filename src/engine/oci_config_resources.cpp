@@ -1,4 +1,6 @@
-// HostConfig resources -> linux.resources (moby daemon/oci_linux.go WithResources).
+// HostConfig resources -> linux.resources (moby daemon/oci_linux.go WithResources). The values
+// were checked at create and update (settings_check.hpp); what is left here are the checks of
+// combinations an update can make.
 #include "common/error.hpp"
 #include "engine/oci_config.hpp"
 
@@ -38,7 +40,6 @@ Json oci_resources(const Json& hc) {
     int64_t period = json_int(hc, "CpuPeriod");
     if (nano > 0 && period > 0) throw Error(Errc::invalid_argument, "Conflicting options: Nano CPUs and CPU Period cannot both be set");
     if (nano > 0 && quota > 0) throw Error(Errc::invalid_argument, "Conflicting options: Nano CPUs and CPU Quota cannot both be set");
-    if (nano < 0) throw Error(Errc::invalid_argument, "Range of CPUs is from 0.01 to the number of CPUs available");
     if (nano > 0) {
         // Docker: period 100 ms, quota = cpus x period.
         cpu["period"] = 100000;
@@ -56,7 +57,6 @@ Json oci_resources(const Json& hc) {
         if (pids > 0) r["pids"] = {{"limit", pids}};
     }
     if (int64_t w = json_int(hc, "BlkioWeight"); w != 0) {
-        if (w < 10 || w > 1000) throw Error(Errc::invalid_argument, "Range of blkio weight is from 10 to 1000");
         r["blockIO"] = {{"weight", w}};
     }
     return r;

@@ -12,7 +12,8 @@ namespace berth::engine {
 namespace {
 
 const std::pair<const char*, int> kSignals[] = {
-    {"ABRT", SIGABRT}, {"ALRM", SIGALRM}, {"BUS", SIGBUS},   {"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"FPE", SIGFPE},
+    {"ABRT", SIGABRT}, {"ALRM", SIGALRM}, {"BUS", SIGBUS},   {"CHLD", SIGCHLD}, {"CLD", SIGCHLD}, {"CONT", SIGCONT},
+    {"FPE", SIGFPE},   {"POLL", SIGPOLL},
     {"HUP", SIGHUP},   {"ILL", SIGILL},   {"INT", SIGINT},   {"IO", SIGIO},     {"IOT", SIGIOT},   {"KILL", SIGKILL},
     {"PIPE", SIGPIPE}, {"PROF", SIGPROF}, {"PWR", SIGPWR},   {"QUIT", SIGQUIT}, {"SEGV", SIGSEGV}, {"STKFLT", SIGSTKFLT},
     {"STOP", SIGSTOP}, {"SYS", SIGSYS},   {"TERM", SIGTERM}, {"TRAP", SIGTRAP}, {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
@@ -37,10 +38,17 @@ int parse_signal(const std::string& text) {
     for (auto [name, sig] : kSignals) {
         if (up == name) return sig;
     }
-    if (up.starts_with("RTMIN")) {
-        int off = up.size() > 6 && up[5] == '+' ? std::stoi(up.substr(6)) : 0;
-        return SIGRTMIN + off;
-    }
+    // moby's map has RTMIN, RTMIN+1 .. RTMIN+15, RTMAX-14 .. RTMAX-1 and RTMAX, nothing else.
+    auto offset = [&](const char* base, char sign) -> int {
+        std::string b = base;
+        if (up == b) return 0;
+        if (up.size() < b.size() + 2 || up.compare(0, b.size(), b) != 0 || up[b.size()] != sign) return -1;
+        std::string digits = up.substr(b.size() + 1);
+        if (digits.size() > 2 || digits[0] == '0' || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+        return std::stoi(digits);
+    };
+    if (int off = offset("RTMIN", '+'); off >= 0 && off <= 15) return SIGRTMIN + off;
+    if (int off = offset("RTMAX", '-'); off >= 0 && off <= 14) return SIGRTMAX - off;
     throw Error(Errc::invalid_argument, "Invalid signal: " + text);
 }
 

@@ -80,6 +80,9 @@ void ImageService::tag(const std::string& source, const std::string& target) {
     Reference ref = Reference::parse(target);
     if (ref.has_digest())
         throw Error(Errc::invalid_argument, "refusing to create a tag with a digest reference");
+    // "sha256:<hex>" parses as repository sha256, tag <hex>: a name that would read as an id.
+    if (ref.familiar_name() == "sha256")
+        throw Error(Errc::invalid_argument, "refusing to create an ambiguous tag using digest algorithm as name");
     impl_->store.set_tag(ref.str(), id, false);
 }
 

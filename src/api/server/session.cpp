@@ -43,6 +43,22 @@ constexpr uint32_t kHeaderLimit = 1u << 20;
 // closes it instead.
 constexpr size_t kDrainLimit = 1u << 20;
 
+// What Go's net/http server answers a request head it cannot take (dockerd's server): 431 for
+// a head past the limit, 400 for a malformed one (a bad Content-Length among them), then it
+// closes. Empty for errors that are the connection's end, not the request's fault.
+std::string malformed_request_reply(const boost::beast::error_code& ec) {
+    constexpr const char* kHeaders = "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n";
+    auto reply = [&](const std::string& status) { return "HTTP/1.1 " + status + kHeaders + status; };
+    if (ec == http::error::header_limit) return reply("431 Request Header Fields Too Large");
+    for (auto e : {http::error::bad_line_ending, http::error::bad_method, http::error::bad_target,
+                   http::error::bad_version, http::error::bad_field, http::error::bad_value,
+                   http::error::bad_content_length, http::error::bad_transfer_encoding,
+                   http::error::bad_obs_fold}) {
+        if (ec == e) return reply("400 Bad Request");
+    }
+    return "";
+}
+
 // The blocking I/O a worker uses on the connection: straight on the fd for plain sockets.
 template <class Socket>
 struct IoFor {
@@ -96,7 +112,18 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         http::async_read_header(
             socket_, buffer_, *parser_,
             [self = this->shared_from_this()](boost::beast::error_code ec, size_t) {
-                if (ec) return self->close(ec);
+                if (ec) {
+                    std::string reply = malformed_request_reply(ec);
+                    if (reply.empty()) return self->close(ec);
+                    // Written by a worker: the I/O there may block, the event loop must not.
+                    return self->host_.workers->submit([self, reply] {
+                        try {
+                            self->io_.write_all(reply);
+                        } catch (const std::exception&) {
+                        }
+                        self->close({});
+                    });
+                }
                 self->host_.workers->submit([self] { self->handle(); });
             });
     }

@@ -149,7 +149,10 @@ json SystemRouter::info_json() const {
         {"ContainerdCommit", {{"ID", ""}}},
         {"RuncCommit", {{"ID", ""}}},
         {"InitCommit", {{"ID", ""}}},
-        {"SecurityOptions", {"name=seccomp,profile=builtin", "name=cgroupns"}},
+        // What is applied: Docker's profile is built in (the build fails without it); a private
+        // cgroup namespace is the default only on cgroup v2, as with dockerd.
+        {"SecurityOptions", host_.cgroup_version == "2" ? json::array({"name=seccomp,profile=builtin", "name=cgroupns"})
+                                                        : json::array({"name=seccomp,profile=builtin"})},
         {"CDISpecDirs", json::array()},
         {"Warnings", warnings},
     };

@@ -27,32 +27,6 @@ teardown_file() {
   teardown_berthd
 }
 
-# req METHOD PATH [BODY]: sets $code and $msg (the "message" of the JSON error body).
-req() {
-  local method=$1 path=$2 out
-  shift 2
-  out=$(mktemp "$D/resp.XXXXXX")
-  if [ $# -gt 0 ]; then
-    code=$(curl -gsS --unix-socket "$SOCK" -X "$method" -H 'Content-Type: application/json' \
-      --data-binary "$1" -o "$out" -w '%{http_code}' "http://berth$path")
-  else
-    code=$(curl -gsS --unix-socket "$SOCK" -X "$method" -o "$out" -w '%{http_code}' "http://berth$path")
-  fi
-  msg=$(jq -r '.message // empty' "$out" 2>/dev/null || cat "$out")
-  rm -f "$out"
-}
-
-# expect CODE TEXT METHOD PATH [BODY]: the answer is CODE and its message contains TEXT.
-expect() {
-  local want=$1 text=$2
-  shift 2
-  req "$@"
-  if [ "$code" != "$want" ] || [[ "$msg" != *"$text"* ]]; then
-    echo "$1 $2 ${3:-}: got $code \"$msg\", want $want with \"$text\"" >&2
-    return 1
-  fi
-}
-
 # nothing_but_target: the only container anywhere is the one setup_file made.
 nothing_but_target() {
   [ "$(api '/containers/json?all=1' | jq -r '.[].Id')" = "$TARGET_ID" ]

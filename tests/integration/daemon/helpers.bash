@@ -76,3 +76,29 @@ api() {
 
 # dk ARG...: the real docker CLI against our daemon.
 dk() { DOCKER_HOST="unix://$SOCK" "$DOCKER" "$@"; }
+
+# req METHOD PATH [BODY]: sets $code and $msg (the "message" of the JSON error body).
+req() {
+  local method=$1 path=$2 out
+  shift 2
+  out=$(mktemp "$D/resp.XXXXXX")
+  if [ $# -gt 0 ]; then
+    code=$(curl -gsS --unix-socket "$SOCK" -X "$method" -H 'Content-Type: application/json' \
+      --data-binary "$1" -o "$out" -w '%{http_code}' "http://berth$path")
+  else
+    code=$(curl -gsS --unix-socket "$SOCK" -X "$method" -o "$out" -w '%{http_code}' "http://berth$path")
+  fi
+  msg=$(jq -r '.message // empty' "$out" 2>/dev/null || cat "$out")
+  rm -f "$out"
+}
+
+# expect CODE TEXT METHOD PATH [BODY]: the answer is CODE and its message contains TEXT.
+expect() {
+  local want=$1 text=$2
+  shift 2
+  req "$@"
+  if [ "$code" != "$want" ] || [[ "$msg" != *"$text"* ]]; then
+    echo "$1 $2 ${3:-}: got $code \"$msg\", want $want with \"$text\"" >&2
+    return 1
+  fi
+}

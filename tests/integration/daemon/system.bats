@@ -56,6 +56,9 @@ teardown() { teardown_berthd; }
   want=1; [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && want=2
   [ "$(jq -r .CgroupVersion <<<"$output")" = "$want" ]
   [ "$(jq -r '.SecurityOptions[0]' <<<"$output")" = "name=seccomp,profile=builtin" ]
+  # A private cgroup namespace is the default only on cgroup v2: only there is it listed.
+  if [ "$want" = 2 ]; then cgns=true; else cgns=false; fi
+  [ "$(jq '.SecurityOptions | index("name=cgroupns") != null' <<<"$output")" = "$cgns" ]
   id=$(jq -r .ID <<<"$output")
   [ "$id" = "$(cat "$DATA/engine-id")" ]
   stop_berthd
