@@ -32,9 +32,10 @@ teardown_file() { compat_teardown_file; }
   run timeout 20 "$DOCKER" exec "$id" sh -c 'exit 3'
   [ "$status" -eq 3 ]
   dk exec -d --privileged "$id" sleep 0.2
-  sleep 0.5
   # An exec's parent is the shim, outside the container's pid namespace (ppid 0 inside), and
-  # nothing is left unreaped.
+  # nothing is left unreaped: once the detached sleep has ended (polled), no zombie remains.
+  sleep_reaped() { ! dk exec "$id" ps -o stat,args | grep -E '^Z|sleep 0\.2'; }
+  poll_until 30 sleep_reaped
   run dk exec "$id" ps -o pid,ppid,stat,args
   echo "$output"
   [[ "$output" != *" Z "* ]]
