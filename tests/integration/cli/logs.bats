@@ -83,7 +83,7 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   b exec ticker touch /tmp/go
   wait_for 30 grep -qx new1 "$out" || { kill -KILL "$pid"; cat "$out"; false; }
   # still following: the container runs on
-  ! process_gone "$pid"
+  if process_gone "$pid"; then echo "logs -f ended while the container runs" >&2; cat "$out"; false; fi
   kill "$pid"; wait "$pid" || true
   [ "$(cat "$out")" = "$(printf 'old2\nnew1')" ]
   b rm -f follow ticker >/dev/null

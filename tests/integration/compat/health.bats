@@ -136,6 +136,7 @@ up_status_ok() {
   dk exec hev touch /tmp/sick
   wait_health hev unhealthy
   # Both transitions are in the event log (polled: the event may follow the status by a moment).
+  want=$(printf 'container health_status: healthy %s\ncontainer health_status: unhealthy %s' "$id" "$id")
   health_events() {
     dk events --since "$t0" --until "$(date +%s.%N)" --filter container=hev \
       --filter event=health_status --format '{{.Type}} {{.Action}} {{.Actor.ID}}'
