@@ -72,6 +72,10 @@ wait_for() {
 # state_is NAME STATUS: the container's .State.Status is STATUS.
 state_is() { [ "$(b inspect -f '{{.State.Status}}' "$1" 2>/dev/null)" = "$2" ]; }
 
+# trapped NAME SIGNAL...: waits (30 s at most) until the container's pid 1 has a handler for
+# each SIGNAL: a shell that is pid 1 ignores a signal sent before its `trap` ran.
+trapped() { wait_trapped "$(b inspect -f '{{.State.Pid}}' "$1")" "${@:2}"; }
+
 # daemon_log: the tail of the daemon log, for a failing test's output.
 daemon_log() { echo "--- berthd log ---"; tail -n 40 "$LOG"; }
 

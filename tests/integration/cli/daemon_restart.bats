@@ -14,10 +14,14 @@ teardown() {
 
 @test "kill -9 of berthd, then a restart: running containers survive, an exit meanwhile is recorded" {
   b run -d --name live busybox sh -c 'while true; do echo tick; sleep 0.1; done'
-  b run -d --name dies busybox sh -c 'sleep 1; exit 42'
-  sleep 0.5
+  # "dies" exits when the test signals it, while no daemon runs.
+  b run -d --name dies busybox sh -c 'trap "exit 42" USR1; while :; do sleep 0.1; done'
+  local dies; dies=$(b inspect -f '{{.State.Pid}}' dies)
+  trapped dies USR1
+  wait_for 30 bash -c "'$BERTH' -H unix://$SOCK logs live | grep -q tick"
   stop_berthd KILL
-  sleep 1.5   # "dies" exits while no daemon runs
+  kill -USR1 "$dies"
+  poll_until 30 process_gone "$dies"
   # The new daemon must be able to take the socket: with berthd's fds leaked into the shims
   # the old listening socket stayed open and it refused to start ("another daemon is ...").
   start_berthd
@@ -25,7 +29,8 @@ teardown() {
   [ "$output" = running ]
   run b inspect -f '{{.State.Status}} {{.State.ExitCode}}' dies
   [ "$output" = "exited 42" ]
-  [ "$(b logs live | grep -c tick)" -ge 5 ]
+  # The ticks of before, during and after the daemon's absence are all logged.
+  wait_for 30 bash -c "[ \$('$BERTH' -H unix://$SOCK logs live | grep -c tick) -ge 5 ]"
   run b exec live echo still-here
   [ "$output" = still-here ]
 }

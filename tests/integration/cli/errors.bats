@@ -29,8 +29,8 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   # the --rm containers that failed to start are gone too: the daemon removes them, so the
   # docker CLI, which waits for that removal, returns (it hung before)
   # (126 from docker too: it matches Go's lower-case errno text, which berthd now gives)
-  run -126 timeout 20 env DOCKER_HOST="unix://$SOCK" "$DOCKER" run --rm busybox /etc/passwd
-  wait_for 5 bash -c "[ \$('$BERTH' -H unix://$SOCK ps -aq | wc -l) -eq 2 ]"
+  run -126 timeout 60 env DOCKER_HOST="unix://$SOCK" "$DOCKER" run --rm busybox /etc/passwd
+  wait_for 30 bash -c "[ \$('$BERTH' -H unix://$SOCK ps -aq | wc -l) -eq 2 ]"
 }
 
 @test "usage errors are docker's, word for word, with docker's exit codes" {

@@ -12,9 +12,23 @@ setup_file() {
 teardown_file() { cli_teardown_file; }
 setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 
+# attach_in_background OUT ARG...: `berth attach ARG...` (the container's name last) in the
+# background, its output in OUT, its pid in ATTACH_PID; returns once the container's shim holds
+# the attach (one more open socket than before), so what the container prints from then on
+# reaches it however slow the machine is.
+attach_in_background() {
+  local out=$1 name=${!#} shim n0
+  shift
+  shim=$(cat "$EXEC/shims/$(b inspect -f '{{.Id}}' "$name")/shim.pid")
+  n0=$(ls "/proc/$shim/fd" | wc -l)
+  "$BERTH" -H "unix://$SOCK" attach "$@" >"$out" 2>&1 3>&- </dev/null &
+  ATTACH_PID=$!
+  wait_for 30 bash -c "[ \$(ls /proc/$shim/fd | wc -l) -gt $n0 ]"
+}
+
 # drive PYTHON: runs a pty script with Session importable and BERTH_ARGV set to berth -H ...
 drive() {
-  PYTHONPATH="$BATS_TEST_DIRNAME" BERTH="$BERTH" SOCK="$SOCK" timeout 60 python3 -c "
+  PYTHONPATH="$BATS_TEST_DIRNAME" BERTH="$BERTH" SOCK="$SOCK" timeout 180 python3 -c "
 import os
 from pty_session import Session, fail
 BERTH = [os.environ['BERTH'], '-H', 'unix://' + os.environ['SOCK']]
@@ -42,12 +56,14 @@ $1"
 }
 
 @test "exec -d returns at once and the command runs in the background" {
-  run b exec -d box sh -c 'sleep 0.3; echo bg > /tmp/bg-done'
+  # The background command writes its file only once the test has seen it is not there yet.
+  run b exec -d box sh -c 'while [ ! -e /tmp/bg-go ]; do sleep 0.1; done; echo bg > /tmp/bg-done'
   [ "$status" -eq 0 ]
   [ -z "$output" ]
   run b exec box cat /tmp/bg-done
   [ "$status" -eq 1 ]   # not yet
-  wait_for 5 bash -c "[ \"\$('$BERTH' -H unix://$SOCK exec box cat /tmp/bg-done 2>/dev/null)\" = bg ]"
+  b exec box touch /tmp/bg-go
+  wait_for 30 bash -c "[ \"\$('$BERTH' -H unix://$SOCK exec box cat /tmp/bg-done 2>/dev/null)\" = bg ]"
 }
 
 @test "exec -t allocates a terminal; exec errors use docker's exit codes" {
@@ -78,15 +94,14 @@ s.send('stty size\r')
 s.expect('24 80')
 s.resize(33, 111)       # SIGWINCH to berth, which tells the daemon
 import time
-for _ in range(30):
+deadline = time.monotonic() + 30
+while True:
     s.send('stty size\r')
     try:
-        s.expect('33 111', timeout=0.3)
+        s.expect('33 111', timeout=0.5)
         break
     except SystemExit:
-        pass
-else:
-    fail('resize never reached the container')
+        if time.monotonic() > deadline: fail('resize never reached the container')
 s.send('exit 4\r')
 status = s.wait()
 if status != 4: fail('exit status %r' % status)
@@ -123,24 +138,40 @@ s.send('exit 5\r')
 status = s.wait()
 if status != 5: fail('attach exit status %r' % status)
 "
-  wait_for 5 state_is detachme exited
+  wait_for 30 state_is detachme exited
   [ "$(b inspect -f '{{.State.ExitCode}}' detachme)" = 5 ]
   b rm detachme
 }
 
 @test "attach to a non-tty container streams its output and returns its exit code" {
-  b run -d --name talker busybox sh -c 'sleep 0.5; echo one; echo two >&2; sleep 0.3; exit 3'
-  run b attach talker
-  [ "$status" -eq 3 ]
+  # The container prints only once the attach is in place (/tmp/go), then exits.
+  local out=$BATS_TEST_TMPDIR/attach.out st=0
+  b run -d --name talker busybox sh -c 'while [ ! -e /tmp/go ]; do sleep 0.1; done; echo one; echo two >&2; sleep 0.3; exit 3'
+  attach_in_background "$out" talker
+  b exec talker touch /tmp/go
+  poll_until 30 process_gone "$ATTACH_PID" || { kill -KILL "$ATTACH_PID"; false; }
+  wait "$ATTACH_PID" || st=$?
+  cat "$out"
+  [ "$st" -eq 3 ]
+  run cat "$out"
   [ "${lines[0]}" = one ]
   [ "${lines[1]}" = two ]
   run -1 b attach talker
   [ "$output" = "You cannot attach to a stopped container, start it first" ]
   # --no-stdin with piped input: the input stays out of the container.
-  b run -d -i --name reader busybox sh -c 'sleep 0.5; echo alive; sleep 0.5'
-  run bash -c "echo should-not-arrive | '$BERTH' -H 'unix://$SOCK' attach --no-stdin reader"
-  [ "$status" -eq 0 ]
-  [ "$output" = alive ]
+  b run -d -i --name reader busybox sh -c 'while [ ! -e /tmp/go ]; do sleep 0.1; done; echo alive; sleep 0.5'
+  local shim n0
+  shim=$(cat "$EXEC/shims/$(b inspect -f '{{.Id}}' reader)/shim.pid")
+  n0=$(ls "/proc/$shim/fd" | wc -l)
+  out=$BATS_TEST_TMPDIR/reader.out st=0
+  bash -c "echo should-not-arrive | '$BERTH' -H 'unix://$SOCK' attach --no-stdin reader" >"$out" 2>&1 3>&- &
+  local pid=$!
+  wait_for 30 bash -c "[ \$(ls /proc/$shim/fd | wc -l) -gt $n0 ]"
+  b exec reader touch /tmp/go
+  poll_until 30 process_gone "$pid" || { kill -KILL "$pid"; false; }
+  wait "$pid" || st=$?
+  [ "$st" -eq 0 ]
+  [ "$(cat "$out")" = alive ]
   b rm talker reader
 }
 

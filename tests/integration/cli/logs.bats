@@ -41,11 +41,14 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 }
 
 @test "logs --since and --until select by time: relative, RFC 3339 and unix seconds" {
-  b run -d --name timed busybox sh -c 'echo early; sleep 1.5; echo late; sleep 60' >/dev/null
-  wait_for 5 bash -c "'$BERTH' -H unix://$SOCK logs timed | grep -q early"
+  # "late" comes only once the test has taken its mid point and touched /tmp/go.
+  b run -d --name timed busybox sh -c 'echo early; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo late; sleep 600' >/dev/null
+  wait_for 30 bash -c "'$BERTH' -H unix://$SOCK logs timed | grep -q early"
   sleep 0.3
   local mid; mid=$(date +%s.%N)
-  wait_for 5 bash -c "'$BERTH' -H unix://$SOCK logs timed | grep -q late"
+  sleep 0.3
+  b exec timed touch /tmp/go
+  wait_for 30 bash -c "'$BERTH' -H unix://$SOCK logs timed | grep -q late"
   [ "$(b logs --since "$mid" timed)" = late ]
   [ "$(b logs --until "$mid" timed)" = early ]
   [ "$(b logs --since "$(date -u -d "@$mid" +%Y-%m-%dT%H:%M:%S.%NZ)" timed)" = late ]
@@ -58,18 +61,31 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 }
 
 @test "logs -f follows new lines and ends when the container exits" {
-  b run -d --name follow busybox sh -c 'echo a; sleep 0.5; echo b; sleep 0.5; echo c' >/dev/null
-  local t0=$SECONDS
-  run timeout 10 "$BERTH" -H "unix://$SOCK" logs -f follow
-  [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'a\nb\nc')" ]
-  [ $(( SECONDS - t0 )) -lt 8 ]
+  # The container goes on (b, c, exit) only once logs -f is following it: /tmp/go.
+  local out=$BATS_TEST_TMPDIR/follow.out pid st=0
+  b run -d --name follow busybox sh -c 'echo a; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo b; sleep 0.2; echo c' >/dev/null
+  "$BERTH" -H "unix://$SOCK" logs -f follow >"$out" 2>&1 3>&- &
+  pid=$!
+  wait_for 30 grep -qx a "$out" || { kill -KILL "$pid"; false; }
+  b exec follow touch /tmp/go
+  # It ends by itself when the container exits (30 s is only a ceiling).
+  poll_until 30 process_gone "$pid" || { kill -KILL "$pid"; cat "$out"; false; }
+  wait "$pid" || st=$?
+  [ "$st" -eq 0 ]
+  [ "$(cat "$out")" = "$(printf 'a\nb\nc')" ]
   # -f --tail 1 on a running container: the last old line, then what comes after.
-  b run -d --name ticker busybox sh -c 'echo old1; echo old2; sleep 0.8; echo new1; sleep 60' >/dev/null
-  wait_for 5 bash -c "'$BERTH' -H unix://$SOCK logs ticker | grep -q old2"
-  run timeout 2 "$BERTH" -H "unix://$SOCK" logs -f --tail 1 ticker
-  [ "$status" -eq 124 ]   # still following when timeout ended it
-  [ "$output" = "$(printf 'old2\nnew1')" ]
+  b run -d --name ticker busybox sh -c 'echo old1; echo old2; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo new1; sleep 600' >/dev/null
+  wait_for 30 bash -c "'$BERTH' -H unix://$SOCK logs ticker | grep -q old2"
+  out=$BATS_TEST_TMPDIR/tail.out
+  "$BERTH" -H "unix://$SOCK" logs -f --tail 1 ticker >"$out" 2>&1 3>&- &
+  pid=$!
+  wait_for 30 grep -qx old2 "$out" || { kill -KILL "$pid"; false; }
+  b exec ticker touch /tmp/go
+  wait_for 30 grep -qx new1 "$out" || { kill -KILL "$pid"; cat "$out"; false; }
+  # still following: the container runs on
+  if process_gone "$pid"; then echo "logs -f ended while the container runs" >&2; cat "$out"; false; fi
+  kill "$pid"; wait "$pid" || true
+  [ "$(cat "$out")" = "$(printf 'old2\nnew1')" ]
   b rm -f follow ticker >/dev/null
 }
 

@@ -3,7 +3,8 @@
 Session(argv, rows, cols) forks argv onto a new pty of that size; send() types, expect() waits
 (bounded) for text on the screen, resize() changes the window as a terminal emulator does (the
 kernel then sends SIGWINCH to the foreground process group), wait() returns the exit status.
-Every wait is bounded so a hung CLI fails the test instead of hanging it.
+Every wait is bounded so a hung CLI fails the test instead of hanging it; the bounds are
+ceilings only (30 s), generous for a loaded machine.
 """
 import fcntl
 import os
@@ -47,7 +48,7 @@ class Session:
         self.seen += data
         return True
 
-    def expect(self, text, timeout=10.0):
+    def expect(self, text, timeout=30.0):
         """Waits for `text` after what earlier expects consumed; fails with the screen so far."""
         want = text.encode()
         deadline = time.monotonic() + timeout
@@ -57,7 +58,7 @@ class Session:
                 fail("did not see %r; saw %r" % (text, self.seen.decode(errors="replace")))
         self.seen = self.seen[self.seen.index(want) + len(want):]
 
-    def wait(self, timeout=10.0):
+    def wait(self, timeout=30.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             pid, status = os.waitpid(self.pid, os.WNOHANG)

@@ -35,8 +35,7 @@ teardown() {
   [ "$status" -eq 0 ]
   run b ps --format '{{.Names}}'
   [ "$output" = web ]
-  for _ in $(seq 1 50); do [ "$(b logs web)" = started ] && break; sleep 0.1; done
-  [ "$(b logs web)" = started ]
+  wait_for 30 bash -c "[ \"\$('$BERTH' -H unix://$SOCK logs web)\" = started ]"
   run b exec web sh -c 'echo in-exec'
   [ "$status" -eq 0 ]
   [ "$output" = in-exec ]

@@ -168,11 +168,14 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   [[ "$output" == "/sbin/docker-init -- sh -c "* ]]
   run b run --rm busybox cat /proc/1/comm
   [ "$output" = cat ]
-  # Without an init, sleep as pid 1 ignores SIGTERM; with it, stop is immediate (143).
-  b run -d --init --name withinit busybox sleep 30
+  # Without an init, sleep as pid 1 ignores SIGTERM; with it, stop is immediate (143), not the
+  # 30 s timeout's SIGKILL (137). The init blocks the signals it forwards: until it has, a
+  # SIGTERM to it would be lost.
+  b run -d --init --name withinit busybox sleep 300
+  poll_until 30 sig_caught "$(b inspect -f '{{.State.Pid}}' withinit)" TERM SigBlk
   local t0=$SECONDS
-  b stop -t 5 withinit
-  [ $(( SECONDS - t0 )) -lt 4 ]
+  b stop -t 30 withinit
+  [ $(( SECONDS - t0 )) -lt 20 ]
   [ "$(b inspect -f '{{.State.ExitCode}}' withinit)" = 143 ]
   b rm withinit
 }
@@ -180,16 +183,17 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 @test "run --stop-signal and --stop-timeout are what stop uses" {
   b run -d --name sig --stop-signal USR1 busybox \
     sh -c 'trap "echo got-usr1; exit 5" USR1; while :; do sleep 0.1; done'
-  wait_for 5 state_is sig running
+  wait_for 30 state_is sig running
+  trapped sig USR1
   b stop sig
   [ "$(b inspect -f '{{.State.ExitCode}} {{.Config.StopSignal}}' sig)" = "5 USR1" ]
   [ "$(b logs sig)" = got-usr1 ]
   # --stop-timeout 1: a process that ignores SIGTERM is killed after 1 s, not docker's 10.
   b run -d --name slow --stop-timeout 1 busybox sh -c 'trap "" TERM; while :; do sleep 0.1; done'
-  wait_for 5 state_is slow running
+  wait_for 30 state_is slow running
   local t0=$SECONDS
   b stop slow
-  [ $(( SECONDS - t0 )) -lt 5 ]
+  [ $(( SECONDS - t0 )) -lt 9 ]
   [ "$(b inspect -f '{{.State.ExitCode}} {{.Config.StopTimeout}}' slow)" = "137 1" ]
   b rm sig slow
 }
@@ -219,7 +223,7 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
 
 @test "run --restart on-failure:2 restarts twice, then leaves it exited; always is recorded" {
   b run -d --name flaky --restart on-failure:2 busybox sh -c 'echo run; exit 3'
-  wait_for 15 bash -c "[ \"\$('$BERTH' -H unix://$SOCK inspect -f '{{.RestartCount}} {{.State.Status}}' flaky)\" = '2 exited' ]"
+  wait_for 30 bash -c "[ \"\$('$BERTH' -H unix://$SOCK inspect -f '{{.RestartCount}} {{.State.Status}}' flaky)\" = '2 exited' ]"
   [ "$(b inspect -f '{{.State.ExitCode}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' flaky)" = "3 on-failure 2" ]
   [ "$(b logs flaky | grep -c run)" -eq 3 ]
   b rm flaky

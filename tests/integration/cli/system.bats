@@ -129,12 +129,14 @@ teardown() { teardown_berthd; }
 
 @test "berth version takes a few milliseconds" {
   require_berthd
-  local start end
-  start=$(date +%s%N)
-  for _ in 1 2 3 4 5 6 7 8 9 10; do b version >/dev/null; done
-  end=$(date +%s%N)
-  # 10 runs well under a second (about 2 ms each on the dev VM).
-  [ $(( (end - start) / 1000000 )) -lt 1000 ]
+  # 10 runs take well under a second of CPU (about 2 ms each on the dev VM): CPU time, which a
+  # loaded machine does not inflate as it does wall time. The wall time only has to show that
+  # no run stalls (a timeout, a retry): at most 10 s for the 10.
+  local TIMEFORMAT='%R %U %S' real user sys
+  read -r real user sys < <( { time (for _ in 1 2 3 4 5 6 7 8 9 10; do b version >/dev/null 2>&1; done) ; } 2>&1 )
+  echo "10 runs: ${real}s wall, ${user}s user, ${sys}s system"
+  awk -v u="$user" -v s="$sys" 'BEGIN { exit !(u + s < 1.0) }'
+  awk -v r="$real" 'BEGIN { exit !(r < 10.0) }'
 }
 
 @test "events: the run of a --rm container as docker renders the same stream; filters and formats" {
@@ -155,11 +157,13 @@ teardown() { teardown_berthd; }
 
 @test "events without --until follows the stream live" {
   require_berthd
-  "$BERTH" -H "unix://$SOCK" events --filter event=start --format '{{.Actor.Attributes.name}}' > "$D/live" &
+  # The container starts only once the stream is connected: berthd holds one more open file.
+  local n0; n0=$(ls "/proc/$BERTHD_PID/fd" | wc -l)
+  "$BERTH" -H "unix://$SOCK" events --filter event=start --format '{{.Actor.Attributes.name}}' > "$D/live" 3>&- &
   local pid=$!
-  sleep 0.3
+  wait_for 30 bash -c "[ \$(ls /proc/$BERTHD_PID/fd | wc -l) -gt $n0 ]"
   b run --rm --name live-one busybox true
-  wait_for 5 grep -qx live-one "$D/live"
+  wait_for 30 grep -qx live-one "$D/live"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 

@@ -24,7 +24,8 @@ teardown_file() { compat_teardown_file; }
   # Mounted again (volatile), with the container's own changes.
   [ "$(dk exec "$id" cat /f)" = data ]
   dk kill "$id" >/dev/null
-  for i in $(seq 1 100); do dk inspect "$id" >/dev/null 2>&1 || break; sleep 0.05; done
+  gone() { ! dk inspect "$id" >/dev/null 2>&1; }
+  poll_until 30 gone || true
   run dk inspect "$id"
   [ "$status" -ne 0 ]
   [ ! -e "$D/data/containers/$id" ]
@@ -37,7 +38,7 @@ teardown_file() { compat_teardown_file; }
     # pid 1 ignores SIGTERM unless it handles it: trap it (and wait until it is trapped)
     id=$(dk run -d busybox sh -c 'trap "exit 0" TERM; touch /ready; sleep 100 & wait')
     remember "$id"; ids+=" $id"
-    for j in $(seq 1 100); do dk exec "$id" test -e /ready && break; sleep 0.05; done
+    poll_until 30 dk exec "$id" test -e /ready
     dk stop -t 10 "$id" >/dev/null
     dk rm "$id" >/dev/null
   done

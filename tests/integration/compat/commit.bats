@@ -208,11 +208,10 @@ rootfs_mounted() { awk -v m="$D/data/containers/$1/rootfs" '$5 == m {f=1} END {e
     '{"Test":["CMD-SHELL","test -e /tmp/ok"],"Interval":200000000,"Timeout":2000000000,"Retries":2}' ]
   id=$(dk run -d me/hc sleep 100)
   remember "$id"
-  for i in $(seq 1 50); do [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = unhealthy ] && break; sleep 0.1; done
-  [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = unhealthy ]
+  health_is() { [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = "$1" ]; }
+  poll_until 30 health_is unhealthy
   dk exec "$id" touch /tmp/ok
-  for i in $(seq 1 50); do [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = healthy ] && break; sleep 0.1; done
-  [ "$(dk inspect -f '{{.State.Health.Status}}' "$id")" = healthy ]
+  poll_until 30 health_is healthy
   # NONE turns an inherited check off; a malformed one is refused with moby's words
   dk commit -c 'HEALTHCHECK NONE' hcsrc me/hc-off >/dev/null
   [ "$(dk image inspect -f '{{json .Config.Healthcheck.Test}}' me/hc-off)" = '["NONE"]' ]

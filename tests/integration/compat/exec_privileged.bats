@@ -26,15 +26,16 @@ teardown_file() { compat_teardown_file; }
   id=$(dk run -d busybox sleep 100)
   remember "$id"
   [ "$(echo a | dk exec -i "$id" cat)" = a ]
-  run timeout 20 "$DOCKER" exec --privileged "$id" true
+  run timeout 60 "$DOCKER" exec --privileged "$id" true
   [ "$status" -eq 0 ]
-  [ "$(echo b | timeout 20 "$DOCKER" exec -i --privileged "$id" cat)" = b ]
-  run timeout 20 "$DOCKER" exec "$id" sh -c 'exit 3'
+  [ "$(echo b | timeout 60 "$DOCKER" exec -i --privileged "$id" cat)" = b ]
+  run timeout 60 "$DOCKER" exec "$id" sh -c 'exit 3'
   [ "$status" -eq 3 ]
   dk exec -d --privileged "$id" sleep 0.2
-  sleep 0.5
   # An exec's parent is the shim, outside the container's pid namespace (ppid 0 inside), and
-  # nothing is left unreaped.
+  # nothing is left unreaped: once the detached sleep has ended (polled), no zombie remains.
+  sleep_reaped() { ! dk exec "$id" ps -o stat,args | grep -E '^Z|sleep 0\.2'; }
+  poll_until 30 sleep_reaped
   run dk exec "$id" ps -o pid,ppid,stat,args
   echo "$output"
   [[ "$output" != *" Z "* ]]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # Healthchecks run by berthd, seen through the real docker CLI: probes, State.Health, the
 # health_status events, `ps --filter health=`, and the Status and Size columns of `ps`.
-# Probe intervals are short (100-300 ms) so the file runs in well under a minute.
+# Probe intervals are short (100-300 ms) so the file runs in well under a minute. What a test
+# checks at a given moment (still starting, healthy again) is held there by a probe that waits on
+# a file the test creates, not by betting that the machine is fast enough to look in time.
 load helpers
 
 setup_file() { compat_setup_file; }
@@ -28,10 +30,10 @@ run_x() {
 
 health() { dk inspect -f '{{.State.Health.Status}}' "$1"; }
 
-# wait_health NAME STATUS [TRIES]: polls every 0.1 s (default 10 s in all).
+# wait_health NAME STATUS [SECONDS]: polls every 0.1 s for at most SECONDS (default 30).
 wait_health() {
-  local i
-  for i in $(seq 1 "${3:-100}"); do
+  local deadline=$(( SECONDS + ${3:-30} ))
+  while (( SECONDS < deadline )); do
     [ "$(health "$1")" = "$2" ] && return 0
     sleep 0.1
   done
@@ -41,9 +43,30 @@ wait_health() {
   return 1
 }
 
+# up_status_ok STATUS T0 SUFFIX: STATUS is Docker's "Up <duration>SUFFIX" for a container
+# started after T0 (date +%s%N): "Less than a second", "1 second", "N seconds" (N >= 2), and no
+# longer than the time since T0, so a fast machine must see the sub-second form.
+up_status_ok() {
+  local st=$1 elapsed_ms=$(( ($(date +%s%N) - $2) / 1000000 )) suffix=$3 d n
+  [[ "$st" == "Up "*"$suffix" ]] || { echo "status: $st" >&2; return 1; }
+  d=${st#Up }
+  d=${d%"$suffix"}
+  case "$d" in
+    "Less than a second") n=0 ;;
+    "1 second") n=1 ;;
+    *) if [[ "$d" =~ ^([0-9]+)\ seconds$ ]] && [ "${BASH_REMATCH[1]}" -ge 2 ]; then n=${BASH_REMATCH[1]}
+       else echo "status: $st" >&2; return 1; fi ;;
+  esac
+  [ $(( n * 1000 )) -le "$elapsed_ms" ] || { echo "status $st after only $elapsed_ms ms" >&2; return 1; }
+}
+
 @test "a passing probe makes the container healthy; inspect shows the log" {
-  run_x hok --health-cmd 'echo probe-out; echo probe-err >&2' --health-interval 200ms busybox sleep 100
+  # The first probe waits for /tmp/go, so the container is seen starting however slow the machine;
+  # each probe counts itself in /tmp/probes.
+  run_x hok --health-cmd 'while [ ! -e /tmp/go ]; do sleep 0.1; done; echo >> /tmp/probes; echo probe-out; echo probe-err >&2' \
+    --health-interval 200ms --health-timeout 5m busybox sleep 300
   [ "$(health hok)" = starting ]
+  dk exec hok touch /tmp/go
   wait_health hok healthy
   run dk inspect -f '{{.State.Health.FailingStreak}} {{len .State.Health.Log}}' hok
   [[ "$output" =~ ^0\ [1-5]$ ]]
@@ -52,15 +75,15 @@ wait_health() {
   # Start and End in RFC 3339 with nanoseconds, as the API sends them.
   run dk inspect -f '{{json (index .State.Health.Log 0)}}' hok
   [[ "$output" =~ \"Start\":\"20[0-9-]+T[0-9:]+\.[0-9]+Z\",\"End\":\"20[0-9-]+T[0-9:]+\.[0-9]+Z\" ]]
-  # The log keeps the last five results.
-  sleep 1.5
+  # The log keeps the last five results: once seven probes have started (six have ended).
+  poll_until 30 dk exec hok sh -c '[ $(wc -l < /tmp/probes) -ge 7 ]'
   [ "$(dk inspect -f '{{len .State.Health.Log}}' hok)" = 5 ]
 }
 
 @test "a failing probe becomes unhealthy after Retries failures, not before" {
   run_x hbad --health-cmd 'echo nope >&2; exit 3' --health-interval 100ms --health-retries 3 busybox sleep 100
-  local i st seen_unhealthy=""
-  for i in $(seq 1 100); do
+  local st seen_unhealthy="" deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do
     st=$(dk inspect -f '{{.State.Health.Status}} {{.State.Health.FailingStreak}}' hbad)
     case "$st" in
       "starting "[012]) ;;
@@ -79,28 +102,30 @@ wait_health() {
   # Interval 1m: only the 100ms StartInterval can make it healthy this soon.
   run_x hsi --health-cmd true --health-interval 1m --health-start-period 30s \
     --health-start-interval 100ms busybox sleep 100
-  wait_health hsi healthy 30
-  # Failing from the start: "starting" with no streak for the 1.5 s start period, then unhealthy.
-  run_x hsp --health-cmd false --health-interval 100ms --health-retries 1 --health-start-period 1500ms \
+  wait_health hsi healthy 30   # well before the 1m interval
+  # Failing from the start: "starting" with no streak for the 10 s start period (long enough to
+  # see two failed probes in it on a loaded machine), then unhealthy.
+  run_x hsp --health-cmd false --health-interval 100ms --health-retries 1 --health-start-period 10s \
     --health-start-interval 100ms busybox sleep 100
-  sleep 0.8
-  run dk inspect -f '{{.State.Health.Status}} {{.State.Health.FailingStreak}}' hsp
-  [ "$output" = "starting 0" ]
-  [ "$(dk inspect -f '{{len .State.Health.Log}}' hsp)" -ge 2 ]
+  poll_until 10 bash -c "[ \$('$DOCKER' inspect -f '{{len .State.Health.Log}}' hsp) -ge 2 ]"
+  run dk inspect -f '{{.State.Health.Status}} {{.State.Health.FailingStreak}} {{len .State.Health.Log}}' hsp
+  [[ "$output" =~ ^starting\ 0\ [0-9]+$ ]]
   wait_health hsp unhealthy 30
 }
 
 @test "a probe past its timeout is killed and fails with Docker's message" {
-  run_x hslow --health-cmd 'echo partial; sleep 5' --health-timeout 300ms --health-interval 100ms \
-    --health-retries 1 busybox sleep 100
-  wait_health hslow unhealthy 60
+  # The probe's sleep outlives the test: a probe killed only in part would leave one behind.
+  run_x hslow --health-cmd 'echo partial; sleep 300' --health-timeout 300ms --health-interval 100ms \
+    --health-retries 1 busybox sleep 300
+  wait_health hslow unhealthy
   run dk inspect -f '{{with index .State.Health.Log 0}}{{.ExitCode}}|{{.Output}}{{end}}' hslow
   [ "$output" = "-1|Health check exceeded timeout (300ms): partial" ]
-  # Killed probes do not pile up: at most the one in flight has a `sleep 5` running.
-  sleep 1.5
+  # Killed probes do not pile up: after four timed-out probes, at most the one in flight has a
+  # `sleep 300` running.
+  poll_until 30 bash -c "[ \$('$DOCKER' inspect -f '{{.State.Health.FailingStreak}}' hslow) -ge 4 ]"
   run dk exec hslow ps -o args
   [ "$status" -eq 0 ]
-  n=$(grep -c '^sleep 5$' <<<"$output" || true)
+  n=$(grep -c '^sleep 300$' <<<"$output" || true)
   [ "$n" -le 1 ]
 }
 
@@ -110,11 +135,17 @@ wait_health() {
   wait_health hev healthy
   dk exec hev touch /tmp/sick
   wait_health hev unhealthy
-  sleep 0.2
-  run dk events --since "$t0" --until "$(date +%s.%N)" --filter container=hev \
-    --filter event=health_status --format '{{.Type}} {{.Action}} {{.Actor.ID}}'
+  # Both transitions are in the event log (polled: the event may follow the status by a moment).
+  want=$(printf 'container health_status: healthy %s\ncontainer health_status: unhealthy %s' "$id" "$id")
+  health_events() {
+    dk events --since "$t0" --until "$(date +%s.%N)" --filter container=hev \
+      --filter event=health_status --format '{{.Type}} {{.Action}} {{.Actor.ID}}'
+  }
+  two_events() { [ "$(health_events | wc -l)" -ge 2 ]; }
+  poll_until 30 two_events || true
+  run health_events
   [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'container health_status: healthy %s\ncontainer health_status: unhealthy %s' "$id" "$id")" ]
+  [ "$output" = "$want" ]
   # Probes are execs, and Docker reports them as such.
   run dk events --since "$t0" --until "$(date +%s.%N)" --filter container=hev --filter event=exec_die \
     --format '{{.Action}} {{index .Actor.Attributes "exitCode"}}'
@@ -140,18 +171,22 @@ wait_health() {
 }
 
 @test "ps Status reads like Docker's for up, healthy, starting, paused, exited and created" {
+  local t0
+  t0=$(date +%s%N)
   run_x sup busybox sleep 100
   run dk ps --filter name=sup --format '{{.Status}}'
-  [[ "$output" =~ ^Up\ (Less\ than\ a\ second|1\ second)$ ]]
+  up_status_ok "$output" "$t0" ""
+  t0=$(date +%s%N)
   run_x sstart --health-cmd true --health-interval 1m busybox sleep 100
   run dk ps --filter name=sstart --format '{{.Status}}'
-  [[ "$output" =~ ^Up\ (Less\ than\ a\ second|1\ second)\ \(health:\ starting\)$ ]]
+  up_status_ok "$output" "$t0" " (health: starting)"
   run_x shealthy --health-cmd true --health-interval 100ms busybox sleep 100
   run_x sexit busybox sh -c 'exit 3'
   id=$(dk create --label berth-health-test --name screated busybox true)
   remember "$id"
   [ "$(dk ps -a --filter name=screated --format '{{.Status}}')" = Created ]
-  sleep 2
+  sleep 2   # a lower bound only: "N seconds" from 2 s on
+  wait_health shealthy healthy
   run dk ps --filter name=sup --format '{{.Status}}'
   [[ "$output" =~ ^Up\ [0-9]+\ seconds$ ]]
   run dk ps --filter name=shealthy --format '{{.Status}}'
@@ -178,10 +213,13 @@ wait_health() {
 }
 
 @test "stopping a container stops its probes; a restart starts afresh" {
-  id=$(run_x hstop --health-cmd 'sleep 0.2' --health-interval 100ms busybox sleep 100)
+  # A probe waits while /tmp/hold exists: the restart below is seen "starting" however slow
+  # the machine (the container's /tmp outlives the stop).
+  id=$(run_x hstop --health-cmd 'while [ -e /tmp/hold ]; do sleep 0.1; done; sleep 0.2' --health-interval 100ms busybox sleep 100)
   wait_health hstop healthy
   # The check below sees the container's processes while it runs.
   [ -n "$(grep -l "/$id" /proc/[0-9]*/cgroup 2>/dev/null)" ]
+  dk exec hstop touch /tmp/hold
   dk stop -t 1 hstop >/dev/null
   # Docker reports a stopped container's health as unhealthy.
   [ "$(health hstop)" = unhealthy ]
@@ -199,6 +237,7 @@ wait_health() {
   dk start hstop >/dev/null
   run dk inspect -f '{{.State.Health.Status}} {{.State.Health.FailingStreak}}' hstop
   [ "$output" = "starting 0" ]
+  dk exec hstop rm /tmp/hold
   wait_health hstop healthy
 }
 
@@ -216,22 +255,23 @@ wait_health() {
 }
 
 @test "a daemon restart picks up the healthcheck of a running container afresh" {
-  run_x hrestore --health-cmd true --health-interval 1s busybox sleep 100
-  wait_health hrestore healthy 30
-  local old i
+  # Probes wait while /tmp/hold exists, made (through the rootfs mount) while no daemon runs:
+  # after the restart the check is seen "starting" however slow the machine.
+  local id old i
+  id=$(run_x hrestore --health-cmd 'while [ -e /tmp/hold ]; do sleep 0.1; done' --health-interval 1s busybox sleep 300)
+  wait_health hrestore healthy
   old=$(cat "$PIDFILE")
   kill -TERM "$old"
-  for i in $(seq 1 100); do kill -0 "$old" 2>/dev/null || break; sleep 0.05; done
+  for i in $(seq 1 600); do kill -0 "$old" 2>/dev/null || break; sleep 0.05; done
   ! kill -0 "$old" 2>/dev/null
+  touch "$D/data/containers/$id/rootfs/tmp/hold"
   "$BERTHD" --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$PIDFILE" \
     --config-file "$D/daemon.json" >>"$LOG" 2>&1 3>&- &
-  for i in $(seq 1 200); do
-    curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1 && break
-    sleep 0.05
-  done
+  poll_until 30 curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null
   run dk inspect -f '{{.State.Status}} {{.State.Health.Status}} {{.State.Health.FailingStreak}}' hrestore
   [ "$output" = "running starting 0" ]
-  wait_health hrestore healthy 30
+  dk exec hrestore rm /tmp/hold
+  wait_health hrestore healthy
 }
 
 @test "invalid healthcheck durations are refused with Docker's message" {

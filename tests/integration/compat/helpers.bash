@@ -10,6 +10,7 @@ if [ -z "${BERTHD:-}" ]; then
   done
 fi
 DOCKER=${DOCKER:-/usr/local/bin/docker}
+load ../wait_helpers
 
 # compat_setup_file [FLAG...]: the flags go to berthd.
 compat_setup_file() {
@@ -33,12 +34,13 @@ compat_start_berthd() {
     --config-file "$D/daemon.json" "$@" 2>>"$LOG" &
   export BERTHD_PID=$!
   local i
-  for i in $(seq 1 200); do
+  # Bounded at 30 s: a first start makes the busybox image, slow on a loaded machine.
+  for i in $(seq 1 600); do
     if curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1; then return 0; fi
     kill -0 "$BERTHD_PID" 2>/dev/null || { cat "$LOG" >&2; return 1; }
     sleep 0.05
   done
-  echo "berthd did not answer on $SOCK" >&2
+  echo "berthd did not answer on $SOCK within 30 s" >&2
   return 1
 }
 
@@ -50,7 +52,7 @@ compat_teardown_file() {
   if [ -n "${BERTHD_PID:-}" ]; then
     kill -TERM "$BERTHD_PID" 2>/dev/null || true
     local i
-    for i in $(seq 1 200); do kill -0 "$BERTHD_PID" 2>/dev/null || break; sleep 0.05; done
+    for i in $(seq 1 600); do kill -0 "$BERTHD_PID" 2>/dev/null || break; sleep 0.05; done
     kill -0 "$BERTHD_PID" 2>/dev/null && kill -KILL "$BERTHD_PID" 2>/dev/null
   fi
   # Whatever is still mounted under our dir is a leak: report it, then clean it up.

@@ -9,12 +9,8 @@ teardown_file() { compat_teardown_file; }
 
 teardown() { dk rm -f cx >/dev/null 2>&1 || true; }
 
-# wait_ready: until the container's shell has installed its trap and touched /tmp/ready.
-wait_ready() {
-  local i
-  for i in $(seq 1 100); do dk exec cx test -e /tmp/ready 2>/dev/null && return 0; sleep 0.05; done
-  return 1
-}
+# wait_ready: until the container's shell has installed its trap and touched /tmp/ready; 30 s.
+wait_ready() { poll_until 30 dk exec cx test -e /tmp/ready 2>/dev/null; }
 
 start_x() {
   local id
@@ -35,7 +31,8 @@ start_x() {
 
 @test "docker logs shows the output, --tail and -t" {
   start_x busybox sh -c 'echo one; echo two; echo three >&2; sleep 100'
-  sleep 0.5
+  logged() { [[ "$(dk logs cx 2>&1)" == *one*two*three* || "$(dk logs cx 2>&1)" == *three*one*two* ]]; }
+  poll_until 30 logged
   run dk logs cx
   [ "$status" -eq 0 ]
   [[ "$output" == *one*two*three* ]]
@@ -46,10 +43,16 @@ start_x() {
 }
 
 @test "docker logs -f follows until the container exits" {
-  start_x busybox sh -c 'echo a; sleep 1; echo b'
-  run timeout 20 "$DOCKER" logs -f cx
-  [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'a\nb')" ]
+  # b comes only once logs -f is following (the test touches /tmp/go when it has seen a).
+  start_x busybox sh -c 'echo a; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo b'
+  local out=$BATS_TEST_TMPDIR/follow.out pid st=0
+  timeout 60 "$DOCKER" logs -f cx >"$out" 2>&1 3>&- &
+  pid=$!
+  poll_until 30 grep -qx a "$out"
+  dk exec cx touch /tmp/go
+  wait "$pid" || st=$?
+  [ "$st" -eq 0 ]
+  [ "$(cat "$out")" = "$(printf 'a\nb')" ]
 }
 
 @test "docker exec runs in the container" {
@@ -61,8 +64,8 @@ start_x() {
   [ "$status" -eq 4 ]
   run bash -c "echo piped | '$DOCKER' exec -i cx cat"
   [ "$output" = piped ]
-  dk exec -d cx sh -c 'echo bg > /tmp/bg'
-  sleep 0.5
+  dk exec -d cx sh -c 'echo bg > /tmp/bg.new; mv /tmp/bg.new /tmp/bg'
+  poll_until 30 dk exec cx test -e /tmp/bg
   [ "$(dk exec cx cat /tmp/bg)" = bg ]
 }
 

@@ -30,9 +30,9 @@ ns_of() { dk exec "$1" readlink "/proc/self/ns/$2"; }
 }
 
 @test "--ipc shareable + --ipc container:X: one IPC namespace and one /dev/shm" {
-  id=$(dk run -d --ipc shareable busybox sh -c 'echo from-donor > /dev/shm/d; sleep 100')
+  id=$(dk run -d --ipc shareable busybox sh -c 'echo from-donor > /dev/shm/d.new; mv /dev/shm/d.new /dev/shm/d; sleep 100')
   remember "$id"
-  sleep 0.3
+  poll_until 30 dk exec "$id" test -e /dev/shm/d
   run dk run --rm --ipc container:"$id" busybox sh -c 'cat /dev/shm/d; echo from-joiner > /dev/shm/j; readlink /proc/self/ns/ipc'
   [ "$status" -eq 0 ] || daemon_log
   [ "${lines[0]}" = from-donor ]

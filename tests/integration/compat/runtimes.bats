@@ -42,7 +42,7 @@ stop_second_berthd() {
   pid=$(cat "$D/berthd2.pid")
   DOCKER_HOST=unix://$D/s2.sock dk rm -f $(DOCKER_HOST=unix://$D/s2.sock dk ps -aq) >/dev/null 2>&1 || true
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  for i in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   rm -f "$D/berthd2.pid"
 }
 
@@ -65,12 +65,8 @@ run_rm() {
 
 runc_status() { "$RUNC" --root "$RUNC_ROOT" state "$1" 2>/dev/null | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
 
-# wait_ready: until the container's shell has installed its traps (it touches /tmp/ready).
-wait_ready() {
-  local i
-  for i in $(seq 1 100); do dk exec rx test -e /tmp/ready 2>/dev/null && return 0; sleep 0.05; done
-  return 1
-}
+# wait_ready: until the container's shell has installed its traps (it touches /tmp/ready); 30 s.
+wait_ready() { poll_until 30 dk exec rx test -e /tmp/ready 2>/dev/null; }
 
 @test "docker run --rm --runtime runc prints the output" {
   run run_rm busybox echo hi
@@ -119,7 +115,8 @@ wait_ready() {
 
 @test "-d, logs and exec on runc" {
   start_rx busybox sh -c 'echo one; echo two >&2; sleep 1000'
-  sleep 0.3
+  logged() { [[ "$(dk logs rx 2>&1)" == *one*two* ]]; }
+  poll_until 30 logged
   run dk logs rx
   [[ "$output" == *one*two* ]]
   [ "$(dk logs rx 2>/dev/null)" = one ]
@@ -129,8 +126,8 @@ wait_ready() {
   run dk exec rx sh -c 'exit 4'
   [ "$status" -eq 4 ]
   [ "$(echo piped | dk exec -i rx cat)" = piped ]
-  dk exec -d rx sh -c 'echo detached > /tmp/d'
-  sleep 0.3
+  dk exec -d rx sh -c 'echo detached > /tmp/d.new; mv /tmp/d.new /tmp/d'
+  poll_until 30 dk exec rx test -e /tmp/d
   [ "$(dk exec rx cat /tmp/d)" = detached ]
 }
 
@@ -152,8 +149,8 @@ wait_ready() {
   start_rx busybox sh -c 'trap "echo got-usr1" USR1; touch /tmp/ready; while true; do sleep 0.1; done'
   wait_ready
   dk kill -s USR1 rx
-  sleep 0.5
-  [[ "$(dk logs rx)" == *got-usr1* ]]
+  got_usr1() { [[ "$(dk logs rx)" == *got-usr1* ]]; }
+  poll_until 30 got_usr1
   [ "$(dk inspect -f '{{.State.Status}}' rx)" = running ]
 }
 
@@ -172,7 +169,8 @@ wait_ready() {
 
 @test "top, stats and update on runc" {
   id=$(start_rx busybox sh -c 'sleep 1000 & sleep 1001')
-  sleep 0.3
+  both_sleeping() { [[ "$(dk top rx)" == *"sleep 1000"*"sleep 1001"* || "$(dk top rx)" == *"sleep 1001"*"sleep 1000"* ]]; }
+  poll_until 30 both_sleeping
   run dk top rx
   [ "$status" -eq 0 ]
   [[ "$output" == *"sleep 1000"* ]]
@@ -224,7 +222,7 @@ wait_ready() {
   echo '{}' > "$D/daemon2.json"
   "$BERTHD" --data-root "$D/data2" --exec-root "$exec_root" -H "unix://$D/s2.sock" --pidfile "$D/berthd2.pid" \
     --config-file "$D/daemon2.json" --add-runtime "runc=$RUNC" 2>>"$D/berthd2.log" &
-  for i in $(seq 1 200); do curl -sf --unix-socket "$D/s2.sock" http://berth/_ping >/dev/null 2>&1 && break; sleep 0.05; done
+  poll_until 30 curl -sf --unix-socket "$D/s2.sock" http://berth/_ping >/dev/null
   export DOCKER_HOST=unix://$D/s2.sock
   run script -qc "'$DOCKER' run -it --rm --runtime runc busybox tty" /dev/null
   [[ "$output" == */dev/pts/0* ]]
@@ -271,14 +269,10 @@ wait_ready() {
   kill -9 "$BERTHD_PID"
   # It stays a zombie until bats reaps it, and its pid file then still names a berthd: a crash
   # leaves the file; the dead daemon's name does not.
-  for i in $(seq 1 100); do
-    state=$(awk '{print $3}' "/proc/$BERTHD_PID/stat" 2>/dev/null || echo gone)
-    [ "$state" = Z ] || [ "$state" = gone ] && break
-    sleep 0.05
-  done
+  poll_until 30 process_gone "$BERTHD_PID"
   rm -f "$PIDFILE"
   "$RUNC" --root "$RUNC_ROOT" kill "$b" KILL  # exits while the daemon is down
-  for i in $(seq 1 100); do [ -e "$D/exec/shims/$b/exit.json" ] && break; sleep 0.05; done
+  poll_until 30 test -e "$D/exec/shims/$b/exit.json"
   [ "$(runc_status "$a")" = running ]
 
   compat_start_berthd --add-runtime "runc=$RUNC" --default-runtime runc

@@ -16,13 +16,13 @@ teardown_file() { compat_teardown_file; }
 }
 
 @test "docker exec -i: binary stdin holding ctrl-p ctrl-q arrives whole" {
-  id=$(dk run -d busybox sleep 100)
+  id=$(dk run -d busybox sleep 1000)
   remember "$id"
   printf '\020\021' > "$D/in2.bin"
   head -c 65536 /dev/urandom >> "$D/in2.bin"
   want=$(md5sum < "$D/in2.bin" | cut -d' ' -f1)
   # timeout: a lost end of input leaves md5sum waiting; fail in seconds, not at sleep's end.
-  run timeout 30 "$DOCKER" exec -i "$id" md5sum < "$D/in2.bin"
+  run timeout 60 "$DOCKER" exec -i "$id" md5sum < "$D/in2.bin"
   [ "$status" -eq 0 ]
   [ "${output%% *}" = "$want" ]
   dk rm -f "$id" >/dev/null
@@ -31,16 +31,16 @@ teardown_file() { compat_teardown_file; }
 # More input than the pipe and the shim's queue hold: the shim has to hold bytes back and stop
 # reading the client, and the end of input must still reach the process after the last byte.
 @test "docker exec -i and run -i: 8 MiB of stdin arrive whole, then EOF" {
-  id=$(dk run -d busybox sleep 100)
+  id=$(dk run -d busybox sleep 1000)
   remember "$id"
   head -c 8388608 /dev/urandom > "$D/big.bin"
   want=$(md5sum < "$D/big.bin" | cut -d' ' -f1)
   for i in 1 2 3; do
-    run timeout 30 "$DOCKER" exec -i "$id" md5sum < "$D/big.bin"
+    run timeout 60 "$DOCKER" exec -i "$id" md5sum < "$D/big.bin"
     [ "$status" -eq 0 ]
     [ "${output%% *}" = "$want" ]
   done
-  run timeout 30 "$DOCKER" run --rm -i busybox md5sum < "$D/big.bin"
+  run timeout 60 "$DOCKER" run --rm -i busybox md5sum < "$D/big.bin"
   [ "$status" -eq 0 ]
   [ "${output%% *}" = "$want" ]
   dk rm -f "$id" >/dev/null

@@ -8,8 +8,8 @@ teardown() { xc_teardown; }
 
 # xc_wait_status RT STATUS: poll RT's `state` for up to 10 s.
 xc_wait_status() {
-  local rt=$1 want=$2 now
-  for _ in $(seq 1 1000); do
+  local rt=$1 want=$2 now deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do
     now=$(xc_rt "$rt" state "$(xc_id "$rt")" 2>/dev/null | jq -r .status)
     [ "$now" = "$want" ] && return 0
     sleep 0.01
@@ -20,7 +20,8 @@ xc_wait_status() {
 
 # xc_wait_output RT TEXT: poll until RT's output file holds TEXT (the container is ready).
 xc_wait_output() {
-  for _ in $(seq 1 1000); do
+  local deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do
     grep -q "$2" "$XC_DIR/$1.out" 2>/dev/null && return 0
     sleep 0.01
   done
@@ -30,8 +31,9 @@ xc_wait_output() {
 
 # xc_run_signalled HOW SIGNAL ARGS...: `run` ARGS in the background under each runtime; once
 # it has printed "ready", send SIGNAL from outside, either with the host's kill(1) to the
-# container's pid (HOW=host) or with the runtime's own `kill` command (HOW=runtime). Records the
-# exit status of `run` like xc_run.
+# container's pid (HOW=host) or with the runtime's own `kill` command (HOW=runtime), then create
+# /signalled in the rootfs (a container can wait for it to know the signal has been sent).
+# Records the exit status of `run` like xc_run.
 xc_run_signalled() {
   local how=$1 sig=$2 rt runner pid code
   shift 2
@@ -50,6 +52,7 @@ xc_run_signalled() {
     else
       xc_rt "$rt" kill "$(xc_id "$rt")" "$sig"
     fi
+    : > "$XC_DIR/$rt/bundle/rootfs/signalled"
     code=0
     wait "$runner" || code=$?
     echo "exit: $code" >> "$XC_DIR/$rt.out"
@@ -84,7 +87,9 @@ xc_run_signalled() {
 }
 
 @test "crosscheck: pid 1 without a handler ignores SIGTERM sent through the runtime's kill" {
-  xc_run_signalled runtime TERM sh -c 'echo ready; sleep 0.5; echo still alive'
+  # It goes on only once the signal has been sent: however slow the machine, it is still
+  # running when the signal comes.
+  xc_run_signalled runtime TERM sh -c 'echo ready; while [ ! -e /signalled ]; do sleep 0.05; done; echo still alive'
   xc_compare
   xc_expect_exit 0
 }

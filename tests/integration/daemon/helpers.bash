@@ -8,6 +8,7 @@ if [ -z "${BERTHD:-}" ]; then
   done
 fi
 DOCKER=${DOCKER:-/usr/local/bin/docker}
+load ../wait_helpers
 
 setup_dirs() {
   D=$(mktemp -d /tmp/berthd-bats.XXXXXX)
@@ -41,17 +42,17 @@ start_berthd() {
 }
 
 # stop_berthd [SIGNAL]: signals our daemon (TERM by default) and waits for it to exit;
-# escalates to KILL after 10 s so a hung daemon cannot outlive the test.
+# escalates to KILL after 30 s so a hung daemon cannot outlive the test.
 stop_berthd() {
   local sig=${1:-TERM} i
   [ -n "${BERTHD_PID:-}" ] || return 0
   kill "-$sig" "$BERTHD_PID" 2>/dev/null || true
-  for i in $(seq 1 200); do
+  for i in $(seq 1 600); do
     kill -0 "$BERTHD_PID" 2>/dev/null || break
     sleep 0.05
   done
   if kill -0 "$BERTHD_PID" 2>/dev/null; then
-    echo "berthd (pid $BERTHD_PID) ignored SIG$sig for 10 s; killing it" >&2
+    echo "berthd (pid $BERTHD_PID) ignored SIG$sig for 30 s; killing it" >&2
     kill -KILL "$BERTHD_PID" 2>/dev/null || true
   fi
   wait "$BERTHD_PID" 2>/dev/null || true

@@ -30,10 +30,10 @@ teardown_berthd_keep_dir() { stop_berthd; }
 
 state() { dk inspect -f "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}" "$1"; }
 
-# wait_for CONTAINER STATE: until `state` starts with STATE (10 s).
+# wait_for CONTAINER STATE: until `state` starts with STATE (30 s).
 wait_for() {
   local i
-  for i in $(seq 1 100); do
+  for i in $(seq 1 300); do
     [[ "$(state "$1")" == "$2"* ]] && return 0
     sleep 0.1
   done
@@ -65,12 +65,12 @@ wait_for() {
   for pid in "${pids[@]}"; do kill -KILL "$pid"; done
   local s i
   for s in "${shims[@]}" "${pids[@]}"; do
-    for i in $(seq 1 100); do kill -0 "$s" 2>/dev/null || break; sleep 0.1; done
+    for i in $(seq 1 300); do kill -0 "$s" 2>/dev/null || break; sleep 0.1; done
     ! kill -0 "$s" 2>/dev/null
   done
 
   start_berthd
-  grep -q "exited with 137 while the daemon was down" "$LOG"
+  poll_until 30 grep -q "exited with 137 while the daemon was down" "$LOG"
   wait_for alw "running 0 1"
   wait_for onf "running 0 1"
   wait_for us "running 0 1"

@@ -118,9 +118,10 @@ teardown() { teardown_berthd; }
 
 @test "an open events stream does not block other requests or shutdown" {
   start_berthd
-  curl -sN --unix-socket "$SOCK" http://berth/events > "$D/events.out" &
+  curl -sN -D "$D/events.headers" --unix-socket "$SOCK" http://berth/events > "$D/events.out" 3>&- &
   curl_pid=$!
-  sleep 0.2
+  # The stream is open once its headers are here (30 s at most).
+  poll_until 30 grep -q '^HTTP/1.1 200' "$D/events.headers"
   [ "$(api /_ping)" = OK ]
   run dk version --format '{{.Server.APIVersion}}'
   [ "$output" = 1.47 ]

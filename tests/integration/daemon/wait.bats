@@ -24,10 +24,10 @@ start_waiter() {
   WAITER=$!
 }
 
-# headers_arrived: the 200 header is there (2 s).
+# headers_arrived: the 200 header is there (30 s at most).
 headers_arrived() {
   local i
-  for i in $(seq 1 40); do grep -q '^HTTP/1.1 200' "$D/headers" 2>/dev/null && return 0; sleep 0.05; done
+  for i in $(seq 1 600); do grep -q '^HTTP/1.1 200' "$D/headers" 2>/dev/null && return 0; sleep 0.05; done
   return 1
 }
 
@@ -45,6 +45,8 @@ headers_arrived() {
 
 @test "next-exit waits for the next exit of a running container, across a restart" {
   dk run -d --name wt busybox sh -c 'trap "exit 7" TERM; sleep 1000 & wait' >/dev/null
+  # pid 1 ignores a SIGTERM that comes before its trap: the restart waits for it.
+  wait_trapped "$(dk inspect -f '{{.State.Pid}}' wt)" TERM
   start_waiter next-exit
   headers_arrived
   dk restart -t 5 wt >/dev/null
@@ -62,8 +64,9 @@ headers_arrived() {
   headers_arrived
   t0=$(date +%s%N)
   stop_berthd
-  # Well under the server's 5 s grace for stuck handlers.
-  [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 2500 ]
+  # Under the server's 5 s grace for stuck handlers (which would also log "stuck", checked
+  # below); the bound leaves a loaded machine its slack below that.
+  [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 5000 ]
   wait "$WAITER" || true
   WAITER=
   [ "$(jq -r .Error.Message "$D/body")" = "the daemon is shutting down" ]

@@ -68,7 +68,9 @@ et() { "$TOOL" --root "$TMP/root" --exec-root "$TMP/run" "$@"; }
 
 @test "an exit while no engine runs is found in exit.json" {
     id="$(et run '{"Image":"busybox","Cmd":["sh","-c","sleep 0.3; exit 7"]}')"
-    sleep 1
+    # The shim records the exit (polled, 30 s at most).
+    local i
+    for i in $(seq 1 300); do grep -qs '"exit_code":7' "$TMP/run/shims/$id/exit.json" && break; sleep 0.1; done
     grep -q '"exit_code":7' "$TMP/run/shims/$id/exit.json"
     run et inspect "$id"
     [[ "$output" == *'"ExitCode": 7'* ]]

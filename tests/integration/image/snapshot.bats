@@ -39,6 +39,10 @@ teardown() { image_teardown; }
     rootfs="$(tool mount busybox c2)"
     (cd "$rootfs" && exec sleep 60) &
     holder=$!
+    # Busy for sure: the holder is in the rootfs before the removal (polled, 30 s at most).
+    local i
+    for i in $(seq 1 300); do [ "$(readlink "/proc/$holder/cwd")" = "$rootfs" ] && break; sleep 0.1; done
+    [ "$(readlink "/proc/$holder/cwd")" = "$rootfs" ]
     tool rm c2
     kill "$holder"
     wait "$holder" || true

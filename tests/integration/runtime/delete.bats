@@ -29,12 +29,13 @@ nothing_left() {
   set_args sh -c 'sleep 100 & sleep 100'
   rt run -d --bundle "$BUNDLE" "$CID"
   wait_for_status "$CID" running
-  local pids
-  for _ in $(seq 1 100); do
+  local pids deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do
     pids=$(rt ps --format json "$CID" | jq -r '.[]')
     [ "$(echo "$pids" | wc -w)" -ge 3 ] && break
     sleep 0.02
   done
+  [ "$(echo "$pids" | wc -w)" -ge 3 ]
   rt delete --force "$CID"
   nothing_left
   local p
@@ -52,8 +53,7 @@ nothing_left() {
   local pid; pid=$(rt state "$CID" | jq .pid)
   rt delete "$CID"
   nothing_left
-  for _ in $(seq 1 100); do process_dead "$pid" && break; sleep 0.02; done
-  process_dead "$pid"
+  poll_until 30 process_dead "$pid"
 }
 
 @test "delete: an unknown container is an error" {

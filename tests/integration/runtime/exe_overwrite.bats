@@ -80,14 +80,24 @@ SH
   update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
   set_args sleep 100
   rt create --bundle "$BUNDLE" "$CID"
-  # Hold pid 1's exe open while it is still berth-runtime, and keep trying to write through it.
-  rt exec -d "$CID" sh -c 'exec 7</proc/1/exe || exit 0; echo held > /dev/shm/held
-    i=0; while [ $i -lt 100 ]; do echo x 2>/dev/null >/proc/self/fd/7 && echo WROTE > /dev/shm/wrote; i=$((i+1)); sleep 0.02; done'
-  sleep 0.3
+  # Hold pid 1's exe open while it is still berth-runtime (unless even that is denied), and keep
+  # trying to write through it: before the start, and 50 more times once the test says
+  # (/dev/shm/started) the start is done, however slow the machine.
+  rt exec -d "$CID" sh -c 'exec 7</proc/1/exe || { echo denied > /dev/shm/held; exit 0; }; echo held > /dev/shm/held
+    i=0; n=0; while [ $i -lt 3000 ] && [ $n -lt 50 ]; do
+      [ -e /dev/shm/started ] && n=$((n+1))
+      echo x 2>/dev/null >/proc/self/fd/7 && echo WROTE > /dev/shm/wrote; i=$((i+1)); sleep 0.02
+    done; echo "tries after start: $n" > /dev/shm/done'
+  # The attacker has the exe (or was denied it) before the start: polled, 30 s at most.
+  poll_until 30 "$SHARED_RUNTIME" --root "$ROOT" exec "$CID" test -s /dev/shm/held
   rt start "$CID"
-  sleep 1
-  run "$SHARED_RUNTIME" --root "$ROOT" exec "$CID" sh -c 'cat /dev/shm/held /dev/shm/wrote 2>/dev/null; true'
+  if [ "$("$SHARED_RUNTIME" --root "$ROOT" exec "$CID" cat /dev/shm/held)" = held ]; then
+    "$SHARED_RUNTIME" --root "$ROOT" exec "$CID" touch /dev/shm/started
+    poll_until 60 "$SHARED_RUNTIME" --root "$ROOT" exec "$CID" test -s /dev/shm/done
+  fi
+  run "$SHARED_RUNTIME" --root "$ROOT" exec "$CID" sh -c 'cat /dev/shm/held /dev/shm/wrote /dev/shm/done 2>/dev/null; true'
   echo "$output"
   [[ "$output" != *WROTE* ]]
+  [[ "$output" == denied || "$output" == *"tries after start: 50"* ]]
   binaries_unchanged
 }

@@ -47,7 +47,8 @@ teardown() {
 @test "exec: --detach returns at once and --pid-file names the process, in the container's cgroup" {
   local start=$SECONDS
   rt exec --detach --pid-file "$TEST_DIR/exec.pid" "$CID" sleep 77
-  [ $((SECONDS - start)) -lt 5 ]
+  # at once: not after the 77 s the process lives (slack for a loaded machine)
+  [ $((SECONDS - start)) -lt 30 ]
   EXEC_PID=$(cat "$TEST_DIR/exec.pid")
   [ "$EXEC_PID" -gt 0 ]
   [ "$(tr '\0' ' ' < "/proc/$EXEC_PID/cmdline")" = "sleep 77 " ]

@@ -2,6 +2,7 @@
 # and teardown force-deletes whatever containers the test left.
 REPO=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)
 RUNTIME=${BERTH_RUNTIME:-$REPO/build/src/runtime/berth-runtime}
+load ../wait_helpers
 
 # A busybox rootfs made once per bats run, copied (hard-linked) into each test's bundle.
 busybox_template() {
@@ -49,9 +50,10 @@ teardown_bundle() {
   rm -rf "${TEST_DIR:?}"
 }
 
-# wait_for_status ID STATUS: poll `state` for up to 5 s.
+# wait_for_status ID STATUS: poll `state` for up to 30 s.
 wait_for_status() {
-  for _ in $(seq 1 500); do
+  local deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do
     [ "$(rt state "$1" 2>/dev/null | jq -r .status)" = "$2" ] && return 0
     sleep 0.01
   done

@@ -107,7 +107,8 @@ hook_json() {
   echo "$output"
   [ "$status" -eq 1 ]
   [[ "$output" == *"timed out"* ]]
-  [ $((SECONDS - start)) -lt 5 ]
+  # killed at its 1 s timeout, not after the hook's 60 s (slack for a loaded machine)
+  [ $((SECONDS - start)) -lt 30 ]
   HOOK_PID=$(cat "$TEST_DIR/hook.pid")
   [ ! -e "/proc/$HOOK_PID" ] || [ "$(awk '{ print $3 }' "/proc/$HOOK_PID/stat")" = Z ]
   [ -z "$(rt list -q)" ]
@@ -124,7 +125,8 @@ hook_json() {
   echo "$output"
   [ "$status" -eq 1 ]
   [[ "$output" == *"createContainer hook timed out"* ]]
-  [ $((SECONDS - start)) -lt 5 ]
+  # killed at its 1 s timeout, not after the hook's 60 s (slack for a loaded machine)
+  [ $((SECONDS - start)) -lt 30 ]
   HOOK_PID=$(pgrep -f "sleep $marker" || true)
   [ -z "$HOOK_PID" ]
   [ -z "$(rt list -q)" ]

@@ -8,16 +8,19 @@ teardown() {
   teardown_bundle
 }
 
-# wait_for_file FILE: poll up to 5 s.
+# wait_for_file FILE: poll up to 30 s.
 wait_for_file() {
-  for _ in $(seq 1 500); do [ -s "$1" ] && return 0; sleep 0.01; done
+  local deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do [ -s "$1" ] && return 0; sleep 0.01; done
   echo "$1 never appeared" >&2
   return 1
 }
 
-# create_and_kill HOOK_KIND: create with a hook of that kind that waits; SIGKILL create while it waits.
+# create_and_kill HOOK_KIND: create with a hook of that kind that waits; SIGKILL create while it
+# waits. The hook sleeps far longer than the test waits for anything, so it is still waiting
+# when the create is killed however slow the machine, and it ends only if something kills it.
 create_and_kill() {
-  update_config '.hooks.'"$1"' = [{"path": "/bin/sh", "args": ["sh", "-c", "echo $$ > '"$TEST_DIR"'/hook.pid; exec sleep 5"]}]'
+  update_config '.hooks.'"$1"' = [{"path": "/bin/sh", "args": ["sh", "-c", "echo $$ > '"$TEST_DIR"'/hook.pid; exec sleep 120"]}]'
   set_args sleep 100
   "$RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" "$CID" 3>&- &
   local creator=$!
@@ -36,8 +39,7 @@ all_gone() {
   for c in memory pids freezer cpu devices; do [ ! -d "/sys/fs/cgroup/$c/berth-test/$CID" ]; done
   ! grep -qF "$BUNDLE" /proc/self/mountinfo
   if [ "${INIT_PID:-0}" -gt 0 ]; then
-    for _ in $(seq 1 100); do process_dead "$INIT_PID" && break; sleep 0.02; done
-    process_dead "$INIT_PID"
+    poll_until 30 process_dead "$INIT_PID"
   fi
 }
 
@@ -57,16 +59,14 @@ all_gone() {
   local pid; pid=$(jq -r '.pid // 0' "$ROOT/$CID/state.json")
   [ "$pid" -gt 0 ]
   # PDEATHSIG: the init dies with its creator.
-  for _ in $(seq 1 100); do process_dead "$pid" && break; sleep 0.02; done
-  process_dead "$pid"
+  poll_until 30 process_dead "$pid"
   rt delete --force "$CID"
   all_gone
 }
 
 @test "interrupted create: the hook the runtime was waiting for does not survive it" {
   create_and_kill createRuntime
-  for _ in $(seq 1 100); do process_dead "$HOOK_PID" && break; sleep 0.02; done
-  process_dead "$HOOK_PID"
+  poll_until 30 process_dead "$HOOK_PID"
 }
 
 @test "interrupted create: the same id can be created again after delete --force" {

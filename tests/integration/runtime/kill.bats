@@ -10,13 +10,14 @@ teardown() { teardown_bundle; }
   "$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$CID" >"$TEST_DIR/out" 3>&- &
   local runner=$!
   wait_for_status "$CID" running
-  sleep 0.1
+  # pid 1 ignores a signal it has no handler for: wait until both traps are in place.
+  wait_trapped "$(rt state "$CID" | jq .pid)" USR1 TERM
   # One at a time: pending signals of one kind coalesce.
   local n=0 sig
   for sig in SIGUSR1 usr1 10; do
     rt kill "$CID" "$sig"
     n=$((n + 1))
-    for _ in $(seq 1 200); do [ "$(grep -c usr1 "$TEST_DIR/out")" -ge $n ] && break; sleep 0.01; done
+    poll_until 30 eval '[ "$(grep -c usr1 "$TEST_DIR/out")" -ge $n ]'
   done
   rt kill "$CID"   # SIGTERM by default
   local code=0
@@ -30,8 +31,8 @@ teardown() { teardown_bundle; }
   set_args sh -c 'sleep 100 & sleep 100 & sh -c "sleep 100; :" & wait; echo children-gone; sleep 100'
   rt run -d --bundle "$BUNDLE" "$CID"
   wait_for_status "$CID" running
-  local pids
-  for _ in $(seq 1 100); do
+  local pids deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do
     pids=$(rt ps --format json "$CID" | jq -r '.[]')
     [ "$(echo "$pids" | wc -w)" -ge 5 ] && break
     sleep 0.02
@@ -42,16 +43,12 @@ teardown() { teardown_bundle; }
   local p init; init=$(rt state "$CID" | jq .pid)
   for p in $pids; do
     [ "$p" = "$init" ] && continue
-    for _ in $(seq 1 100); do process_dead "$p" && break; sleep 0.02; done
-    process_dead "$p"
+    poll_until 30 process_dead "$p"
   done
   [ "$(rt state "$CID" | jq -r .status)" = running ]
   rt kill --all "$CID" KILL
   wait_for_status "$CID" stopped
-  for p in $pids; do
-    for _ in $(seq 1 100); do process_dead "$p" && break; sleep 0.02; done
-    process_dead "$p"
-  done
+  for p in $pids; do poll_until 30 process_dead "$p"; done
 }
 
 @test "kill: an unknown signal and a stopped container are errors" {

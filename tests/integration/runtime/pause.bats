@@ -8,23 +8,23 @@ setup() {
 }
 teardown() { teardown_bundle; }
 
-# counter: the number the container last wrote (a read can race the shell's truncate: retry).
+# counter: the number the container last wrote (0 before the first). The container renames
+# each number into place, so a read never sees a half-written file, even when the freezer
+# stopped the writer in the middle.
 counter() {
   local v
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    v=$(cat "$BUNDLE/rootfs/counter" 2>/dev/null)
-    [ -n "$v" ] && { echo "$v"; return; }
-    sleep 0.01
-  done
-  echo 0
+  v=$(cat "$BUNDLE/rootfs/counter" 2>/dev/null)
+  echo "${v:-0}"
 }
 
+# counter_above N: the counter has gone past N.
+counter_above() { [ "$(counter)" -gt "$1" ]; }
+
 @test "pause: state says paused and a counter stops; resume makes it advance again" {
-  set_args sh -c 'i=0; while :; do i=$((i+1)); echo $i > /counter; sleep 0.02; done'
+  set_args sh -c 'i=0; while :; do i=$((i+1)); echo $i > /counter.new; mv /counter.new /counter; sleep 0.02; done'
   rt run -d --bundle "$BUNDLE" "$CID"
   wait_for_status "$CID" running
-  sleep 0.2
-  [ "$(counter)" -gt 0 ]
+  poll_until 30 counter_above 0
   rt pause "$CID"
   [ "$(rt state "$CID" | jq -r .status)" = paused ]
   local a b
@@ -37,18 +37,17 @@ counter() {
   [ -d "/proc/$pid" ]
   rt resume "$CID"
   [ "$(rt state "$CID" | jq -r .status)" = running ]
-  sleep 0.5
-  [ "$(counter)" -gt "$b" ]
+  poll_until 30 counter_above "$b"
 }
 
 @test "pause: children are frozen too, and pausing twice or resuming a running container fails" {
-  set_args sh -c 'sh -c "i=0; while :; do i=\$((i+1)); echo \$i > /counter; sleep 0.02; done" & wait'
+  set_args sh -c 'sh -c "i=0; while :; do i=\$((i+1)); echo \$i > /counter.new; mv /counter.new /counter; sleep 0.02; done" & wait'
   rt run -d --bundle "$BUNDLE" "$CID"
   wait_for_status "$CID" running
   run rt resume "$CID"
   [ "$status" -eq 1 ]
   [[ "$output" == *"not paused"* ]]
-  sleep 0.2
+  poll_until 30 counter_above 0
   rt pause "$CID"
   run rt pause "$CID"
   [ "$status" -eq 1 ]

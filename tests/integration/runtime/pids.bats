@@ -15,7 +15,7 @@ teardown() { teardown_bundle; }
     read max < /sys/fs/cgroup/pids/pids.max; read cur < /sys/fs/cgroup/pids/pids.current
     echo "$max $cur"
     kill -9 -1
-    for i in 1 2 3 4 5 6 7 8 9 10; do sh -c "echo fork-ok" 2>/dev/null && break; sleep 0.1; done'
+    i=0; while [ $i -lt 300 ]; do sh -c "echo fork-ok" 2>/dev/null && break; i=$((i+1)); sleep 0.1; done'
   local start=$SECONDS
   run rt run --bundle "$BUNDLE" "$CID"
   echo "$output"
@@ -27,6 +27,7 @@ teardown() { teardown_bundle; }
   [ "$cur" -le 20 ]
   [ "$cur" -ge 15 ]
   [ "${lines[2]}" = fork-ok ]
-  [ $((SECONDS - start)) -lt 20 ]
+  # Done well before the forks' 30 s: they were stopped, not waited out (slack for a loaded machine).
+  [ $((SECONDS - start)) -lt 28 ]
   [ ! -d "/sys/fs/cgroup/pids/berth-test/$CID" ]
 }

@@ -5,9 +5,10 @@ load helpers
 setup() { setup_bundle; }
 teardown() { teardown_bundle; }
 
-# wait_for_line FILE TEXT: poll for up to 5 s until FILE contains the line TEXT.
+# wait_for_line FILE TEXT: poll for up to 30 s until FILE contains the line TEXT.
 wait_for_line() {
-  for _ in $(seq 1 500); do
+  local deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do
     grep -qx "$2" "$1" 2>/dev/null && return 0
     sleep 0.01
   done

@@ -12,11 +12,13 @@ teardown() {
   teardown_bundle
 }
 
-# start_receiver INPUT: console_receiver.py in the background, output in $TEST_DIR/out.
+# start_receiver INPUT: console_receiver.py in the background, output in $TEST_DIR/out; it and
+# the wait for its socket are bounded at 30 s (ceilings only).
 start_receiver() {
-  python3 "$BATS_TEST_DIRNAME/console_receiver.py" "$SOCK" "$1" >"$TEST_DIR/out" 2>"$TEST_DIR/err" 3>&- &
+  CONSOLE_TIMEOUT=30 python3 "$BATS_TEST_DIRNAME/console_receiver.py" "$SOCK" "$1" >"$TEST_DIR/out" 2>"$TEST_DIR/err" 3>&- &
   RECEIVER=$!
-  for _ in $(seq 1 500); do [ -S "$SOCK" ] && return 0; sleep 0.01; done
+  local deadline=$(( SECONDS + 30 ))
+  while (( SECONDS < deadline )); do [ -S "$SOCK" ] && return 0; sleep 0.01; done
   echo "the console receiver never listened" >&2
   return 1
 }
