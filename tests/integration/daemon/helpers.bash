@@ -43,6 +43,16 @@ start_berthd() {
 
 # stop_berthd [SIGNAL]: signals our daemon (TERM by default) and waits for it to exit;
 # escalates to KILL after 30 s so a hung daemon cannot outlive the test.
+# start_file_berthd: a setup_file's common start: skips unless root with berthd built, then one
+# private berthd for the whole file, its variables exported to the tests.
+start_file_berthd() {
+  [ "$(id -u)" = 0 ] || skip "needs root (real containers)"
+  [ -x "${BERTHD:-}" ] || skip "berthd not built"
+  setup_dirs
+  start_berthd
+  export D SOCK DATA EXEC PIDFILE LOG CONFIG BERTHD_PID
+}
+
 stop_berthd() {
   local sig=${1:-TERM} i
   [ -n "${BERTHD_PID:-}" ] || return 0
