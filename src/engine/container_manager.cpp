@@ -297,7 +297,16 @@ void ContainerManager::remove(const std::string& key, bool force, bool volumes) 
         options_.snapshotter->remove(options_.snapshotter->get(e->c.id, top, container_dir(e->c.id)));
     } catch (const Error&) {
     }
-    remove_all(container_dir(e->c.id));
+    try {
+        remove_all(container_dir(e->c.id));
+    } catch (const Error& err) {
+        // Not "removing" for good: dead, as dockerd leaves a container whose files it could not
+        // remove, so another rm -f tries again.
+        std::lock_guard lock(mu_);
+        e->c.state.status = "dead";
+        save_locked(*e);
+        throw Error(err.code(), "unable to remove filesystem for " + e->c.id + ": " + err.what());
+    }
     if (top) {
         try {
             options_.image_store->release_layer(*top);
