@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "engine/commit_pause.hpp"
 #include "engine/container_config.hpp"
 #include "engine/container_runtime.hpp"
 #include "engine/container_store.hpp"
@@ -415,6 +416,24 @@ Json ContainerManager::prune(const std::map<std::string, std::vector<std::string
     return {{"ContainersDeleted", deleted.empty() ? Json(nullptr) : deleted}, {"SpaceReclaimed", 0}};
 }
 
+// A commit paused the container and berthd died before it unpaused (the marker says so): thaw
+// it, or it stays frozen for good. Not one a user paused: that pause leaves no marker.
+void ContainerManager::resume_after_commit(Entry& e, bool alive, std::vector<std::string>& report) {
+    if (alive) {
+        try {
+            ContainerRuntime(options_, runtime_name(e.c.host_config)).resume(e.c.id);
+        } catch (const Error& err) {
+            // Killed between the marker and the freeze: it was never paused.
+            report.push_back("container " + e.c.id.substr(0, 12) + ": resume after an unfinished commit: " + err.what());
+        }
+        std::lock_guard lock(mu_);
+        if (e.c.state.status == "paused") e.c.state.status = "running";
+        save_locked(e);
+        report.push_back("container " + e.c.id.substr(0, 12) + " was paused by a commit the daemon did not finish; unpaused it");
+    }
+    clear_commit_pause(container_dir(e.c.id));
+}
+
 std::vector<std::string> ContainerManager::restore() {
     std::vector<std::string> report;
     std::vector<std::shared_ptr<Entry>> to_check, to_restart;
@@ -459,6 +478,7 @@ std::vector<std::string> ContainerManager::restore() {
         }
         std::string sdir = shim_dir(e->c.id);
         bool alive = e->c.shim_pid > 0 && runtime::process_alive(e->c.shim_pid, e->c.shim_start);
+        if (commit_pause_marked(container_dir(e->c.id))) resume_after_commit(*e, alive, report);
         if (alive) {
             try {
                 auto st = shim::call(sdir, {{"op", "status"}}, nullptr, 2000);
