@@ -26,7 +26,7 @@ TEST(JsonDepth, CountsArraysAndObjectsOutsideStrings) {
     // Brackets in strings, escaped quotes included, are text.
     EXPECT_FALSE(json_nesting_exceeds(R"(["[[[[", "\"[[[[", "\\", "{{{{"])", 1));
     // Siblings do not add up.
-    EXPECT_FALSE(json_nesting_exceeds("[[1],[2],[3],{\"a\":[4]}]", 2));
+    EXPECT_FALSE(json_nesting_exceeds("[[1],[2],[3],{\"a\":4}]", 2));
 }
 
 TEST(JsonDepth, ParseJsonRefusesWhatGoesDeeperThanTheLimit) {
