@@ -31,16 +31,24 @@ still_serving() {
 }
 
 # make_deep LEVELS: a container "deep" whose user 1000 made /tmp/t/d/d/.../d (LEVELS of d) with
-# a file at the bottom; mkdir -p and cd go 500 levels (1,000 bytes of path) at a time.
+# a file at the bottom. Built from the top down, 500 levels (1,000 bytes of path) at a time: a
+# fresh 500-level chain gets the tree so far moved (renamed) into its bottom, so no path the
+# shell or a syscall sees is longer than ~1 KB (busybox's cd refuses a PWD past PATH_MAX).
 make_deep() {
   dk run -d --name deep busybox sleep 1000 >/dev/null
   dk exec -u 1000:1000 deep sh -c '
     set -e
     step=$(i=0; while [ $i -lt 500 ]; do printf d/; i=$((i+1)); done)
-    mkdir /tmp/t && cd /tmp/t
-    n=0
-    while [ $n -lt '"$1"' ]; do mkdir -p "$step" && cd "$step"; n=$((n+500)); done
-    echo bottom > f'
+    mkdir -p "/tmp/t/$step" /tmp/w
+    echo bottom > "/tmp/t/${step}f"
+    n=500
+    while [ $n -lt '"$1"' ]; do
+      mkdir -p "/tmp/w/$step"
+      mv /tmp/t/d "/tmp/w/$step"
+      mv /tmp/w/d /tmp/t/d
+      n=$((n+500))
+    done
+    rmdir /tmp/w'
 }
 
 @test "a 2,000-level tree: cp, diff, export, commit and rm -f all work; berthd lives" {
