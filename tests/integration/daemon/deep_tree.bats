@@ -85,7 +85,7 @@ make_deep() {
   [ -z "$(ls "$DATA/containers")" ]
 }
 
-@test "a 60,000-level tree: cp, diff, export, commit fail with a message, rm -f removes it; berthd lives" {
+@test "a 60,000-level tree: cp, diff, export, commit fail with a message, size counts it, rm -f removes it; berthd lives" {
   make_deep 60000
   local before
   before=$(ls /proc/"$BERTHD_PID"/fd | wc -l)
@@ -102,6 +102,12 @@ make_deep() {
 
   run bash -c "DOCKER_HOST=unix://$SOCK $DOCKER export deep | tar -t | wc -l"
   echo "export: ${output:0:300}"
+  still_serving
+
+  # The size walk has no path limit: it counts the whole tree (the file's 7 bytes at least).
+  run api '/containers/deep/json?size=1'
+  echo "size: ${output:0:300}"
+  [ "$(echo "$output" | jq -r .SizeRw)" -ge 7 ]
   still_serving
 
   run dk commit deep deep-img
