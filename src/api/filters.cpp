@@ -4,12 +4,17 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/json_depth.hpp"
 
 namespace berth::api {
 
 Filters Filters::parse(std::string_view json_text) {
     Filters f;
     if (json_text.empty()) return f;
+    if (json_nesting_exceeds(json_text)) {
+        throw Error(Errc::invalid_argument, "invalid filter: exceeded max depth of " +
+                                                std::to_string(kMaxJsonDepth));
+    }
     nlohmann::json doc = nlohmann::json::parse(json_text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
         throw Error(Errc::invalid_argument,

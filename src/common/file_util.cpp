@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/dir_walk.hpp"
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
 
@@ -100,46 +101,51 @@ void mkdir_all(const std::string& path, mode_t mode) {
 }
 
 namespace {
-void remove_at(int parent, const char* name, dev_t dev, const std::string& shown) {
-    struct stat st {};
-    if (::fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-        if (errno == ENOENT) return;
-        throw_errno("stat " + shown);
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT) throw_errno("unlink " + shown);
-        return;
-    }
-    if (st.st_dev != dev) throw Error(Errc::conflict, "refusing to remove " + shown + ": it is a mount point");
-    int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) throw_errno("open " + shown);
-    DIR* dir = ::fdopendir(fd);
-    if (!dir) {
-        ::close(fd);
-        throw_errno("opendir " + shown);
-    }
-    try {
-        while (dirent* ent = ::readdir(dir)) {
-            if (std::strcmp(ent->d_name, ".") == 0 || std::strcmp(ent->d_name, "..") == 0) continue;
-            remove_at(::dirfd(dir), ent->d_name, dev, shown + "/" + ent->d_name);
+// `shown/rel` for an error, cut short: a path 60,000 levels deep is 120 KB of "d/d/d".
+std::string shown_path(const std::string& shown, const std::string& rel) {
+    std::string p = rel.empty() ? shown : shown + "/" + rel;
+    return p.size() > 512 ? p.substr(0, 512) + "..." : p;
+}
+
+// Empties the directory `dir` (on device `dev`) with a post-order DirWalk: two descriptors and
+// no recursion whatever the depth, so a tree a container's user made deep enough to overflow
+// the stack or use up the fds (60,000 levels) still goes, and a container's removal finishes.
+void remove_below(int dir, dev_t dev, const std::string& shown) {
+    DirWalk walk(dir, shown, /*post_order=*/true);
+    while (walk.next()) {
+        const struct stat& st = walk.st();
+        if (S_ISDIR(st.st_mode) && !walk.leaving()) {
+            if (st.st_dev != dev) {
+                throw Error(Errc::conflict, "refusing to remove " + shown_path(shown, walk.path()) +
+                                                ": it is a mount point");
+            }
+            continue;  // removed when the walk leaves it, empty
         }
-    } catch (...) {
-        ::closedir(dir);
-        throw;
+        int flags = S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0;
+        if (::unlinkat(walk.parent_fd(), walk.name().c_str(), flags) < 0 && errno != ENOENT) {
+            throw_errno((flags ? "rmdir " : "unlink ") + shown_path(shown, walk.path()));
+        }
     }
-    ::closedir(dir);
-    if (::unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno("rmdir " + shown);
 }
 }  // namespace
 
-void remove_all(const std::string& path) {
+void remove_all_at(int parent, const std::string& name, const std::string& shown) {
     struct stat st {};
-    if (::lstat(path.c_str(), &st) < 0) {
+    if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
         if (errno == ENOENT) return;
-        throw_errno("stat " + path);
+        throw_errno("stat " + shown);
     }
-    remove_at(AT_FDCWD, path.c_str(), st.st_dev, path);
+    if (S_ISDIR(st.st_mode)) {
+        UniqueFd dir(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!dir) throw_errno("open " + shown);
+        remove_below(dir.get(), st.st_dev, shown);
+        if (::unlinkat(parent, name.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno("rmdir " + shown);
+    } else if (::unlinkat(parent, name.c_str(), 0) < 0 && errno != ENOENT) {
+        throw_errno("unlink " + shown);
+    }
 }
+
+void remove_all(const std::string& path) { remove_all_at(AT_FDCWD, path, path); }
 
 bool path_exists(const std::string& path) {
     struct stat st {};

@@ -27,6 +27,8 @@ void write_file(const std::string& path, std::string_view data);
 void mkdir_all(const std::string& path, mode_t mode = 0755);
 // rm -rf that never follows symlinks and never crosses a mount point.
 void remove_all(const std::string& path);
+// The same for `name` in the directory `parent`; `shown` names it in errors.
+void remove_all_at(int parent, const std::string& name, const std::string& shown);
 // A close-on-exec pipe; throws berth::Error.
 void pipe_pair(UniqueFd& read_end, UniqueFd& write_end);
 // The names in a directory (an open fd to it), without "." and "..", sorted; throws naming `what`.

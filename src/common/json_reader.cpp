@@ -1,10 +1,17 @@
 #include "common/json_reader.hpp"
 
 #include "common/error.hpp"
+#include "common/json_depth.hpp"
 
 namespace berth {
 
 Json parse_json(std::string_view text, const std::string& doc) {
+    // Before the parse: the value it would build is what recurses (see json_depth.hpp).
+    if (json_nesting_exceeds(text)) {
+        throw Error(Errc::invalid_argument, doc + ": exceeded max depth of " +
+                                                std::to_string(kMaxJsonDepth) +
+                                                " nested arrays and objects");
+    }
     try {
         return Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& e) {

@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <ctime>
 
+#include "common/dir_walk.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "common/unique_fd.hpp"
@@ -79,8 +81,9 @@ struct stat stat_fd(int fd, const std::string& shown) {
     return st;
 }
 
-// Adds the entry `fd` (an O_PATH descriptor, not followed) as `name`, recursing into dirs.
-void add_tree(image::TarWriter& w, int fd, const std::string& name) {
+// Adds the entry `fd` (an O_PATH descriptor, not followed) as `name`; a directory's header only.
+// Returns its stat.
+struct stat add_entry(image::TarWriter& w, int fd, const std::string& name) {
     struct stat st = stat_fd(fd, name);
     image::TarHeader h;
     h.name = name;
@@ -106,20 +109,33 @@ void add_tree(image::TarWriter& w, int fd, const std::string& name) {
     } else if (S_ISDIR(st.st_mode)) {
         h.type = S_IFDIR;
         w.write_header(h);
-        UniqueFd dir(::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!dir) throw_errno("open " + name);
-        std::vector<std::string> names = sorted_dir_entries(dir.get(), name);
-        for (const auto& n : names) {
-            UniqueFd child(::openat(dir.get(), n.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-            if (!child) continue;  // gone meanwhile
-            add_tree(w, child.get(), name == "/" ? n : name + "/" + n);
-        }
     } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)) {
         h.type = st.st_mode & S_IFMT;
         h.rdev = st.st_rdev;
         w.write_header(h);
     }
     // Sockets are not archived, as in Docker.
+    return st;
+}
+
+// Adds `fd` as `name` and, if a directory, everything below it, walked with DirWalk: the tree is
+// the container user's to make as deep as they like, and recursion overflowed berthd's stack at
+// 2,000 levels. A name longer than PATH_MAX fails the archive with a message.
+void add_tree(image::TarWriter& w, int fd, const std::string& name) {
+    if (!S_ISDIR(add_entry(w, fd, name).st_mode)) return;
+    UniqueFd dir(::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) throw_errno("open " + name);
+    DirWalk walk(dir.get(), name);
+    walk.limit_path(DirWalk::kArchivePathMax);
+    while (walk.next()) {
+        UniqueFd child(::openat(walk.parent_fd(), walk.name().c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        if (!child) {
+            if (errno != ENOENT) throw_errno("open " + name + "/" + walk.path().substr(0, 256));
+            walk.skip_children();
+            continue;  // gone meanwhile
+        }
+        add_entry(w, child.get(), name == "/" ? walk.path() : name + "/" + walk.path());
+    }
 }
 
 }  // namespace

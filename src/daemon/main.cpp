@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "common/error.hpp"
+#include "common/open_files_limit.hpp"
 #include "daemon/config.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/logging.hpp"
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
         std::cerr << "berthd: warning: not running as root; containers will not start\n";
     block_daemon_signals();
     setup_logging(args.config.log_level);
+    // Every connection, log and /proc read costs a descriptor: run with the hard limit, as
+    // dockerd does (Go raises it); shims give containers back the original soft limit.
+    if (!berth::raise_open_files_limit()) spdlog::warn("could not raise the open files limit to its hard limit");
     try {
         return run_daemon(args.config);
     } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 // upper dir into an image, unpause (also on error), emit the commit event. The upper dir is
 // all the diff needs, so a created or exited container commits without a mount.
 #include "common/error.hpp"
+#include "engine/commit_pause.hpp"
 #include "engine/manager_internal.hpp"
 #include "engine/mount_stubs.hpp"
 #include "image/digest.hpp"
@@ -59,13 +60,24 @@ CommitResult ContainerManager::commit(
     auto unpause_ours = [&] {
         {
             std::lock_guard lock(mu_);
-            if (e->c.state.status != "paused") return;  // killed meanwhile: nothing to resume
+            if (e->c.state.status != "paused") {  // killed meanwhile: nothing to resume
+                clear_commit_pause(container_dir(src.id));
+                return;
+            }
         }
         rt.resume(src.id);
         set_status("running", "unpause");
+        clear_commit_pause(container_dir(src.id));
     };
     if (pause_here) {
-        rt.pause(src.id);
+        // On disk before the freeze: a berthd killed mid-commit unpauses it at restart.
+        mark_commit_pause(container_dir(src.id));
+        try {
+            rt.pause(src.id);
+        } catch (...) {
+            clear_commit_pause(container_dir(src.id));
+            throw;
+        }
         set_status("paused", "pause");
     }
     CommitResult result;

@@ -296,6 +296,21 @@ void validate_create_request(const Json& body) {
     if (hc.is_object() && hc.contains("LogConfig") && hc["LogConfig"].is_object()) validate_log_config(hc["LogConfig"]);
 }
 
+void validate_update_request(const Json& body) {
+    using K = Kind;
+    for (auto [k, t] : {std::pair{"Memory", K::integer}, {"MemorySwap", K::integer}, {"MemoryReservation", K::integer},
+                        {"MemorySwappiness", K::integer}, {"NanoCpus", K::integer}, {"CpuShares", K::integer},
+                        {"CpuQuota", K::integer}, {"CpuPeriod", K::integer}, {"PidsLimit", K::integer},
+                        {"BlkioWeight", K::integer}, {"CpusetCpus", K::string}, {"CpusetMems", K::string},
+                        {"RestartPolicy", K::object}}) {
+        check(body, "UpdateConfig.", k, t);
+    }
+    if (body.contains("RestartPolicy")) {
+        check(body["RestartPolicy"], "UpdateConfig.RestartPolicy.", "Name", K::string);
+        check(body["RestartPolicy"], "UpdateConfig.RestartPolicy.", "MaximumRetryCount", K::integer);
+    }
+}
+
 void validate_log_driver(const std::string& type, const std::map<std::string, std::string>& options) {
     if (type != "json-file" && type != "none") {
         throw Error(Errc::invalid_argument, "logging driver \"" + type + "\" is not supported; use json-file or none");

@@ -27,6 +27,9 @@ std::vector<std::string> merge_env(const std::vector<std::string>& base, const s
 // engine reads, naming the JSON path in invalid_argument errors.
 void validate_create_request(const Json& body);
 
+// The same for an update body (container.UpdateConfig): its resources and restart policy.
+void validate_update_request(const Json& body);
+
 // A log driver and its options, a container's or the daemon's defaults (--log-driver,
 // --log-opt): json-file or none, json-file's options as dockerd checks them. invalid_argument.
 void validate_log_driver(const std::string& type, const std::map<std::string, std::string>& options);

@@ -650,7 +650,11 @@ void ContainerManager::monitor_loop() {
             }
         }
         if (std::chrono::steady_clock::now() - last_watchdog > std::chrono::seconds(1)) {
-            watchdog();
+            try {
+                watchdog();
+            } catch (const std::exception&) {
+                // This thread ending would end berthd (std::terminate); the next round retries.
+            }
             last_watchdog = std::chrono::steady_clock::now();
         }
     }
@@ -663,12 +667,21 @@ void ContainerManager::watchdog() {
         std::lock_guard lock(mu_);
         for (auto& [id, e] : containers_) {
             if (!e->c.state.running() || e->c.shim_pid <= 0) continue;
-            if (!runtime::process_alive(e->c.shim_pid, e->c.shim_start)) dead.emplace_back(id, shim_dir(id));
+            try {
+                if (!runtime::process_alive(e->c.shim_pid, e->c.shim_start)) dead.emplace_back(id, shim_dir(id));
+            } catch (const Error&) {
+                // /proc/<pid>/stat unreadable (EMFILE when every descriptor is taken): no sign
+                // the shim died; the next round asks again. An escaped error here ended berthd.
+            }
         }
     }
     for (auto& [id, dir] : dead) {
-        if (auto exit = shim::read_exit_status(dir)) handle_exit(id, exit->exit_code, exit->oom_killed, exit->finished_at);
-        else handle_exit(id, 255, false, rfc3339_nano_now());
+        try {
+            if (auto exit = shim::read_exit_status(dir)) handle_exit(id, exit->exit_code, exit->oom_killed, exit->finished_at);
+            else handle_exit(id, 255, false, rfc3339_nano_now());
+        } catch (const Error&) {
+            // Recorded on a later round: the shim stays dead.
+        }
     }
 }
 

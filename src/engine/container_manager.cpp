@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "engine/commit_pause.hpp"
 #include "engine/container_config.hpp"
 #include "engine/container_runtime.hpp"
 #include "engine/container_store.hpp"
@@ -318,7 +319,16 @@ void ContainerManager::remove(const std::string& key, bool force, bool volumes) 
         options_.snapshotter->remove(options_.snapshotter->get(e->c.id, top, container_dir(e->c.id)));
     } catch (const Error&) {
     }
-    remove_all(container_dir(e->c.id));
+    try {
+        remove_all(container_dir(e->c.id));
+    } catch (const Error& err) {
+        // Not "removing" for good: dead, as dockerd leaves a container whose files it could not
+        // remove, so another rm -f tries again.
+        std::lock_guard lock(mu_);
+        e->c.state.status = "dead";
+        save_locked(*e);
+        throw Error(err.code(), "unable to remove filesystem for " + e->c.id + ": " + err.what());
+    }
     if (top) {
         try {
             options_.image_store->release_layer(*top);
@@ -369,6 +379,7 @@ void ContainerManager::rename(const std::string& key, const std::string& new_nam
 
 std::vector<std::string> ContainerManager::update(const std::string& key, const Json& body) {
     auto e = find(key);
+    validate_update_request(body);
     verify_resources(body, true, host_cpus());
     std::lock_guard op(e->op);
     Json hc;
@@ -447,6 +458,24 @@ Json ContainerManager::prune(const std::map<std::string, std::vector<std::string
     return {{"ContainersDeleted", deleted.empty() ? Json(nullptr) : deleted}, {"SpaceReclaimed", 0}};
 }
 
+// A commit paused the container and berthd died before it unpaused (the marker says so): thaw
+// it, or it stays frozen for good. Not one a user paused: that pause leaves no marker.
+void ContainerManager::resume_after_commit(Entry& e, bool alive, std::vector<std::string>& report) {
+    if (alive) {
+        try {
+            ContainerRuntime(options_, runtime_name(e.c.host_config)).resume(e.c.id);
+        } catch (const Error& err) {
+            // Killed between the marker and the freeze: it was never paused.
+            report.push_back("container " + e.c.id.substr(0, 12) + ": resume after an unfinished commit: " + err.what());
+        }
+        std::lock_guard lock(mu_);
+        if (e.c.state.status == "paused") e.c.state.status = "running";
+        save_locked(e);
+        report.push_back("container " + e.c.id.substr(0, 12) + " was paused by a commit the daemon did not finish; unpaused it");
+    }
+    clear_commit_pause(container_dir(e.c.id));
+}
+
 std::vector<std::string> ContainerManager::restore() {
     std::vector<std::string> report;
     std::vector<std::shared_ptr<Entry>> to_check, to_restart;
@@ -491,6 +520,7 @@ std::vector<std::string> ContainerManager::restore() {
         }
         std::string sdir = shim_dir(e->c.id);
         bool alive = e->c.shim_pid > 0 && runtime::process_alive(e->c.shim_pid, e->c.shim_start);
+        if (commit_pause_marked(container_dir(e->c.id))) resume_after_commit(*e, alive, report);
         if (alive) {
             try {
                 auto st = shim::call(sdir, {{"op", "status"}}, nullptr, 2000);

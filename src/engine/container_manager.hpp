@@ -213,6 +213,7 @@ private:
     void verify_settings(const Json& body);
     std::shared_ptr<Entry> find_locked(const std::string& name_or_id);
     void save_locked(Entry& e);
+    void resume_after_commit(Entry& e, bool alive, std::vector<std::string>& report);
     void emit(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
     std::string container_dir(const std::string& id) const;
     // At restore: unmounts the rootfs of a container that is not running (left mounted by a

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/dir_walk.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "engine/container_runtime.hpp"
@@ -63,20 +64,24 @@ std::vector<std::string> split_ws(const std::string& line, size_t max_fields) {
     return out;
 }
 
-void walk_upper(const std::string& upper, const std::string& rel, const std::vector<std::string>& lowers, std::vector<Json>& out) {
-    UniqueFd dir(::open((upper + rel).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+// docker diff's walk of the upper layer. A DirWalk, not recursion: the container's user makes the
+// tree as deep as they like. Paths longer than PATH_MAX are an error, as in an archive.
+void walk_upper(const std::string& upper, const std::vector<std::string>& lowers, std::vector<Json>& out) {
+    UniqueFd dir(::open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir) return;
-    std::vector<std::string> names = sorted_dir_entries(dir.get(), upper + rel);
-    for (const auto& n : names) {
-        std::string path = rel + "/" + n;
-        struct stat st {};
-        if (::lstat((upper + path).c_str(), &st) < 0) continue;
-        if (is_mount_stub(upper, path, lowers) || holds_only_mount_stubs(upper, path, lowers)) continue;
+    DirWalk walk(dir.get(), upper);
+    walk.limit_path(DirWalk::kArchivePathMax);
+    while (walk.next()) {
+        std::string path = "/" + walk.path();
+        const struct stat& st = walk.st();
+        if (is_mount_stub(upper, path, lowers) || holds_only_mount_stubs(upper, path, lowers)) {
+            walk.skip_children();
+            continue;
+        }
         bool whiteout = S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
         bool in_lower = std::any_of(lowers.begin(), lowers.end(), [&](const std::string& l) { return path_exists(l + path); });
         int kind = whiteout ? 2 : in_lower ? 0 : 1;
         out.push_back({{"Path", path}, {"Kind", kind}});
-        if (S_ISDIR(st.st_mode)) walk_upper(upper, path, lowers, out);
     }
 }
 
@@ -205,7 +210,7 @@ std::vector<Json> ContainerManager::changes(const std::string& key) {
     if (!top_layer.empty()) top = image::Digest::parse(top_layer);
     auto snap = options_.snapshotter->get(id, top, container_dir(id));
     std::vector<Json> out;
-    walk_upper(snap.upper, "", snap.lowers, out);
+    walk_upper(snap.upper, snap.lowers, out);
     return out;
 }
 

@@ -13,6 +13,7 @@
 
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
+#include "common/open_files_limit.hpp"
 #include "common/unique_fd.hpp"
 
 namespace berth::engine {
@@ -24,6 +25,7 @@ ShimStarted spawn_shim(const std::string& shim_path, shim::Options options, int 
     constexpr int kReadyFd = 3;
     options.ready_fd = kReadyFd;
     options.detach = true;
+    if (!options.nofile_soft) options.nofile_soft = original_open_files_soft_limit();
     std::vector<std::string> args = options.to_args();
     args.insert(args.begin(), shim_path);
     std::vector<char*> argv;

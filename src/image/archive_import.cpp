@@ -6,6 +6,7 @@
 
 #include "common/time_format.hpp"
 #include "common/error.hpp"
+#include "common/json_depth.hpp"
 #include "common/json_reader.hpp"
 #include "image/content_store.hpp"
 #include "image/gc.hpp"
@@ -57,7 +58,7 @@ std::vector<std::string> words(const std::string& s) {
 
 // JSON form (["a", "b"]) or shell form (wrapped in /bin/sh -c, as Docker does).
 std::vector<std::string> command(const std::string& rest, bool shell_form_wraps) {
-    if (!rest.empty() && rest.front() == '[') {
+    if (!rest.empty() && rest.front() == '[' && !json_nesting_exceeds(rest)) {
         try {
             Json j = Json::parse(rest);
             if (j.is_array() && std::all_of(j.begin(), j.end(), [](const Json& e) { return e.is_string(); })) {

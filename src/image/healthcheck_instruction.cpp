@@ -6,6 +6,7 @@
 
 #include "common/duration_format.hpp"
 #include "common/error.hpp"
+#include "common/json_depth.hpp"
 #include "common/json_reader.hpp"
 
 namespace berth::image {
@@ -85,7 +86,7 @@ HealthConfig parse_healthcheck_instruction(const std::string& rest) {
         throw Error(Errc::invalid_argument, "Unknown type \"" + type + "\" in HEALTHCHECK (try CMD)");
     }
     if (args.empty()) throw Error(Errc::invalid_argument, "Missing command after HEALTHCHECK CMD");
-    if (args.front() == '[') {
+    if (args.front() == '[' && !json_nesting_exceeds(args)) {
         try {
             Json j = Json::parse(args);
             if (j.is_array() && !j.empty() &&

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <map>
 
+#include "common/dir_walk.hpp"
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
 #include "image/tar_path.hpp"
@@ -81,7 +82,7 @@ public:
     Differ(TarWriter& w, const DiffOptions& o, std::vector<UniqueFd> lowers)
         : w_(w), o_(o), lowers_(std::move(lowers)) {}
 
-    void walk(int dir_fd, const std::string& rel);
+    void walk(int root_fd, const std::string& shown);
 
 private:
     int64_t clamp(int64_t t) const {
@@ -149,13 +150,22 @@ private:
     std::map<std::pair<dev_t, ino_t>, std::string> links_;  // first path of each multi-link inode
 };
 
-void Differ::walk(int dir_fd, const std::string& rel) {
-    for (const std::string& name : sorted_children(dir_fd, rel.empty() ? "." : rel)) {
-        std::string path = rel.empty() ? name : rel + "/" + name;
-        struct stat st {};
-        if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) throw_errno("stat " + path);
+void Differ::walk(int root_fd, const std::string& shown) {
+    // DirWalk, not recursion: the tree is a container's, as deep as its user made it. Names
+    // longer than PATH_MAX are refused (no tool could extract them); 60,000 levels crashed here.
+    DirWalk tree(root_fd, shown);
+    tree.limit_path(DirWalk::kArchivePathMax);
+    while (tree.next()) {
+        const int dir_fd = tree.parent_fd();
+        const std::string& name = tree.name();
+        const std::string& path = tree.path();
+        const struct stat& st = tree.st();
+        std::string rel = path.size() > name.size() ? path.substr(0, path.size() - name.size() - 1) : "";
         std::string proc = "/proc/self/fd/" + std::to_string(dir_fd) + "/" + name;
-        if (!o_.mount_stubs.empty() && is_mount_stub(dir_fd, name, path, st)) continue;
+        if (!o_.mount_stubs.empty() && is_mount_stub(dir_fd, name, path, st)) {
+            tree.skip_children();
+            continue;
+        }
 
         if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {  // overlayfs deletion
             if (!in_some_lower(path)) continue;
@@ -168,7 +178,10 @@ void Differ::walk(int dir_fd, const std::string& rel) {
         if (S_ISDIR(st.st_mode)) {
             UniqueFd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!sub) throw_errno("open " + path);
-            if (holds_only_mount_stubs(sub.get(), path, st)) continue;
+            if (holds_only_mount_stubs(sub.get(), path, st)) {
+                tree.skip_children();
+                continue;
+            }
             TarHeader h = header(path + "/", st);
             h.xattrs = read_xattrs(sub.get(), "", path);
             w_.add(h);
@@ -179,8 +192,7 @@ void Differ::walk(int dir_fd, const std::string& rel) {
                 opq.mode = 0;
                 w_.add(opq);
             }
-            walk(sub.get(), path);
-            continue;
+            continue;  // the walk goes in next
         }
         if (S_ISSOCK(st.st_mode)) continue;  // not content
 
@@ -231,7 +243,7 @@ DiffResult write_layer_diff(const std::string& upper, int out_fd, const DiffOpti
     }
     TarWriter writer(out_fd);
     Differ differ(writer, options, std::move(lowers));
-    differ.walk(root.get(), "");
+    differ.walk(root.get(), upper);
     DiffResult result;
     result.diff_id = writer.finish();
     result.size = writer.bytes_written();

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "common/file_util.hpp"
 
 namespace berth::image {
 
@@ -96,36 +97,13 @@ void remove_tree_at(int dir_fd, const std::string& name) {
         if (errno == ENOENT) return;
         throw_errno("stat " + name);
     }
-    if (!S_ISDIR(st.st_mode)) {
-        if (::unlinkat(dir_fd, name.c_str(), 0) < 0 && errno != ENOENT)
-            throw_errno("unlink " + name);
-        return;
-    }
     struct stat parent {};
     if (::fstat(dir_fd, &parent) < 0) throw_errno("stat");
-    if (parent.st_dev != st.st_dev) {
+    if (S_ISDIR(st.st_mode) && parent.st_dev != st.st_dev) {
         throw Error(Errc::conflict, "refusing to remove " + name + ": it is a mount point");
     }
-    int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) throw_errno("open " + name);
-    DIR* dir = ::fdopendir(fd);
-    if (!dir) {
-        ::close(fd);
-        throw_errno("opendir " + name);
-    }
-    try {
-        while (dirent* ent = ::readdir(dir)) {
-            if (std::strcmp(ent->d_name, ".") == 0 || std::strcmp(ent->d_name, "..") == 0) continue;
-            remove_tree_at(::dirfd(dir), ent->d_name);
-        }
-    } catch (...) {
-        ::closedir(dir);
-        throw;
-    }
-    ::closedir(dir);
-    if (::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) {
-        throw_errno("rmdir " + name);
-    }
+    // Iterative (DirWalk): a layer's tree may be deeper than the stack allows recursion.
+    remove_all_at(dir_fd, name, name);
 }
 
 }  // namespace berth::image

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/open_files_limit.hpp"
 #include "shim/options.hpp"
 #include "shim/shim.hpp"
 
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         auto options = berth::shim::parse_options(args);
+        // Before anything is started: the container inherits this limit, not berthd's raised one.
+        if (options.nofile_soft) berth::restore_open_files_soft_limit(options.nofile_soft);
         if (options.detach) {
             pid_t child = ::fork();
             if (child < 0) {

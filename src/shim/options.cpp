@@ -18,6 +18,7 @@ std::vector<std::string> Options::to_args() const {
     if (!sealed_exec_runtime.empty()) a.insert(a.end(), {"--sealed-exec-runtime", sealed_exec_runtime});
     if (ready_fd >= 0) a.insert(a.end(), {"--ready-fd", std::to_string(ready_fd)});
     if (detach) a.push_back("--detach");
+    if (nofile_soft) a.insert(a.end(), {"--nofile-soft", std::to_string(nofile_soft)});
     return a;
 }
 
@@ -54,6 +55,7 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (f == "--notify") o.notify_socket = value();
         else if (f == "--ready-fd") o.ready_fd = static_cast<int>(number(f, value()));
         else if (f == "--detach") o.detach = true;
+        else if (f == "--nofile-soft") o.nofile_soft = static_cast<unsigned long>(number(f, value()));
         else if (f == "--runtime-binary") o.runtime_binary = value();
         else if (f == "--sealed-exec-runtime") o.sealed_exec_runtime = value();
         else throw Error(Errc::invalid_argument, "unknown flag " + f);

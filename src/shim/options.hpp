@@ -3,7 +3,7 @@
 //   berth-shim --id ID --bundle DIR --root RUNTIME_ROOT --shim-dir DIR --log PATH
 //              [--log-max-size 10m] [--log-max-file 3] [--stdin] [--stdin-once] [--tty]
 //              [--height H --width W] [--notify SOCKET] [--ready-fd N] [--runtime-binary PATH]
-//              [--sealed-exec-runtime PATH]
+//              [--sealed-exec-runtime PATH] [--nofile-soft N]
 // --ready-fd: a pipe the shim writes one JSON line to once the container is created
 // ({"pid": N}) or failed ({"error": "...", "exit_code": 127}), then closes.
 #include <string>
@@ -37,6 +37,10 @@ struct Options {
     // init's (or a subreaper's), while the daemon spawns it cheaply (posix_spawn, no fork of
     // the daemon itself) and reaps only the short-lived first process.
     bool detach = false;
+    // The soft RLIMIT_NOFILE berthd was started with (it raised its own to the hard limit):
+    // the shim puts it back first, so the container gets it, as dockerd's containers get the
+    // limit dockerd was started with. 0: leave the inherited one.
+    unsigned long nofile_soft = 0;
 
     std::vector<std::string> to_args() const;  // without argv[0]
 };

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <future>
 
@@ -38,10 +39,22 @@ void accept_loop(Acceptor& acceptor, asio::io_context& io, bool own_strand, Star
                                                          Socket socket) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
         if (ec) {
-            // EMFILE and friends: log and keep accepting rather than go deaf.
+            // EMFILE and friends: log and keep accepting rather than go deaf, after a pause (as
+            // Go's http.Server does) so descriptors can come free instead of the loop spinning
+            // on the same pending connection.
             spdlog::warn("accept: {}", ec.message());
-        } else {
+            auto pause = std::make_shared<asio::steady_timer>(acceptor.get_executor(),
+                                                              std::chrono::milliseconds(50));
+            pause->async_wait([&acceptor, &io, own_strand, start, pause](boost::system::error_code e) {
+                if (e || !acceptor.is_open()) return;
+                accept_loop<Socket>(acceptor, io, own_strand, start);
+            });
+            return;
+        }
+        try {
             start(std::move(socket));
+        } catch (const std::exception& e) {
+            spdlog::warn("connection not served: {}", e.what());  // that one client's loss only
         }
         accept_loop<Socket>(acceptor, io, own_strand, start);
     };

@@ -4,9 +4,11 @@
 #include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
 #include <chrono>
 #include <optional>
 
@@ -42,6 +44,13 @@ constexpr uint32_t kHeaderLimit = 1u << 20;
 // An unread request body up to this size is discarded to keep the connection; a larger one
 // closes it instead.
 constexpr size_t kDrainLimit = 1u << 20;
+// How long a connection may take to send a request head, counted from when the server starts
+// waiting for it (so it bounds idle keep-alive connections too). Each connection holds a
+// descriptor: without a bound, ~1,100 clients that never finish their headers took all of
+// them. Go's servers have ReadHeaderTimeout for this (dockerd sets 5 minutes, the gosec
+// "Slowloris" advice); 30 s is far more than any client needs to send one head, which real
+// ones write at once, and short enough that idle or stalled ones are let go in time.
+constexpr std::chrono::seconds kHeaderTimeout{30};
 
 // What Go's net/http server answers a request head it cannot take (dockerd's server): 431 for
 // a head past the limit, 400 for a malformed one (a bad Content-Length among them), then it
@@ -81,7 +90,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         : host_(host),
           socket_(std::forward<SocketArgs>(socket_args)...),
           fd_(socket_.native_handle()),
-          io_(IoFor<Socket>::make(socket_)) {
+          io_(IoFor<Socket>::make(socket_)),
+          head_timer_(socket_.get_executor()) {
         host_.live->add(fd_);
     }
     ~Session() override {
@@ -109,9 +119,25 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         parser_->header_limit(kHeaderLimit);
         parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         continue_sent_ = false;
+        // The read and the timer race for reading_head_: whichever takes it acts. The timer
+        // holds the session weakly, so a closed connection's descriptor is not kept for it.
+        uint64_t gen = ++head_generation_;
+        reading_head_.store(gen);
+        head_timer_.expires_after(kHeaderTimeout);
+        head_timer_.async_wait([weak = this->weak_from_this(), gen](boost::system::error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self) return;
+            uint64_t expected = gen;
+            // shutdown(2) ends the pending read (it completes with an error and closes).
+            if (self->reading_head_.compare_exchange_strong(expected, 0)) ::shutdown(self->fd_, SHUT_RDWR);
+        });
         http::async_read_header(
             socket_, buffer_, *parser_,
-            [self = this->shared_from_this()](boost::beast::error_code ec, size_t) {
+            [self = this->shared_from_this(), gen](boost::beast::error_code ec, size_t) {
+                uint64_t expected = gen;
+                if (!self->reading_head_.compare_exchange_strong(expected, 0)) {
+                    return self->close(boost::asio::error::timed_out);
+                }
                 if (ec) {
                     std::string reply = malformed_request_reply(ec);
                     if (reply.empty()) return self->close(ec);
@@ -246,6 +272,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     std::optional<http::request_parser<http::buffer_body>> parser_;
     std::unique_ptr<ChunkedWriter<Io>> stream_;
     bool continue_sent_ = false;
+    boost::asio::steady_timer head_timer_;
+    uint64_t head_generation_ = 0;
+    std::atomic<uint64_t> reading_head_{0};  // the generation whose head is awaited; 0: none
 };
 
 }  // namespace

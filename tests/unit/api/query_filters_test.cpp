@@ -71,6 +71,14 @@ TEST(Filters, Malformed) {
     EXPECT_THROW(Filters::parse("[1]"), Error);
     EXPECT_THROW(Filters::parse(R"({"a":"b"})"), Error);
     EXPECT_THROW(Filters::parse(R"({"a":[1]})"), Error);
+    // Nested far deeper than a filter ever is: refused before a value is built.
+    std::string deep = "{\"a\":" + std::string(5000, '[') + std::string(5000, ']') + "}";
+    try {
+        Filters::parse(deep);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("exceeded max depth"), std::string::npos) << e.what();
+    }
 }
 
 TEST(Filters, Validate) {

@@ -39,3 +39,10 @@ TEST(ShimOptions, RuntimeBinaryNeedsAValue) {
     args.push_back("--runtime-binary");
     EXPECT_THROW(parse_options(args), berth::Error);
 }
+
+TEST(ShimOptions, NofileSoftRoundTripsAndIsOmittedWhenUnset) {
+    Options o = minimal();
+    for (const auto& a : o.to_args()) EXPECT_NE(a, "--nofile-soft");
+    o.nofile_soft = 1024;
+    EXPECT_EQ(parse_options(o.to_args()).nofile_soft, 1024u);
+}
