@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# berthd's start-up removes the space that operations a killed berthd cut short left behind
-# (ingests of commits and loads, container dirs without a record, blobs and layers no image
-# references, unpack temp dirs), and `system df` counts the content store it keeps.
+# No disk space is lost for good: berthd's start-up removes what operations a killed berthd
+# cut short left behind (ingests of commits and loads, container dirs without a record, blobs
+# and layers no image references, unpack temp dirs), a load that fails drops its partial blob
+# at once, and `system df` counts the content store it keeps.
 load helpers
 
 setup() { start_berthd; }
@@ -60,4 +61,14 @@ sum_sizes() { find "$@" -type f -printf '%s\n' 2>/dev/null | awk '{s += $1} END 
   [ "$blobs" -gt 0 ]
   unpacked=$(api /system/df | jq '[.Images[].Size] | add')
   [ "$(api /system/df | jq .LayersSize)" -ge $((blobs + unpacked)) ]
+}
+
+@test "a load cut short drops its partial blob at once" {
+  dk save busybox > "$D/bb.tar"
+  size=$(stat -c %s "$D/bb.tar")
+  # Half of it ends inside the layer blob, the archive's bulk.
+  head -c $((size / 2)) "$D/bb.tar" > "$D/cut.tar"
+  run dk load -i "$D/cut.tar"
+  [ "$status" -ne 0 ]
+  [ -z "$(ls -A "$DATA/content/ingest")" ] || { ls -la "$DATA/content/ingest"/*; false; }
 }

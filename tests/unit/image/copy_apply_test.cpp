@@ -186,10 +186,16 @@ TEST_F(CopyApplyTest, ApplyKilledMidwayIsRolledBackFromItsLog) {
     ::close(p[0]);
     // Everything but the end of big; the child blocks reading the rest.
     ASSERT_EQ(::write(p[1], bytes.data(), 1 << 20), 1 << 20);
-    for (int i = 0; i < 400 && !path_exists(root_ + "/etc/big"); ++i)
+    // Until big has data: the child then blocks for the rest. (Killing it earlier would be
+    // a crash at another point, which recovery must handle too; the deadline only bounds.)
+    auto big_size = [&] {
+        struct stat st {};
+        return ::stat((root_ + "/etc/big").c_str(), &st) == 0 ? st.st_size : off_t(-1);
+    };
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (big_size() <= 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    ASSERT_TRUE(path_exists(root_ + "/etc/big"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_GE(big_size(), 0);
     ::kill(child, SIGKILL);
     int status = 0;
     ::waitpid(child, &status, 0);
