@@ -195,8 +195,6 @@ Json ContainerManager::stats(const std::string& key) {
 
 std::vector<Json> ContainerManager::changes(const std::string& key) {
     auto e = find(key);
-    // Not in the middle of a docker cp into it, whose journal dir is no content.
-    std::lock_guard op(e->op);
     std::string id, top_layer;
     {
         std::lock_guard lock(mu_);
