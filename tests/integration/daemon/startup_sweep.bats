@@ -65,6 +65,8 @@ sum_sizes() { find "$@" -type f -printf '%s\n' 2>/dev/null | awk '{s += $1} END 
 
 @test "a load cut short drops its partial blob at once" {
   dk save busybox > "$D/bb.tar"
+  # Without the image its blobs are gone, so the load writes them (it skips blobs it has).
+  dk rmi busybox >/dev/null
   size=$(stat -c %s "$D/bb.tar")
   # Half of it ends inside the layer blob, the archive's bulk.
   head -c $((size / 2)) "$D/bb.tar" > "$D/cut.tar"
