@@ -1,5 +1,6 @@
 // Fuzzes the layer applier with arbitrary (possibly compressed) tar streams, in both
-// whiteout modes. Beyond crashes it checks the one property that matters: nothing is
+// whiteout modes and with docker cp's rules (first byte: bit 0 overlay, bit 1 cp, bit 2
+// noOverwriteDirNonDir). Beyond crashes it checks the one property that matters: nothing is
 // ever created outside the extraction root.
 #include <dirent.h>
 #include <fcntl.h>
@@ -52,6 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ::lseek(fd.get(), 0, SEEK_SET);
     berth::image::ApplyOptions o;
     o.mode = (data[0] & 1) ? berth::image::WhiteoutMode::overlay : berth::image::WhiteoutMode::flatten;
+    // Bit 1: docker cp's rules (no whiteouts, lexical names, noOverwriteDirNonDir by bit 2).
+    if (data[0] & 2) o.copy = berth::image::CopyRules{"/dest", (data[0] & 4) != 0};
     o.preserve_owners = false;
     std::string target = box + "/outside/target";
     try {

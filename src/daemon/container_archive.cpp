@@ -19,6 +19,7 @@
 #include "common/file_util.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/container_backend_impl.hpp"
+#include "image/apply_log.hpp"
 #include "image/layer_apply.hpp"
 #include "image/tar_writer.hpp"
 
@@ -138,6 +139,24 @@ void add_tree(image::TarWriter& w, int fd, const std::string& name) {
     }
 }
 
+// The directory `dir_fd` as the container sees it ("/tmp"): its path below the rootfs, whose
+// own path (in this thread's mount namespace) is that of `root_fd`. Symlinks are resolved,
+// as in moby, which names the extraction point after filepath.EvalSymlinks.
+std::string container_path(int root_fd, int dir_fd, const std::string& fallback) {
+    auto link = [](int fd) {
+        char buf[4096];
+        ssize_t n = ::readlink(("/proc/self/fd/" + std::to_string(fd)).c_str(), buf, sizeof buf);
+        return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+    };
+    std::string root = link(root_fd), dir = link(dir_fd);
+    if (root.empty() || dir.empty()) return fallback;
+    if (root == "/") return dir;
+    if (dir == root) return "/";
+    if (dir.size() > root.size() && dir.compare(0, root.size(), root) == 0 && dir[root.size()] == '/')
+        return dir.substr(root.size());
+    return fallback;
+}
+
 }  // namespace
 
 api::PathStat ContainerBackendImpl::stat_path(const std::string& key, const std::string& path) {
@@ -171,14 +190,17 @@ void ContainerBackendImpl::get_archive(const std::string& key, const std::string
 void ContainerBackendImpl::put_archive(const std::string& key, const std::string& path, int in_fd,
                                        bool no_overwrite_dir_non_dir) {
     m_.check_writable_path(key, path);
-    m_.with_rootfs(key, [&](int root) {
+    m_.with_rootfs_for_copy(key, [&](int root, const std::string& log_path) {
         UniqueFd dir = open_in_root(root, path, O_RDONLY | O_DIRECTORY, key);
         image::ApplyOptions o;
-        o.mode = image::WhiteoutMode::flatten;
+        std::string dest = container_path(root, dir.get(), path);
+        o.copy = image::CopyRules{dest, no_overwrite_dir_non_dir};
         o.what = "archive";
-        (void)no_overwrite_dir_non_dir;  // the apply replaces like Docker's default extraction
+        // Written ahead of every change, so that berthd's death cannot leave it half done.
+        image::ApplyLog log(log_path, dest);
+        o.log = &log;
         image::apply_layer_at(in_fd, dir.get(), o);
-    }, engine::ContainerManager::RootfsView::with_binds);
+    });
 }
 
 }  // namespace berth::daemon

@@ -115,6 +115,7 @@ int run_daemon(const Config& config) {
     EngineServices services(cfg.data_root, cfg.exec_root, events, cfg.runtimes, cfg.default_runtime, cfg.log_driver,
                             cfg.log_opts, {cfg.dns, cfg.dns_search, cfg.dns_opts}, default_ulimits);
     for (const auto& line : services.containers->restore()) spdlog::info("restore: {}", line);
+    services.sweep_abandoned_space();
     try {
         // The embedded image, so the first `docker run busybox` needs no registry.
         services.ensure_busybox();

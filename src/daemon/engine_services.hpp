@@ -45,6 +45,9 @@ struct EngineServices {
     image::ArchiveTargets archive_targets();
     // Builds busybox:latest from /bin/busybox when it is missing; returns true when built.
     bool ensure_busybox(const std::string& binary = "/bin/busybox");
+    // At start-up, after restore and before anything else runs (startup_sweep.cpp): removes
+    // the space that operations a dead berthd cut short left behind.
+    void sweep_abandoned_space();
 
     std::string data_root, exec_root;
     state::Database db;

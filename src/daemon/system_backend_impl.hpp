@@ -47,7 +47,9 @@ class SystemBackendImpl final : public api::SystemBackend {
             j["SharedSize"] = 0;
             images.push_back(std::move(j));
         }
-        int64_t layers = 0;
+        // Unpacked layers, and the content store (image blobs, ingests in progress) next to
+        // them: both are disk the images hold, and only df makes it visible.
+        int64_t layers = static_cast<int64_t>(svc_.content.disk_usage());
         for (const auto& l : svc_.image_store.list_layers()) layers += l.size;
         return {{"LayersSize", layers},
                 {"Images", images},

@@ -26,6 +26,7 @@
 #include "runtime/container.hpp"
 #include "shim/exit_status.hpp"
 #include "shim/protocol.hpp"
+#include "state/database.hpp"
 #include "common/time_format.hpp"
 #include "storage/snapshotter.hpp"
 #include "volume/mount_spec.hpp"
@@ -265,9 +266,14 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     }
     try {
         options_.snapshotter->prepare(c.id, top, container_dir(c.id));
-        if (top) options_.image_store->retain_layer(*top);
         std::lock_guard lock(mu_);
+        // One transaction: a crash between the two never leaves a layer retained for a
+        // container without a record (its dir is removed at the next start, see
+        // remove_orphan_dirs, but a refcount would stay).
+        state::Transaction tx(*options_.db);
+        if (top) options_.image_store->retain_layer(*top);
         save_locked(*e);
+        tx.commit();
     } catch (...) {
         std::lock_guard lock(mu_);
         containers_.erase(c.id);
@@ -511,6 +517,8 @@ std::vector<std::string> ContainerManager::restore() {
             release_shareable_shm(container_dir(id));  // --ipc shareable's, if a start was cut short
         }
     }
+    recover_interrupted_copies(report);
+    remove_orphan_dirs(report);
     for (auto& e : to_check) {
         if (e->c.state.status == "restarting") {
             // The daemon went down during the restart backoff: its exit is recorded already.

@@ -183,8 +183,14 @@ public:
     enum class RootfsView { layers, with_binds };
     void with_rootfs(const std::string& name_or_id, const std::function<void(int rootfs_fd)>& fn,
                      RootfsView view = RootfsView::layers);
-    // docker cp into `path` (lexical, absolute): "mounted volume is marked read-only"
-    // (permission_denied) when a read-only bind of the container holds it, as moby.
+    // docker cp into the container (copy_recovery.cpp): `fn` runs as with_rootfs's, with the
+    // binds, and gets the path its apply's write-ahead log must have (image/apply_log.hpp),
+    // outside the rootfs. A copy an earlier berthd did not finish is rolled back first.
+    void with_rootfs_for_copy(const std::string& name_or_id,
+                              const std::function<void(int rootfs_fd, const std::string& log)>& fn);
+    // docker cp into `path` (lexical, absolute), as moby: "mounted volume is marked read-only"
+    // when a read-only mount of the container holds it, "container rootfs is marked
+    // read-only" when no mount holds it and the container has --read-only (invalid_argument).
     void check_writable_path(const std::string& name_or_id, const std::string& path);
     // docker commit (container_commit.cpp): `make_image` runs with the container held (op
     // lock; paused meanwhile when `pause` and running); then the commit event is emitted.
@@ -216,6 +222,10 @@ private:
     void resume_after_commit(Entry& e, bool alive, std::vector<std::string>& report);
     void emit(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
     std::string container_dir(const std::string& id) const;
+    // At restore: removes containers/<id>/ dirs without a record (orphan_dirs.cpp).
+    void remove_orphan_dirs(std::vector<std::string>& report);
+    // At restore: rolls back the copies into containers that berthd's death cut short.
+    void recover_interrupted_copies(std::vector<std::string>& report);
     // At restore: unmounts the rootfs of a container that is not running (left mounted by a
     // daemon killed during with_rootfs); true when there was one (rootfs_access.cpp).
     bool unmount_leftover_rootfs(const Container& c);

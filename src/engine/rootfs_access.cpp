@@ -66,13 +66,20 @@ void ContainerManager::check_writable_path(const std::string& key, const std::st
         std::lock_guard lock(mu_);
         host_config = e->c.host_config;
     }
+    // moby's checkIfPathIsInAVolume, then its read-only rootfs check; both InvalidParameter.
     std::string p = volume::clean_path(path);
+    bool to_volume = false;
     for (const auto& m : volume::container_mounts(host_config, false)) {
-        if (m.type != "bind" || m.rw) continue;
         const std::string& d = m.destination;
-        if (p == d || (p.size() > d.size() && p.compare(0, d.size(), d) == 0 && p[d.size()] == '/'))
-            throw Error(Errc::permission_denied, "mounted volume is marked read-only");
+        bool holds = d == "/" || p == d ||
+                     (p.size() > d.size() && p.compare(0, d.size(), d) == 0 && p[d.size()] == '/');
+        if (!holds) continue;
+        to_volume = true;
+        if (m.rw) break;
+        throw Error(Errc::invalid_argument, "mounted volume is marked read-only");
     }
+    if (!to_volume && host_config.is_object() && host_config.value("ReadonlyRootfs", false))
+        throw Error(Errc::invalid_argument, "container rootfs is marked read-only");
 }
 
 bool ContainerManager::unmount_leftover_rootfs(const Container& c) {

@@ -9,7 +9,10 @@
 #include <cstdio>
 
 #include "common/error.hpp"
+#include "image/apply_log.hpp"
+#include "image/apply_recovery.hpp"
 #include "image/tar_path.hpp"
+#include "image/xattrs.hpp"
 
 namespace berth::image {
 
@@ -25,40 +28,6 @@ void set_times(int fd, const struct stat& st, const std::string& what) {
     timespec ts[2] = {st.st_atim, st.st_mtim};
     if (::utimensat(AT_FDCWD, proc_path(fd).c_str(), ts, 0) < 0)
         throw_errno("restore times of " + what);
-}
-
-std::vector<std::string> list_xattrs(const std::string& path) {
-    std::vector<std::string> out;
-    for (;;) {
-        ssize_t n = ::listxattr(path.c_str(), nullptr, 0);
-        if (n < 0) {
-            if (errno == ENOTSUP) return out;
-            throw_errno("list xattrs of " + path);
-        }
-        std::string buf(static_cast<size_t>(n), '\0');
-        n = ::listxattr(path.c_str(), buf.data(), buf.size());
-        if (n < 0 && errno == ERANGE) continue;
-        if (n < 0) throw_errno("list xattrs of " + path);
-        for (size_t pos = 0; pos < static_cast<size_t>(n);) {
-            std::string name(buf.c_str() + pos);
-            pos += name.size() + 1;
-            if (!name.empty()) out.push_back(std::move(name));
-        }
-        return out;
-    }
-}
-
-std::string get_xattr(const std::string& path, const std::string& name) {
-    for (;;) {
-        ssize_t n = ::getxattr(path.c_str(), name.c_str(), nullptr, 0);
-        if (n < 0) throw_errno("get xattr " + name + " of " + path);
-        std::string value(static_cast<size_t>(n), '\0');
-        n = ::getxattr(path.c_str(), name.c_str(), value.data(), value.size());
-        if (n < 0 && errno == ERANGE) continue;
-        if (n < 0) throw_errno("get xattr " + name + " of " + path);
-        value.resize(static_cast<size_t>(n));
-        return value;
-    }
 }
 
 bool same_inode(int fd, dev_t dev, ino_t ino) {
@@ -79,9 +48,25 @@ void ApplyJournal::touch_dir(int dir_fd, const std::string& dir_rel) {
     if (::fstat(root_, &root) == 0 && root.st_dev == st.st_dev && root.st_ino == st.st_ino)
         root_changed_ = true;
     if (is_new(st) || !times_kept_.insert({st.st_dev, st.st_ino}).second) return;
+    if (file_) file_->dir_times(dir_rel, st);
     Record r(Kind::dir_times, dir_rel, "", st.st_dev, st.st_ino);
     r.st = st;
     log_.push_back(std::move(r));
+}
+
+void ApplyJournal::creating(int dir_fd, const std::string& dir_rel, const std::string& name) {
+    touch_dir(dir_fd, dir_rel);
+    if (file_) last_creating_ = file_->creating(dir_rel, name);
+}
+
+void ApplyJournal::not_created() {
+    if (file_ && last_creating_) file_->undone(last_creating_);
+    last_creating_ = 0;
+}
+
+bool ApplyJournal::was_created(int dir_fd, const std::string& name) const {
+    struct stat st {};
+    return ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && is_new(st);
 }
 
 void ApplyJournal::created(int dir_fd, const std::string& dir_rel, const std::string& name,
@@ -111,11 +96,14 @@ void ApplyJournal::make_aside() {
         char name[32];
         std::snprintf(name, sizeof name, ".berth-apply-%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
                       rnd[3]);
+        if (file_) file_->aside(name);
         if (::mkdirat(root_, name, 0700) == 0) {
             aside_name_ = name;
             break;
         }
-        if (errno != EEXIST || attempt > 16) throw_errno(std::string("mkdir ") + name);
+        int err = errno;
+        if (file_) file_->aside(name, true);  // someone else's: recovery must not remove it
+        if (err != EEXIST || attempt > 16) throw_sys(std::string("mkdir ") + name, err);
     }
     aside_ = UniqueFd(
         ::openat(root_, aside_name_.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
@@ -137,6 +125,7 @@ void ApplyJournal::displace(int dir_fd, const std::string& dir_rel, const std::s
     if (!aside_) make_aside();
     uint64_t seq = next_aside_++;
     std::string to = std::to_string(seq);
+    if (file_) file_->moving(aside_name_, dir_rel, name, seq);
     if (::renameat(dir_fd, name.c_str(), aside_.get(), to.c_str()) < 0) {
         if (errno == EBUSY || errno == EXDEV) {
             throw Error(Errc::conflict, "refusing to replace " + name + ": it is a mount point");
@@ -159,10 +148,12 @@ void ApplyJournal::keep_meta(int dir_fd, const std::string& rel) {
         std::string value = get_xattr(path, name);
         r.xattrs.emplace_back(std::move(name), std::move(value));
     }
+    if (file_) file_->meta(rel, st, r.xattrs);
     log_.push_back(std::move(r));
 }
 
 void ApplyJournal::commit() {
+    if (file_) file_->committing();  // from here on a crash completes the apply
     if (aside_) {
         aside_.reset();
         remove_tree_at(root_, aside_name_);
@@ -170,6 +161,7 @@ void ApplyJournal::commit() {
             set_times(root_, root_before_aside_, "the layer root");
     }
     log_.clear();
+    if (file_) file_->remove();
 }
 
 void ApplyJournal::undo(const Record& r) {
@@ -207,16 +199,7 @@ void ApplyJournal::undo(const Record& r) {
             if (!dir || !same_inode(dir.get(), r.dev, r.ino))
                 throw Error(Errc::internal, r.dir_rel + " changed");
             std::string path = proc_path(dir.get());
-            for (const auto& name : list_xattrs(path)) {
-                bool kept = false;
-                for (const auto& [n, v] : r.xattrs) kept = kept || n == name;
-                if (!kept && ::removexattr(path.c_str(), name.c_str()) < 0)
-                    throw_errno("remove xattr " + name + " of " + r.dir_rel);
-            }
-            for (const auto& [n, v] : r.xattrs) {
-                if (::setxattr(path.c_str(), n.c_str(), v.data(), v.size(), 0) < 0)
-                    throw_errno("restore xattr " + n + " of " + r.dir_rel);
-            }
+            restore_xattrs(path, r.xattrs, r.dir_rel);
             // Unprivileged callers never changed owners, and may not set them back either.
             if (::fchownat(dir.get(), "", r.st.st_uid, r.st.st_gid, AT_EMPTY_PATH) < 0 &&
                 errno != EPERM) {
@@ -235,6 +218,19 @@ void ApplyJournal::undo(const Record& r) {
 }
 
 std::string ApplyJournal::rollback() noexcept {
+    if (file_) {
+        // The file says all the in-memory log does, and a replay of it is the one a crash
+        // would get: one way to undo an apply that must survive one.
+        log_.clear();
+        aside_.reset();
+        try {
+            std::string left = replay_apply_log(root_, file_->path());
+            if (left.empty()) file_->remove();
+            return left;
+        } catch (const std::exception& e) {
+            return e.what();
+        }
+    }
     std::string left;
     for (auto it = log_.rbegin(); it != log_.rend(); ++it) {
         try {

@@ -12,7 +12,11 @@
 // symlink the layer planted resolves the same way). What the layer made is known by inode,
 // never by path, so a path that leads through such a symlink to older content is never taken
 // for the layer's own.
-// A crash in the middle leaves the moved-aside entries in the .berth-apply-* directory.
+// With an ApplyLog (apply_log.hpp) every change is also written ahead to a file outside the
+// tree, and rollback replays that file (apply_recovery.hpp) instead of the records in memory:
+// an apply cut short by the death of the process is then rolled back at the next start.
+// Without one, a crash in the middle leaves the moved-aside entries in the .berth-apply-*
+// directory (layer applies extract into a temp dir anyway, see layer_apply.hpp).
 #include <sys/stat.h>
 
 #include <cstdint>
@@ -25,14 +29,23 @@
 
 namespace berth::image {
 
+class ApplyLog;
+
 class ApplyJournal {
   public:
-    explicit ApplyJournal(int root_fd) : root_(root_fd) {}
+    explicit ApplyJournal(int root_fd, ApplyLog* log = nullptr) : root_(root_fd), file_(log) {}
     ApplyJournal(const ApplyJournal&) = delete;
     ApplyJournal& operator=(const ApplyJournal&) = delete;
 
     // Before the directory `dir_fd` (reached as `dir_rel` from the root) gains or loses an entry.
     void touch_dir(int dir_fd, const std::string& dir_rel);
+    // Before the layer creates `name` in `dir_fd`, where nothing is (any more).
+    void creating(int dir_fd, const std::string& dir_rel, const std::string& name);
+    // The creation announced last failed, as something is there after all (a dangling symlink
+    // in the way of a mkdir, a concurrent creator): a rollback must leave that alone.
+    void not_created();
+    // True when `name` in `dir_fd` is something this apply made.
+    bool was_created(int dir_fd, const std::string& name) const;
     // After the layer made `name` in `dir_fd`. `new_inode` is false for a hard link.
     void created(int dir_fd, const std::string& dir_rel, const std::string& name,
                  bool new_inode = true);
@@ -72,6 +85,7 @@ class ApplyJournal {
     UniqueFd open_dir(const std::string& rel, bool path_only);
 
     int root_;
+    ApplyLog* file_;  // the write-ahead copy of log_, when the apply must survive a crash
     std::vector<Record> log_;
     std::set<Inode> made_;        // inodes this layer created
     std::set<Inode> times_kept_;  // directories whose times are recorded
@@ -79,6 +93,7 @@ class ApplyJournal {
     std::string aside_name_;
     UniqueFd aside_;
     uint64_t next_aside_ = 0;
+    size_t last_creating_ = 0;  // the log record of the creation announced last
     bool root_changed_ = false;  // the layer itself changed the root's entries
     struct stat root_before_aside_ {};
     bool have_root_before_aside_ = false;

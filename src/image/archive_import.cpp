@@ -168,11 +168,17 @@ Digest import_rootfs(int fd, const ArchiveTargets& targets, const ImportOptions&
     std::string ref = "import-" + std::to_string(::getpid()) + "-" + rfc3339_nano_now();
     ContentWriter w = content.open_writer(ref);
     uint64_t size = 0;
-    decompress_stream(fd, "import", [&](const void* data, size_t n) {
-        w.write(data, n);
-        size += n;
-    });
-    Digest layer = w.commit(lp);
+    Digest layer;
+    try {
+        decompress_stream(fd, "import", [&](const void* data, size_t n) {
+            w.write(data, n);
+            size += n;
+        });
+        layer = w.commit(lp);
+    } catch (...) {
+        abort_quietly(w);  // the ref is this import's alone: nothing will ever resume it
+        throw;
+    }
 
     std::string now = options.created.empty() ? rfc3339_nano_now() : options.created;
     std::string comment = options.message.empty() ? "Imported from -" : options.message;

@@ -253,11 +253,17 @@ LoadResult load_archive(int fd, const ArchiveTargets& targets, const LoadOptions
         std::string head;
         if (!w.already_exists()) {
             if (w.offset() > 0) w.truncate();
-            for (;;) {
-                size_t n = tar.read(buf.data(), buf.size());
-                if (n == 0) break;
-                if (head.size() < 4) head.append(buf.data(), std::min<size_t>(n, 4 - head.size()));
-                w.write(buf.data(), n);
+            try {
+                for (;;) {
+                    size_t n = tar.read(buf.data(), buf.size());
+                    if (n == 0) break;
+                    if (head.size() < 4)
+                        head.append(buf.data(), std::min<size_t>(n, 4 - head.size()));
+                    w.write(buf.data(), n);
+                }
+            } catch (...) {
+                abort_quietly(w);  // a full disk or a cut archive: its part is only lost space
+                throw;
             }
         }
         Digest d = w.seal(lp);
@@ -311,11 +317,16 @@ LoadResult load_oci_layout_dir(const std::string& dir, const ArchiveTargets& tar
         if (!w.already_exists()) {
             if (w.offset() > 0) w.truncate();
             std::vector<char> buf(1 << 20);
-            for (;;) {
-                ssize_t n = ::read(fd.get(), buf.data(), buf.size());
-                if (n < 0) throw_errno("read " + path);
-                if (n == 0) break;
-                w.write(buf.data(), static_cast<size_t>(n));
+            try {
+                for (;;) {
+                    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+                    if (n < 0) throw_errno("read " + path);
+                    if (n == 0) break;
+                    w.write(buf.data(), static_cast<size_t>(n));
+                }
+            } catch (...) {
+                abort_quietly(w);
+                throw;
             }
         }
         Digest d = w.commit(lp);

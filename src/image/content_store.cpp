@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "common/directory_size.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "image/gc.hpp"
@@ -70,6 +71,13 @@ void remove_ingest_dir(const std::string& dir) {
 }  // namespace
 
 // ---- ContentWriter
+
+void abort_quietly(ContentWriter& w) noexcept {
+    try {
+        w.abort();
+    } catch (...) {
+    }
+}
 
 struct ContentWriter::State {
     ContentStore* store = nullptr;
@@ -412,6 +420,30 @@ void ContentStore::abort_ingest(const std::string& ref) {
     UniqueFd lock(::open((dir + "/lock").c_str(), O_RDWR | O_CLOEXEC));
     if (lock) ::flock(lock.get(), LOCK_EX);  // wait out an active writer
     remove_ingest_dir(dir);
+}
+
+std::pair<size_t, uint64_t> ContentStore::clear_ingests() {
+    size_t count = 0;
+    uint64_t bytes = 0;
+    DIR* d = ::opendir(ingest_.c_str());
+    if (!d) return {0, 0};
+    std::vector<std::string> names;
+    while (auto* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    ::closedir(d);
+    for (const auto& name : names) {
+        std::string dir = ingest_ + "/" + name;
+        bytes += static_cast<uint64_t>(directory_size(dir));
+        remove_all(dir);
+        ++count;
+    }
+    return {count, bytes};
+}
+
+uint64_t ContentStore::disk_usage() const {
+    return static_cast<uint64_t>(directory_size(blobs_) + directory_size(ingest_));
 }
 
 }  // namespace berth::image

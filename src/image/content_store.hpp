@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/unique_fd.hpp"
@@ -78,6 +79,9 @@ class ContentWriter {
     std::unique_ptr<State> state_;
 };
 
+// For a caller unwinding from an error: drops the writer's data, keeping the first error.
+void abort_quietly(ContentWriter& w) noexcept;
+
 class ContentStore {
   public:
     // `root` is the data root; blobs live under <root>/content. Directories are created.
@@ -112,6 +116,13 @@ class ContentStore {
     // In-progress ingest refs (for status and for cleaning stale ingests).
     std::vector<std::string> list_ingests() const;
     void abort_ingest(const std::string& ref);
+    // Removes every ingest, whatever state it is in (a torn one without ref too): only for a
+    // store no writer uses, as at berthd's start. berth never resumes an ingest across runs
+    // (a load starts its blobs over, commit and import refs are unique to one run), so
+    // what an earlier run left is only lost space. Returns the ingests and bytes removed.
+    std::pair<size_t, uint64_t> clear_ingests();
+    // Bytes of committed blobs and of ingests in progress: what `system df` counts.
+    uint64_t disk_usage() const;
 
     std::string blob_path(const Digest& digest) const;
     const std::string& root() const { return root_; }

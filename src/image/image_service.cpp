@@ -70,6 +70,25 @@ void ImageService::Impl::delete_image(const Digest& id, std::vector<DeleteItem>&
     }
 }
 
+std::string ImageService::sweep_at_startup() {
+    auto& i = *impl_;
+    auto [ingests, ingest_bytes] = i.content.clear_ingests();
+    GcResult gc = collect_garbage(i.content, i.store, i.leases(), i.opts.gc);
+    std::string out;
+    if (ingests) {
+        out += "removed " + std::to_string(ingests) + " unfinished ingest(s) (" +
+               std::to_string(ingest_bytes) + " bytes)";
+    }
+    if (!gc.removed_blobs.empty() || !gc.removed_layers.empty()) {
+        if (!out.empty()) out += "; ";
+        out += "removed " + std::to_string(gc.removed_blobs.size()) + " unreferenced blob(s) (" +
+               std::to_string(gc.reclaimed_bytes) + " bytes) and " +
+               std::to_string(gc.removed_layers.size()) + " unreferenced layer(s)";
+    }
+    for (const auto& e : gc.errors) out += (out.empty() ? "" : "; ") + e;
+    return out;
+}
+
 ImageService::ImageService(ContentStore& content, ImageStore& store, ServiceOptions options)
     : impl_(std::make_unique<Impl>(content, store, std::move(options))) {}
 

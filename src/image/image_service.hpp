@@ -100,6 +100,12 @@ public:
     std::vector<DeleteItem> remove(const std::string& name_or_id, bool force = false,
                                    bool prune_children = true);
 
+    // At berthd's start, when no pull, load, import or commit runs: removes what such an
+    // operation cut short left behind: every ingest and whatever blob or layer no image or
+    // container references (the same collection prune runs). Returns what it removed, for
+    // the log ("" when nothing).
+    std::string sweep_at_startup();
+
     // Dangling images (untagged and without children); with all=true, every image no
     // container uses. Filters: until=TIMESTAMP, label=... (and label!=...).
     PruneReport prune(bool all = false, const Filters& filters = {});

@@ -46,17 +46,21 @@ class Applier {
         : root_(root), options_(options), journal_(journal) {
         if (journal_) {
             mkdir_hook_ = [this](int parent, const std::string& parent_rel, const std::string& name,
-                                 bool made) {
-                if (made) {
-                    journal_->created(parent, parent_rel, name);
-                } else {
-                    journal_->touch_dir(parent, parent_rel);
+                                 MkdirStep step) {
+                switch (step) {
+                    case MkdirStep::before: journal_->creating(parent, parent_rel, name); break;
+                    case MkdirStep::made: journal_->created(parent, parent_rel, name); break;
+                    case MkdirStep::failed: journal_->not_created(); break;
                 }
             };
         }
     }
 
     void entry(TarReader& tar, archive_entry* e);
+    // Makes the entry `rel` (the path from the root) in `parent`, where nothing is now, or
+    // updates the directory there (keep_dir).
+    void make(TarReader& tar, archive_entry* e, const std::string& name, const std::string& rel,
+              const std::string& base, int parent, const std::string& parent_rel, bool keep_dir);
     void finish();
     uint64_t unpacked() const { return unpacked_; }
 
@@ -82,6 +86,10 @@ class Applier {
     void touch(int dir, const std::string& dir_rel) {
         if (journal_) journal_->touch_dir(dir, dir_rel);
     }
+    // Before `name` is made in `dir` (where nothing is now).
+    void creating(int dir, const std::string& dir_rel, const std::string& name) {
+        if (journal_) journal_->creating(dir, dir_rel, name);
+    }
     void made(int dir, const std::string& dir_rel, const std::string& name, bool new_inode = true) {
         if (journal_) journal_->created(dir, dir_rel, name, new_inode);
     }
@@ -89,6 +97,13 @@ class Applier {
         if (journal_) journal_->keep_meta(dir, rel);
     }
     void invalidate() { cached_parent_.reset(), cached_path_.clear(); }
+    // An entry or link name as components, by the layer's or docker cp's rules.
+    std::vector<std::string> split(const std::string& name) const;
+    // docker cp: the path of `rel` as the container sees it, quoted as moby does.
+    std::string shown(const std::string& rel) const;
+    // docker cp with noOverwriteDirNonDir: refuses to replace a directory with a
+    // non-directory, or the reverse.
+    void check_overwrite(const std::string& rel, const struct stat& existing, bool dir_entry);
     void whiteout(const std::string& entry, const std::vector<std::string>& comps,
                   archive_entry* e);
     void clear_lower(const std::string& rel);
@@ -239,7 +254,7 @@ void Applier::whiteout(const std::string& entry, const std::vector<std::string>&
     }
     UniqueFd dir = ensure_dir(comps, n - 1, entry);
     displace(dir.get(), dir_rel, victim);
-    touch(dir.get(), dir_rel);
+    creating(dir.get(), dir_rel, victim);
     if (::mknodat(dir.get(), victim.c_str(), S_IFCHR | 0000, makedev(0, 0)) < 0) {
         throw_errno(entry_msg(entry, "create whiteout device"));
     }
@@ -256,7 +271,7 @@ void Applier::hard_link(const std::string& entry, const char* target, int parent
                         const std::string& base) {
     std::vector<std::string> lc;
     try {
-        lc = split_entry_path(target);
+        lc = split(target);
     } catch (const Error&) {
         throw Error(Errc::invalid_argument,
                     entry_msg(entry, "hard link to \"" + std::string(target) +
@@ -285,10 +300,33 @@ void Applier::hard_link(const std::string& entry, const char* target, int parent
     }
 }
 
+std::vector<std::string> Applier::split(const std::string& name) const {
+    if (options_.copy) return split_untar_path(name, options_.copy->dest);
+    return split_entry_path(name);
+}
+
+std::string Applier::shown(const std::string& rel) const {
+    const std::string& dest = options_.copy->dest;
+    return go_quote(dest == "/" ? "/" + rel : dest + "/" + rel);
+}
+
+void Applier::check_overwrite(const std::string& rel, const struct stat& existing, bool dir_entry) {
+    if (!options_.copy || !options_.copy->no_overwrite_dir_non_dir) return;
+    // moby answers these with 500 (a plain error out of archive.Untar), and so does berth.
+    if (S_ISDIR(existing.st_mode) && !dir_entry) {
+        throw Error(Errc::internal, "cannot overwrite directory " + shown(rel) +
+                                        " with non-directory " + go_quote(options_.copy->dest));
+    }
+    if (!S_ISDIR(existing.st_mode) && dir_entry) {
+        throw Error(Errc::internal, "cannot overwrite non-directory " + shown(rel) +
+                                        " with directory " + go_quote(options_.copy->dest));
+    }
+}
+
 void Applier::entry(TarReader& tar, archive_entry* e) {
     const char* raw = libarchive().archive_entry_pathname(e);
     std::string name = raw ? raw : "";
-    std::vector<std::string> comps = split_entry_path(name);
+    std::vector<std::string> comps = split(name);
     mode_t type = libarchive().archive_entry_filetype(e);
     const char* link_target = libarchive().archive_entry_hardlink(e);
 
@@ -301,7 +339,7 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
                     entry_msg(name, "name reserved while the layer is applied"));
     }
     const std::string& base = comps.back();
-    if (std::string_view(base).starts_with(kWhiteoutPrefix)) {
+    if (!options_.copy && std::string_view(base).starts_with(kWhiteoutPrefix)) {
         whiteout(name, comps, e);
         return;
     }
@@ -311,14 +349,35 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
 
     struct stat existing {};
     bool exists = ::fstatat(parent, base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
-    bool keep_dir = exists && type == AE_IFDIR && !link_target && S_ISDIR(existing.st_mode);
+    bool dir_entry = type == AE_IFDIR && !link_target;
+    if (exists) check_overwrite(rel, existing, dir_entry);
+    bool keep_dir = exists && dir_entry && S_ISDIR(existing.st_mode);
     if (exists && !keep_dir) {
         // Something already there is replaced, never written through.
         displace(parent, parent_rel, base);
         invalidate();
         parent = parent_fd(comps, name);
     }
-    if (!keep_dir) touch(parent, parent_rel);
+    if (!keep_dir) creating(parent, parent_rel, base);
+    try {
+        make(tar, e, name, rel, base, parent, parent_rel, keep_dir);
+    } catch (...) {
+        // Whatever failed, the journal must not take something there for this entry's.
+        struct stat now {};
+        if (!keep_dir && journal_ && !journal_->was_created(parent, base) &&
+            ::fstatat(parent, base.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0) {
+            journal_->not_created();
+        }
+        throw;
+    }
+    created_.insert(std::move(rel));
+}
+
+void Applier::make(TarReader& tar, archive_entry* e, const std::string& name,
+                   const std::string& rel, const std::string& base, int parent,
+                   const std::string& parent_rel, bool keep_dir) {
+    mode_t type = libarchive().archive_entry_filetype(e);
+    const char* link_target = libarchive().archive_entry_hardlink(e);
     timespec times[2];
     entry_times(e, times);
     mode_t perm = libarchive().archive_entry_perm(e) & 07777;
@@ -379,7 +438,6 @@ void Applier::entry(TarReader& tar, archive_entry* e) {
     } else {
         throw Error(Errc::invalid_argument, entry_msg(name, "unsupported entry type"));
     }
-    created_.insert(std::move(rel));
 }
 
 void Applier::finish() {
@@ -435,7 +493,7 @@ ApplyResult apply_into(int fd, int root_fd, const ApplyOptions& options, ApplyJo
 }  // namespace
 
 ApplyResult apply_layer_at(int fd, int root_fd, const ApplyOptions& options) {
-    ApplyJournal journal(root_fd);
+    ApplyJournal journal(root_fd, options.log);
     return apply_into(fd, root_fd, options, &journal);
 }
 

@@ -3,11 +3,14 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "image/digest.hpp"
 
 namespace berth::image {
+
+class ApplyLog;
 
 enum class WhiteoutMode {
     // Onto a full rootfs: `.wh.NAME` deletes NAME, `.wh..wh..opq` empties the directory of
@@ -18,10 +21,26 @@ enum class WhiteoutMode {
     overlay,
 };
 
+// docker cp (PUT /containers/{id}/archive) applies a tar by moby's archive.Untar rules, not a
+// layer's: `.wh.` names are ordinary files (no whiteouts), names are cleaned lexically
+// (absolute ones are relative to the root; only one that leads above it is refused, see
+// split_untar_path), and noOverwriteDirNonDir refuses to replace a directory with a
+// non-directory or the reverse, in moby's words. The journal still makes it all or nothing.
+struct CopyRules {
+    // The extraction directory as the container sees it ("/tmp"), for messages.
+    std::string dest = "/";
+    bool no_overwrite_dir_non_dir = false;
+};
+
 struct ApplyOptions {
-    WhiteoutMode mode = WhiteoutMode::flatten;
+    WhiteoutMode mode = WhiteoutMode::flatten;  // ignored with `copy`
+    // Set for docker cp: the tar is an archive to copy in, not a layer.
+    std::optional<CopyRules> copy;
     // Set owners from the tar. Off for unprivileged callers (tests), which keep their own.
     bool preserve_owners = true;
+    // apply_layer_at only: every change is written ahead to this log, so that an apply cut
+    // short by the death of the process can be undone at the next start (apply_log.hpp).
+    ApplyLog* log = nullptr;
     // Name of the layer in messages ("layer sha256:ab12...").
     std::string what = "layer";
 };

@@ -35,6 +35,54 @@ std::vector<std::string> split_entry_path(std::string_view name) {
     return out;
 }
 
+std::vector<std::string> split_untar_path(std::string_view name, std::string_view dest) {
+    bool rooted = !name.empty() && name.front() == '/';
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos <= name.size()) {
+        size_t slash = name.find('/', pos);
+        if (slash == std::string_view::npos) slash = name.size();
+        std::string_view comp = name.substr(pos, slash - pos);
+        pos = slash + 1;
+        if (comp.empty() || comp == ".") continue;
+        if (comp != "..") {
+            out.emplace_back(comp);
+        } else if (!out.empty() && out.back() != "..") {
+            out.pop_back();
+        } else if (!rooted) {
+            out.emplace_back(comp);  // above the root: refused below
+        }  // "/.." is "/", as filepath.Clean has it
+    }
+    if (!out.empty() && out.front() == "..") {
+        throw Error(Errc::internal, go_quote(join_path(out, out.size())) + " is outside of " +
+                                        go_quote(dest));
+    }
+    return out;
+}
+
+std::string go_quote(std::string_view s) {
+    static const char* hex = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            case '\r': out += "\\r"; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    out += "\\x";
+                    out += hex[c >> 4];
+                    out += hex[c & 15];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
 std::string join_path(const std::vector<std::string>& comps, size_t count) {
     std::string out;
     for (size_t i = 0; i < count && i < comps.size(); ++i) {
@@ -79,12 +127,16 @@ UniqueFd ensure_dir_beneath(int root, const std::vector<std::string>& comps, siz
                 throw_sys("layer entry \"" + std::string(entry) + "\": open " + prefix, err);
             }
             // A dangling symlink here would make mkdirat fail with EEXIST, which we report.
-            if (hook) (*hook)(cur.get(), join_path(comps, i), comps[i], false);
+            if (hook) (*hook)(cur.get(), join_path(comps, i), comps[i], MkdirStep::before);
             if (::mkdirat(cur.get(), comps[i].c_str(), 0755) < 0) {
-                if (errno != EEXIST)
-                    throw_errno("layer entry \"" + std::string(entry) + "\": mkdir " + prefix);
+                int mkdir_err = errno;
+                if (hook) (*hook)(cur.get(), join_path(comps, i), comps[i], MkdirStep::failed);
+                if (mkdir_err != EEXIST) {
+                    throw_sys("layer entry \"" + std::string(entry) + "\": mkdir " + prefix,
+                              mkdir_err);
+                }
             } else if (hook) {
-                (*hook)(cur.get(), join_path(comps, i), comps[i], true);
+                (*hook)(cur.get(), join_path(comps, i), comps[i], MkdirStep::made);
             }
         }
     }

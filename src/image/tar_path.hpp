@@ -19,16 +19,27 @@ namespace berth::image {
 std::vector<std::string> split_entry_path(std::string_view name);
 std::string join_path(const std::vector<std::string>& comps, size_t count);
 
+// docker cp's rules (moby's archive.Untar): the name is cleaned lexically as Go's
+// filepath.Clean does, an absolute name is taken relative to the extraction root ("/etc/x" is
+// "etc/x", "/../x" is "x") and "a/../b" is "b"; only a name that still leads above the root is
+// refused, in moby's words: `"../x" is outside of "<dest>"` (`dest` is the extraction directory
+// as the container sees it).
+std::vector<std::string> split_untar_path(std::string_view name, std::string_view dest);
+// Go's %q for a string of printable text: quoted, with `"`, `\` and control bytes escaped.
+std::string go_quote(std::string_view s);
+
 [[noreturn]] void throw_escape(std::string_view entry);
 
 // openat2 beneath `root`. Returns an invalid fd (errno set) on failure; EXDEV/ELOOP mean
 // the path would leave the root.
 UniqueFd open_beneath(int root, const std::string& rel, int flags, bool follow_last);
 
-// Told about each directory ensure_dir_beneath creates, before (made=false) and after
-// (made=true) the mkdir: the parent (an O_PATH fd), the parent's path from the root, the name.
+// Told about each directory ensure_dir_beneath creates, before the mkdir and after it
+// (made, or failed because something is there after all): the parent (an O_PATH fd), the
+// parent's path from the root, the name.
+enum class MkdirStep { before, made, failed };
 using MkdirHook = std::function<void(int parent_fd, const std::string& parent_rel,
-                                     const std::string& name, bool made)>;
+                                     const std::string& name, MkdirStep step)>;
 
 // Opens the directory `comps[0..count)` under root, creating missing directories (mode
 // 0755, owned by the caller) on the way. Throws naming `entry` on escape or non-directory.

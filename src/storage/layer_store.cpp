@@ -159,4 +159,54 @@ std::vector<image::Digest> LayerStore::list() const {
     return out;
 }
 
+std::vector<std::string> LayerStore::sweep_abandoned(
+    const std::function<bool(const image::Digest&)>& known) {
+    std::vector<std::string> report;
+    std::vector<std::string> names;
+    if (DIR* d = ::opendir(layers_.c_str())) {
+        while (dirent* ent = ::readdir(d)) {
+            std::string name = ent->d_name;
+            if (name != "." && name != ".." && name != "l") names.push_back(std::move(name));
+        }
+        ::closedir(d);
+    }
+    auto drop = [&](const std::string& name, const std::string& why) {
+        try {
+            remove_all(layers_ + "/" + name);
+            report.push_back("removed layers/" + name + " (" + why + ")");
+        } catch (const std::exception& e) {
+            report.push_back("could not remove layers/" + name + ": " + e.what());
+        }
+    };
+    for (const auto& name : names) {
+        if (name.starts_with(".tmp-")) {
+            drop(name, "an unpack cut short");
+        } else if (name.starts_with(".removing-")) {
+            drop(name, "a removal cut short");
+        } else if (name.size() == 64) {
+            std::optional<image::Digest> chain;
+            try {
+                chain = image::Digest::parse("sha256:" + name);
+            } catch (const Error&) {
+                continue;  // not a layer of ours
+            }
+            if (!known(*chain)) drop(name, "unpacked, never recorded");
+        }
+    }
+    std::string links = layers_ + "/l";
+    if (DIR* d = ::opendir(links.c_str())) {
+        std::vector<std::string> dangling;
+        while (dirent* ent = ::readdir(d)) {
+            std::string name = ent->d_name;
+            struct stat st {};
+            if (name == "." || name == "..") continue;
+            if (::stat((links + "/" + name).c_str(), &st) < 0 && errno == ENOENT)
+                dangling.push_back(name);
+        }
+        ::closedir(d);
+        for (const auto& name : dangling) ::unlink((links + "/" + name).c_str());
+    }
+    return report;
+}
+
 }  // namespace berth::storage

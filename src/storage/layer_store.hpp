@@ -60,6 +60,13 @@ public:
     std::vector<image::Digest> list() const;
     const std::string& layers_dir() const { return layers_; }
 
+    // At berthd's start, when no unpack or removal runs: removes what one cut short left
+    // (.tmp-* and .removing-* dirs), layer dirs `known` says have no record (unpacked, but
+    // the daemon died before recording them) and l/ links that lead nowhere. Returns one
+    // line per thing removed or not removable, for the log.
+    std::vector<std::string> sweep_abandoned(
+        const std::function<bool(const image::Digest& chain_id)>& known);
+
 private:
     std::string dir_of(const image::Digest& chain_id) const;
     std::string layers_;  // <root>/layers
