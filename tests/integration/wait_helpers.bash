@@ -14,8 +14,7 @@ poll_until() {
 }
 
 # sig_caught PID SIGNAL [FIELD]: PID has a handler installed for SIGNAL (a name, TERM or
-# SIGTERM, or a number): its bit is set in SigCgt of /proc/PID/status (or in FIELD, e.g. SigBlk
-# for an init that blocks the signals it then takes with sigwaitinfo).
+# SIGTERM, or a number): its bit is set in SigCgt of /proc/PID/status (or in FIELD, e.g. SigIgn).
 sig_caught() {
   local n=${2#SIG} mask
   [[ $n =~ ^[0-9]+$ ]] || n=$(kill -l "$n") || return 1

@@ -250,7 +250,9 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   b run -d --name live1 busybox sleep 60
   wait_for 30 state_is live1 running
   local out=$BATS_TEST_TMPDIR/stats.out pid st=0
-  "$BERTH" -H "unix://$SOCK" stats --format '{{.Name}}' live1 >"$out" 2>&1 3>&- &
+  # A background job of a non-interactive shell starts with SIGINT ignored: env gives it back
+  # its default action, as a terminal's Ctrl-C would find it.
+  env --default-signal=INT "$BERTH" -H "unix://$SOCK" stats --format '{{.Name}}' live1 >"$out" 2>&1 3>&- &
   pid=$!
   # At least two rounds of the same container, however long they take; still running then,
   # it is ended by our SIGINT (and must end within 30 s of it).

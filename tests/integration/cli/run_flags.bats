@@ -169,10 +169,13 @@ setup() { [ -n "${BERTHD_PID:-}" ] || skip "no berthd"; }
   run b run --rm busybox cat /proc/1/comm
   [ "$output" = cat ]
   # Without an init, sleep as pid 1 ignores SIGTERM; with it, stop is immediate (143), not the
-  # 30 s timeout's SIGKILL (137). The init blocks the signals it forwards: until it has, a
-  # SIGTERM to it would be lost.
+  # 30 s timeout's SIGKILL (137). The init blocks every signal before it forks its child (and
+  # then takes them with sigwaitinfo, when /proc shows none blocked): once the child exists, a
+  # SIGTERM to the init is forwarded, not lost.
   b run -d --init --name withinit busybox sleep 300
-  poll_until 30 sig_caught "$(b inspect -f '{{.State.Pid}}' withinit)" TERM SigBlk
+  local init_pid
+  init_pid=$(b inspect -f '{{.State.Pid}}' withinit)
+  poll_until 30 grep -q . "/proc/$init_pid/task/$init_pid/children"
   local t0=$SECONDS
   b stop -t 30 withinit
   [ $(( SECONDS - t0 )) -lt 20 ]

@@ -26,7 +26,7 @@ nothing_left() {
 }
 
 @test "delete --force: a running container and all its processes go, with its cgroup" {
-  set_args sh -c 'sleep 100 & sleep 100'
+  set_args sh -c 'sleep 100 & sleep 100; exit 0'
   rt run -d --bundle "$BUNDLE" "$CID"
   wait_for_status "$CID" running
   local pids deadline=$(( SECONDS + 30 ))
