@@ -20,31 +20,37 @@ void throw_escape(std::string_view entry) {
                 "layer entry \"" + std::string(entry) + "\": path escapes the layer root");
 }
 
-std::vector<std::string> split_entry_path(std::string_view name) {
-    if (!name.empty() && name.front() == '/') throw_escape(name);
-    std::vector<std::string> out;
+namespace {
+
+// Calls fn with each '/'-separated component of name, empty ones included.
+template <class Fn>
+void each_component(std::string_view name, Fn&& fn) {
     size_t pos = 0;
     while (pos <= name.size()) {
         size_t slash = name.find('/', pos);
         if (slash == std::string_view::npos) slash = name.size();
-        std::string_view comp = name.substr(pos, slash - pos);
-        if (comp == "..") throw_escape(name);
-        if (!comp.empty() && comp != ".") out.emplace_back(comp);
+        fn(name.substr(pos, slash - pos));
         pos = slash + 1;
     }
+}
+
+}  // namespace
+
+std::vector<std::string> split_entry_path(std::string_view name) {
+    if (!name.empty() && name.front() == '/') throw_escape(name);
+    std::vector<std::string> out;
+    each_component(name, [&](std::string_view comp) {
+        if (comp == "..") throw_escape(name);
+        if (!comp.empty() && comp != ".") out.emplace_back(comp);
+    });
     return out;
 }
 
 std::vector<std::string> split_untar_path(std::string_view name, std::string_view dest) {
     bool rooted = !name.empty() && name.front() == '/';
     std::vector<std::string> out;
-    size_t pos = 0;
-    while (pos <= name.size()) {
-        size_t slash = name.find('/', pos);
-        if (slash == std::string_view::npos) slash = name.size();
-        std::string_view comp = name.substr(pos, slash - pos);
-        pos = slash + 1;
-        if (comp.empty() || comp == ".") continue;
+    each_component(name, [&](std::string_view comp) {
+        if (comp.empty() || comp == ".") return;
         if (comp != "..") {
             out.emplace_back(comp);
         } else if (!out.empty() && out.back() != "..") {
@@ -52,7 +58,7 @@ std::vector<std::string> split_untar_path(std::string_view name, std::string_vie
         } else if (!rooted) {
             out.emplace_back(comp);  // above the root: refused below
         }  // "/.." is "/", as filepath.Clean has it
-    }
+    });
     if (!out.empty() && out.front() == "..") {
         throw Error(Errc::internal, go_quote(join_path(out, out.size())) + " is outside of " +
                                         go_quote(dest));

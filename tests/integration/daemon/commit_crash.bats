@@ -4,10 +4,7 @@
 load helpers
 
 setup() {
-  [ "$(id -u)" = 0 ] || skip "needs root (real containers)"
-  [ -x "${BERTHD:-}" ] || skip "berthd not built"
-  setup_dirs
-  start_berthd
+  start_file_berthd  # one berthd per test here: the first one is killed
 }
 
 teardown() {

@@ -7,11 +7,7 @@
 load helpers
 
 setup_file() {
-  [ "$(id -u)" = 0 ] || skip "needs root (real containers)"
-  [ -x "${BERTHD:-}" ] || skip "berthd not built"
-  setup_dirs
-  start_berthd
-  export D SOCK DATA EXEC PIDFILE LOG CONFIG BERTHD_PID
+  start_file_berthd
 }
 
 teardown_file() {
