@@ -63,12 +63,13 @@ teardown() {
 @test "netns: a new network namespace has lo up, and 127.0.0.1 works inside it" {
   update_config '.root.readonly = false'
   # The client retries until the listener is up (30 s at most), and the listener's output is
-  # read once it has exited: no bet on how soon either happens.
-  set_args sh -c 'ip link show lo | head -n 1; nc -l -p 8080 > /tmp/got & l=$!
+  # read once it has exited: no bet on how soon either happens. The listener's stdin is a fifo
+  # held open (fd 3): on /dev/null's EOF busybox nc may end the connection before reading it.
+  set_args sh -c 'ip link show lo | head -n 1; mkfifo /tmp/in; nc -l -p 8080 < /tmp/in > /tmp/got & l=$!; exec 3>/tmp/in
     i=0; until echo ping | nc -w 2 127.0.0.1 8080 2>/dev/null; do i=$((i+1)); [ $i -lt 300 ] || break; sleep 0.1; done
     wait $l; cat /tmp/got'
   run rt run --bundle "$BUNDLE" "$CID"
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == *"<LOOPBACK,UP"* ]]
-  [ "${lines[1]}" = ping ]
+  [ "${lines[1]}" = ping ] || { echo "$output"; false; }
 }
