@@ -47,6 +47,8 @@ teardown_bundle() {
     done
   fi
   rmdir "/sys/fs/cgroup/"*"/berth-test/$CID" 2>/dev/null || true
+  # The tests' parent cgroup too, once empty (rmdir refuses one that still has children).
+  rmdir "/sys/fs/cgroup/"*"/berth-test" 2>/dev/null || true
   rm -rf "${TEST_DIR:?}"
 }
 
