@@ -48,6 +48,8 @@ std::string main_help() {
     }
     out +=
         "\nGlobal Options:\n"
+        "      --config string      Location of client config files (default ~/.berth, or\n"
+        "                           $BERTH_CONFIG)\n"
         "  -D, --debug              Enable debug mode\n"
         "  -H, --host string        Daemon socket to connect to (default " +
         std::string(client::kDefaultHost) +
@@ -79,7 +81,7 @@ int run_cli(int argc, char** argv) {
     global.boolean(&debug, "debug", 'D', "Enable debug mode");
     global.string(&log_level, "log-level", 'l', "Set the logging level");
     global.boolean(&version, "version", 'v', "Print version information and quit");
-    global.string(&config, "config", 0, "Location of client config files");
+    global.string(&config, "config", 0, "Location of client config files (default ~/.berth)");
     global.boolean(&tls, "tls", 0, "Use TLS; implied by --tlsverify");
     global.boolean(&tlsverify, "tlsverify", 0, "Use TLS and verify the remote");
     global.string(&tlscacert, "tlscacert", 0, "Trust certs signed only by this CA");
@@ -141,6 +143,7 @@ int run_cli(int argc, char** argv) {
         if (global.changed("tlscert")) tls_flags.tlscert = tlscert;
         if (global.changed("tlskey")) tls_flags.tlskey = tlskey;
         Cli cli(host, std::move(tls_flags));
+        cli.set_config_flag(config);
         int status = cmd->run(cli, cmd_args);
         std::fflush(stdout);
         return status;

@@ -34,6 +34,9 @@ class Cli {
     // The API client, created (and the version negotiated) on first use.
     client::ApiClient& api();
     const std::string& host_url() const { return host_url_; }
+    // --config as given ("" when not): where config.json is (registry/config_file.hpp).
+    void set_config_flag(std::string dir) { config_flag_ = std::move(dir); }
+    const std::string& config_flag() const { return config_flag_; }
 
     void out(std::string_view text) const { std::fwrite(text.data(), 1, text.size(), stdout); }
     void err(std::string_view text) const { std::fwrite(text.data(), 1, text.size(), stderr); }
@@ -49,6 +52,7 @@ class Cli {
   private:
     std::string host_url_;
     client::TlsFlags tls_flags_;
+    std::string config_flag_;
     std::unique_ptr<client::ApiClient> api_;
 };
 

@@ -83,10 +83,11 @@ Json ApiClient::post_json(std::string_view path, const Query& query,
 
 ResponseHead ApiClient::stream(std::string_view method, std::string_view path, const Query& query,
                                const BodySink& sink, const std::optional<Json>& body,
-                               const std::function<void(const ResponseHead&)>& on_head) {
+                               const std::function<void(const ResponseHead&)>& on_head,
+                               Headers headers) {
     std::string error_body;
-    ResponseHead head =
-        http_.stream(make_request(method, path, query, body, {}), sink, error_body, on_head);
+    ResponseHead head = http_.stream(make_request(method, path, query, body, std::move(headers)),
+                                     sink, error_body, on_head);
     if (head.status >= 400)
         throw DaemonError(head.status, message_from_body(error_body, head.status));
     return head;

@@ -39,9 +39,11 @@ class ApiClient {
 
     // Streams the body to `sink`; throws DaemonError for a status >= 400.
     // `on_head` runs once the response head arrived (before the body): a wait is registered.
+    // `headers` go with the request (X-Registry-Auth for pull and push).
     ResponseHead stream(std::string_view method, std::string_view path, const Query& query,
                         const BodySink& sink, const std::optional<Json>& body = std::nullopt,
-                        const std::function<void(const ResponseHead&)>& on_head = nullptr);
+                        const std::function<void(const ResponseHead&)>& on_head = nullptr,
+                        Headers headers = {});
     // Uploads the content of `fd` as the body (import, load, cp to a container).
     ResponseHead upload(std::string_view method, std::string_view path, const Query& query, int fd,
                         std::string content_type, const BodySink& sink);

@@ -8,6 +8,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/commands/image_pull.hpp"
 #include "cli/container/attach_flow.hpp"
+#include "cli/registry/reference.hpp"
 #include "cli/container/run_options.hpp"
 #include "cli/stream/stream_pump.hpp"
 #include "cli/stream/terminal.hpp"
@@ -38,19 +39,41 @@ bool is_missing_image(const client::DaemonError& e) {
            std::string(e.what()).find("No such image") != std::string::npos;
 }
 
-// POST /containers/create; pulls and retries when the image is missing (policy permitting).
+// docker's validatePullOpt: "" passes too (and then behaves as never).
+void check_pull_option(const std::string& command, const std::string& pull) {
+    if (pull == "always" || pull == "missing" || pull == "never" || pull.empty()) return;
+    throw StatusError(125, "berth: invalid pull option: '" + pull +
+                               "': must be one of \"always\", \"missing\" or \"never\"\n\nRun 'berth " +
+                               command + " --help' for more information");
+}
+
+// As docker's pullImage for run/create: progress on stderr (stdout is for the container's id
+// or output), nothing with -q.
+void pull_for_create(Cli& cli, const ImageReference& ref, const RunOptions& o) {
+    pull_image(cli, ref, PullOptions{false, o.platform}, o.quiet ? nullptr : stderr);
+}
+
+// POST /containers/create, pulling first (--pull always) or on a missing image (missing, the
+// default), as docker's createContainer.
 std::string create_container(Cli& cli, const CreateRequest& req, const RunOptions& o) {
     Query q;
     q.add_if(!req.name.empty(), "name", req.name);
     q.add_if(!req.platform.empty(), "platform", req.platform);
-    if (o.pull == "always") pull_image(cli, with_default_tag(req.image), o.quiet, stderr);
+    // An image given by id is no reference: there is nothing to pull.
+    std::optional<ImageReference> ref;
+    try {
+        ref = tag_name_only(parse_normalized_named(req.image));
+    } catch (const Error&) {
+    }
+    if (o.pull == "always" && ref) pull_for_create(cli, *ref, o);
     Json created;
     try {
         created = cli.api().post_json("/containers/create", q, req.body);
     } catch (const client::DaemonError& e) {
-        if (!is_missing_image(e) || o.pull == "never") throw;
-        cli.errln("Unable to find image '" + with_default_tag(req.image) + "' locally");
-        pull_image(cli, with_default_tag(req.image), o.quiet, stderr);
+        if (!is_missing_image(e) || !ref || o.pull != "missing") throw;
+        std::fflush(stdout);
+        if (!o.quiet) cli.errln("Unable to find image '" + ref->familiar_str() + "' locally");
+        pull_for_create(cli, *ref, o);
         created = cli.api().post_json("/containers/create", q, req.body);
     }
     for (const auto& w : created.value("Warnings", Json::array()))
@@ -131,6 +154,7 @@ int cmd_run(Cli& cli, const Args& args) {
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_min_args(*pos, 1);
+    check_pull_option("run", o.pull);
     record_changed(flags, o);
     CreateRequest req;
     try {
@@ -173,6 +197,7 @@ int cmd_create(Cli& cli, const Args& args) {
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_min_args(*pos, 1);
+    check_pull_option("create", o.pull);
     record_changed(flags, o);
     CreateRequest req;
     try {
@@ -180,7 +205,13 @@ int cmd_create(Cli& cli, const Args& args) {
     } catch (const UsageError& e) {
         throw flags.usage_error(e.what());
     }
-    cli.outln(create_container(cli, req, o));
+    std::string id;
+    try {
+        id = create_container(cli, req, o);
+    } catch (const std::exception& e) {
+        fail_run("create", e, 125);
+    }
+    cli.outln(id);
     return 0;
 }
 

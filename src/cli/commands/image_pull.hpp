@@ -1,21 +1,22 @@
 #pragma once
-// Pulling an image through POST /images/create?fromImage=..., with Docker's progress messages
-// (JSON lines: status, id, progress, error) printed line by line.
+// Pulling an image through POST /images/create?fromImage=&tag=&platform= with the registry's
+// credentials in X-Registry-Auth, its progress drawn as docker draws it.
 #include <cstdio>
 #include <string>
+
+#include "cli/registry/reference.hpp"
 
 namespace berth::cli {
 
 class Cli;
 
-// "busybox" -> "busybox:latest"; a tag or digest stays as given.
-std::string with_default_tag(const std::string& ref);
+struct PullOptions {
+    bool all_tags = false;
+    std::string platform;
+};
 
-// Pulls `ref`; progress goes to `out` unless quiet. Throws the error the stream reports.
-void pull_image(Cli& cli, const std::string& ref, bool quiet, std::FILE* out);
-
-// Prints a stream of JSON messages (pull, load, import, push) as Docker's jsonmessage does in
-// non-terminal mode; throws the first error message. `on_aux` sees "aux" objects.
-void print_json_messages(std::string_view chunk, std::string& pending, std::FILE* out, bool quiet);
+// Pulls `ref` (its tag or digest; every tag with all_tags); progress goes to `out` (null: none,
+// as for -q), on a terminal as live bars. Throws the stream's error (StreamError).
+void pull_image(Cli& cli, const ImageReference& ref, const PullOptions& options, std::FILE* out);
 
 }  // namespace berth::cli

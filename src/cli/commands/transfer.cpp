@@ -5,7 +5,7 @@
 
 #include "cli/commands/command_util.hpp"
 #include "cli/commands/commands.hpp"
-#include "cli/commands/image_pull.hpp"
+#include "cli/stream/json_messages.hpp"
 #include "common/unique_fd.hpp"
 
 namespace berth::cli {
@@ -94,12 +94,13 @@ int cmd_load(Cli& cli, const Args& args) {
     if (input.empty() && is_terminal(STDIN_FILENO))
         throw StatusError(1, "requested load from stdin, but stdin is empty");
     UniqueFd fd = open_input(input);
-    std::string pending;
+    JsonMessagePrinter printer(stdout, JsonMessagePrinter::for_stream(stdout));
     cli.api().upload("POST", "/images/load", Query().flag("quiet", quiet), fd.get(),
                      "application/x-tar", [&](std::string_view data) {
-                         print_json_messages(data, pending, stdout, false);
+                         printer.feed(data);
                          return true;
                      });
+    printer.finish();
     return 0;
 }
 
@@ -126,10 +127,10 @@ int cmd_import(Cli& cli, const Args& args) {
     q.add_if(!message.empty(), "message", message);
     q.add_if(!platform.empty(), "platform", platform);
     for (const auto& c : changes) q.add("changes", c);
-    std::string pending;
+    // Import answers with {"status":"sha256:..."}: Docker prints the status lines.
+    JsonMessagePrinter printer(stdout, JsonMessagePrinter::for_stream(stdout));
     auto sink = [&](std::string_view data) {
-        // Import answers with {"status":"sha256:..."}: Docker prints the status lines.
-        print_json_messages(data, pending, stdout, false);
+        printer.feed(data);
         return true;
     };
     if (url) {
@@ -138,6 +139,7 @@ int cmd_import(Cli& cli, const Args& args) {
         UniqueFd fd = open_input(source);
         cli.api().upload("POST", "/images/create", q, fd.get(), "application/x-tar", sink);
     }
+    printer.finish();
     return 0;
 }
 
