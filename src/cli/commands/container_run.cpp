@@ -205,13 +205,8 @@ int cmd_create(Cli& cli, const Args& args) {
     } catch (const UsageError& e) {
         throw flags.usage_error(e.what());
     }
-    std::string id;
-    try {
-        id = create_container(cli, req, o);
-    } catch (const std::exception& e) {
-        fail_run("create", e, 125);
-    }
-    cli.outln(id);
+    // (docker's create reports a failure plainly, exit 1: not run's "docker: ..." with 125)
+    cli.outln(create_container(cli, req, o));
     return 0;
 }
 

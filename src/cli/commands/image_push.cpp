@@ -10,6 +10,25 @@
 
 namespace berth::cli {
 
+namespace {
+
+// As docker 28's client: the full name ("docker.io/library/app", "127.0.0.1:5000/app"), its
+// '/' and ':' as they are.
+std::string push_path(const ImageReference& ref) {
+    std::string escaped = client::path_escape(ref.name()), out;
+    for (size_t i = 0; i < escaped.size(); ++i) {
+        if (escaped.compare(i, 3, "%3A") == 0) {
+            out += ':';
+            i += 2;
+        } else {
+            out += escaped[i];
+        }
+    }
+    return "/images/" + out + "/push";
+}
+
+}  // namespace
+
 int cmd_push(Cli& cli, const Args& args) {
     bool quiet = false, all_tags = false;
     std::string platform;
@@ -54,7 +73,7 @@ int cmd_push(Cli& cli, const Args& args) {
     std::FILE* out = quiet ? nullptr : stdout;
     JsonMessagePrinter printer(out, JsonMessagePrinter::for_stream(out));
     cli.api().stream(
-        "POST", image_path(ref.familiar_name(), "/push"), query,
+        "POST", push_path(ref), query,
         [&](std::string_view data) {
             printer.feed(data);
             return true;

@@ -132,11 +132,18 @@ LoginResult registry_login(Cli& cli, const AuthConfig& auth) {
     return result;
 }
 
-void store_credentials(Credentials& credentials, const AuthConfig& auth) {
+void store_credentials(Cli& cli, Credentials& credentials, const AuthConfig& auth) {
+    bool clear_text = false;
     try {
-        credentials.store(auth);
+        clear_text = credentials.store(auth);
     } catch (const std::exception& e) {
         throw Error(Errc::internal, std::string("Error saving credentials: ") + e.what());
+    }
+    if (clear_text) {
+        std::fflush(stdout);
+        cli.errln("\nWARNING! Your credentials are stored unencrypted in '" + credentials.filename() +
+                  "'.\nConfigure a credential helper to remove this warning. See\n"
+                  "https://docs.docker.com/go/credential-store/\n");
     }
 }
 
@@ -166,7 +173,7 @@ bool login_with_stored(Cli& cli, Credentials& credentials, AuthConfig auth, std:
         auth.password.clear();
         auth.identity_token = result.identity_token;
     }
-    store_credentials(credentials, auth);
+    store_credentials(cli, credentials, auth);
     status = result.status;
     return ok;
 }
@@ -183,7 +190,7 @@ std::string login_user(Cli& cli, Credentials& credentials, const LoginOptions& o
         auth.password.clear();
         auth.identity_token = result.identity_token;
     }
-    store_credentials(credentials, auth);
+    store_credentials(cli, credentials, auth);
     return result.status;
 }
 

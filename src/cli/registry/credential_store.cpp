@@ -47,7 +47,7 @@ AuthConfig CredentialStore::get(const std::string& key) const {
     return auth;
 }
 
-void CredentialStore::store(const AuthConfig& auth) {
+bool CredentialStore::store(const AuthConfig& auth) {
     AuthConfig in_file = auth;
     if (!helper_.empty()) {
         HelperCredentials creds{auth.server_address, auth.username, auth.password};
@@ -64,10 +64,11 @@ void CredentialStore::store(const AuthConfig& auth) {
     if (auto old = file_.auth(auth.server_address)) {
         AuthConfig wanted = in_file;
         wanted.auth.clear();
-        if (*old == wanted) return;
+        if (*old == wanted) return false;
     }
     file_.set_auth(auth.server_address, in_file);
     file_.save();
+    return !in_file.password.empty();
 }
 
 void CredentialStore::erase(const std::string& key) {
@@ -91,8 +92,8 @@ AuthConfig Credentials::get(const std::string& key) {
     return CredentialStore(docker_, key).get(key);
 }
 
-void Credentials::store(const AuthConfig& auth) {
-    CredentialStore(berth_, auth.server_address).store(auth);
+bool Credentials::store(const AuthConfig& auth) {
+    return CredentialStore(berth_, auth.server_address).store(auth);
 }
 
 void Credentials::erase(const std::string& key) {

@@ -21,8 +21,9 @@ class CredentialStore {
 
     // Empty AuthConfig when there is nothing for `key`.
     AuthConfig get(const std::string& key) const;
-    // Stores under auth.server_address.
-    void store(const AuthConfig& auth);
+    // Stores under auth.server_address. True when a password went into the file in clear text
+    // (the caller warns, as docker does); false for a helper or an unchanged entry.
+    bool store(const AuthConfig& auth);
     void erase(const std::string& key);
 
     const std::string& helper() const { return helper_; }
@@ -41,11 +42,13 @@ class Credentials {
 
     // The login for `key`, berth's first, then Docker's; empty when neither has one.
     AuthConfig get(const std::string& key);
-    void store(const AuthConfig& auth);
+    // As CredentialStore::store.
+    bool store(const AuthConfig& auth);
     // docker logout's erase for one key: false when berth's file had nothing under it.
     void erase(const std::string& key);
 
     ConfigFile& berth_file() { return berth_; }
+    const std::string& filename() const { return berth_.filename(); }
 
   private:
     ConfigFile berth_;
