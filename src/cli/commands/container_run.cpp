@@ -8,8 +8,8 @@
 #include "cli/commands/commands.hpp"
 #include "cli/commands/image_pull.hpp"
 #include "cli/container/attach_flow.hpp"
-#include "cli/registry/reference.hpp"
 #include "cli/container/run_options.hpp"
+#include "cli/registry/reference.hpp"
 #include "cli/stream/stream_pump.hpp"
 #include "cli/stream/terminal.hpp"
 #include "client/errors.hpp"
@@ -42,9 +42,10 @@ bool is_missing_image(const client::DaemonError& e) {
 // docker's validatePullOpt: "" passes too (and then behaves as never).
 void check_pull_option(const std::string& command, const std::string& pull) {
     if (pull == "always" || pull == "missing" || pull == "never" || pull.empty()) return;
-    throw StatusError(125, "berth: invalid pull option: '" + pull +
-                               "': must be one of \"always\", \"missing\" or \"never\"\n\nRun 'berth " +
-                               command + " --help' for more information");
+    throw StatusError(
+        125, "berth: invalid pull option: '" + pull +
+                 "': must be one of \"always\", \"missing\" or \"never\"\n\nRun 'berth " + command +
+                 " --help' for more information");
 }
 
 // As docker's pullImage for run/create: progress on stderr (stdout is for the container's id

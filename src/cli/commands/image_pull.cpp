@@ -13,7 +13,8 @@ namespace berth::cli {
 void pull_image(Cli& cli, const ImageReference& ref, const PullOptions& options, std::FILE* out) {
     Query query;
     query.add("fromImage", ref.name());
-    if (!options.all_tags) query.add("tag", ref.digest.empty() ? tag_name_only(ref).tag : ref.digest);
+    if (!options.all_tags)
+        query.add("tag", ref.digest.empty() ? tag_name_only(ref).tag : ref.digest);
     if (!options.platform.empty()) {
         std::string platform = options.platform;
         std::transform(platform.begin(), platform.end(), platform.begin(),

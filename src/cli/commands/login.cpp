@@ -141,7 +141,8 @@ void store_credentials(Cli& cli, Credentials& credentials, const AuthConfig& aut
     }
     if (clear_text) {
         std::fflush(stdout);
-        cli.errln("\nWARNING! Your credentials are stored unencrypted in '" + credentials.filename() +
+        cli.errln("\nWARNING! Your credentials are stored unencrypted in '" +
+                  credentials.filename() +
                   "'.\nConfigure a credential helper to remove this warning. See\n"
                   "https://docs.docker.com/go/credential-store/\n");
     }

@@ -75,8 +75,8 @@ ConfigFile ConfigFile::parse(const std::string& filename, const std::string& con
         for (auto it = auths->begin(); it != auths->end(); ++it)
             if (it->is_object() && !string_member(*it, "auth").empty() &&
                 !decode_entry(it.key(), *it))
-                throw Error(Errc::invalid_argument,
-                            "loading config file: " + filename + ": invalid auth configuration file");
+                throw Error(Errc::invalid_argument, "loading config file: " + filename +
+                                                        ": invalid auth configuration file");
     return file;
 }
 

@@ -63,8 +63,7 @@ void throw_if_invalid_request(const std::string& out) {
 
 CredentialHelper::Result CredentialHelper::run(const char* action, const std::string& input) const {
     auto path = look_path(program_);
-    if (!path)
-        return {"", "exec: \"" + program_ + "\": executable file not found in $PATH"};
+    if (!path) return {"", "exec: \"" + program_ + "\": executable file not found in $PATH"};
     UniqueFd in_read, in_write, out_read, out_write;
     pipe_pair(in_read, in_write);
     pipe_pair(out_read, out_write);
@@ -85,7 +84,8 @@ CredentialHelper::Result CredentialHelper::run(const char* action, const std::st
     // Requests are small (a URL, a few hundred bytes of JSON): they fit in the pipe, so writing
     // all of it before reading cannot deadlock.
     // A helper that exits without reading must not kill berth with SIGPIPE.
-    struct sigaction ignore {}, saved {};
+    struct sigaction ignore {
+    }, saved{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &saved);
     const char* data = input.data();

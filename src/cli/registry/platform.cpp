@@ -13,9 +13,9 @@ namespace berth::cli {
 namespace {
 
 bool known_os(const std::string& os) {
-    static const char* const kOs[] = {"aix",   "android", "darwin",  "dragonfly", "freebsd",
-                                      "hurd",  "illumos", "ios",     "js",        "linux",
-                                      "nacl",  "netbsd",  "openbsd", "plan9",     "solaris",
+    static const char* const kOs[] = {"aix",    "android", "darwin",  "dragonfly", "freebsd",
+                                      "hurd",   "illumos", "ios",     "js",        "linux",
+                                      "nacl",   "netbsd",  "openbsd", "plan9",     "solaris",
                                       "wasip1", "windows", "zos"};
     return std::find(std::begin(kOs), std::end(kOs), os) != std::end(kOs);
 }
@@ -37,8 +37,10 @@ void normalize_arch(std::string& arch, std::string& variant) {
         arch = "arm";
         variant = "v6";
     } else if (arch == "arm") {
-        if (variant.empty() || variant == "7") variant = "v7";
-        else if (variant == "5" || variant == "6" || variant == "8") variant = "v" + variant;
+        if (variant.empty() || variant == "7")
+            variant = "v7";
+        else if (variant == "5" || variant == "6" || variant == "8")
+            variant = "v" + variant;
     }
 }
 
@@ -65,8 +67,7 @@ client::Json parse_platform(const std::string& spec) {
     std::vector<std::string> parts = split(lower, '/');
     for (const auto& p : parts)
         if (!specifier_part(p))
-            throw Error(Errc::invalid_argument,
-                        "\"" + spec + "\": invalid platform specifier");
+            throw Error(Errc::invalid_argument, "\"" + spec + "\": invalid platform specifier");
     std::string os, arch, variant;
     switch (parts.size()) {
         case 1:

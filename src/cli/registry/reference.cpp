@@ -71,8 +71,8 @@ bool valid_digest(const std::string& d) {
 }
 
 [[noreturn]] void invalid(const std::string& detail = "") {
-    throw Error(Errc::invalid_argument,
-                detail.empty() ? "invalid reference format" : "invalid reference format: " + detail);
+    throw Error(Errc::invalid_argument, detail.empty() ? "invalid reference format"
+                                                       : "invalid reference format: " + detail);
 }
 
 }  // namespace
@@ -99,11 +99,9 @@ std::string ImageReference::familiar_str() const {
 }
 
 ImageReference parse_normalized_named(const std::string& text) {
-    if (text.size() == 64 &&
-        text.find_first_not_of("0123456789abcdef") == std::string::npos)
-        throw Error(Errc::invalid_argument,
-                    "invalid repository name (" + text +
-                        "), cannot specify 64-byte hexadecimal strings");
+    if (text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos)
+        throw Error(Errc::invalid_argument, "invalid repository name (" + text +
+                                                "), cannot specify 64-byte hexadecimal strings");
     ImageReference ref;
     std::string rest = text;
     if (auto at = rest.find('@'); at != std::string::npos) {
@@ -113,8 +111,8 @@ ImageReference parse_normalized_named(const std::string& text) {
     }
     // A ':' after the last '/' starts the tag; one before it is a registry's port.
     auto slash = rest.rfind('/');
-    if (auto colon = rest.rfind(':'); colon != std::string::npos &&
-                                      (slash == std::string::npos || colon > slash)) {
+    if (auto colon = rest.rfind(':');
+        colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
         ref.tag = rest.substr(colon + 1);
         rest.resize(colon);
         if (!valid_tag(ref.tag)) invalid();
@@ -127,9 +125,8 @@ ImageReference parse_normalized_named(const std::string& text) {
         for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         return s;
     };
-    if (first == std::string::npos ||
-        (head.find_first_of(".:") == std::string::npos && head != "localhost" &&
-         lower(head) == head)) {
+    if (first == std::string::npos || (head.find_first_of(".:") == std::string::npos &&
+                                       head != "localhost" && lower(head) == head)) {
         ref.domain = kDefaultDomain;
         ref.path = rest;
     } else {
@@ -150,7 +147,8 @@ ImageReference parse_normalized_named(const std::string& text) {
         if (end == std::string::npos) break;
         start = end + 1;
     }
-    if (ref.name().size() > 255) throw Error(Errc::invalid_argument, "repository name must not be more than 255 characters");
+    if (ref.name().size() > 255)
+        throw Error(Errc::invalid_argument, "repository name must not be more than 255 characters");
     return ref;
 }
 

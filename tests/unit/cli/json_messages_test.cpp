@@ -38,7 +38,8 @@ std::string render(const std::string& stream, JsonStreamOptions options,
     try {
         // Fed in small pieces, as a chunked body arrives.
         JsonMessagePrinter printer(out, std::move(options));
-        for (size_t i = 0; i < stream.size(); i += 7) printer.feed(std::string_view(stream).substr(i, 7));
+        for (size_t i = 0; i < stream.size(); i += 7)
+            printer.feed(std::string_view(stream).substr(i, 7));
         printer.finish();
     } catch (const StreamError& e) {
         if (error != nullptr) *error = e.what();
@@ -75,12 +76,13 @@ TEST(JsonMessages, LiveLinesOnATerminal) {
     EXPECT_EQ(render(kPull, terminal(120)),
               "latest: Pulling from library/alpine\n"
               // a new layer: a new line, then up to it, draw, and back down
-              "\n" + up1 + erase + "aaa: Pulling fs layer \r" + down1 +
-                  "\n" + up1 + erase + "bbb: Pulling fs layer \r" + down1 +
+              "\n" +
+                  up1 + erase + "aaa: Pulling fs layer \r" + down1 + "\n" + up1 + erase +
+                  "bbb: Pulling fs layer \r" + down1 +
                   // aaa is two lines up now
-                  up2 + erase + "aaa: Downloading " + bar + "     1MB/4MB\r" + down2 +
-                  up2 + erase + "aaa: Download complete \r" + down2 +
-                  up2 + erase + "aaa: Pull complete \r" + down2 +
+                  up2 + erase + "aaa: Downloading " + bar + "     1MB/4MB\r" + down2 + up2 + erase +
+                  "aaa: Download complete \r" + down2 + up2 + erase + "aaa: Pull complete \r" +
+                  down2 +
                   "Digest: sha256:abc\n"
                   "Status: Downloaded newer image for alpine:latest\n");
 }
@@ -124,14 +126,14 @@ TEST(JsonMessages, ProgressText) {
 
 TEST(JsonMessages, ErrorDetailEndsTheStream) {
     std::string error;
-    std::string out = render(
-        R"({"status":"Pulling from library/nope","id":"latest"})"
-        "\n"
-        R"({"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"})"
-        "\n"
-        R"({"status":"never printed"})"
-        "\n",
-        {}, &error);
+    std::string out =
+        render(R"({"status":"Pulling from library/nope","id":"latest"})"
+               "\n"
+               R"({"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"})"
+               "\n"
+               R"({"status":"never printed"})"
+               "\n",
+               {}, &error);
     EXPECT_EQ(out, "latest: Pulling from library/nope\n");
     EXPECT_EQ(error, "manifest unknown");
 }
@@ -140,20 +142,20 @@ TEST(JsonMessages, PushMessagesAndAux) {
     std::string aux;
     JsonStreamOptions o;
     o.on_aux = [&](const client::Json& a) { aux = a.dump(); };
-    std::string out = render(
-        R"({"status":"The push refers to repository [127.0.0.1:5000/app]"})"
-        "\n"
-        R"({"status":"Preparing","progressDetail":{},"id":"a1"})"
-        "\n"
-        R"({"status":"Pushing","progressDetail":{"current":512,"total":1024},"id":"a1"})"
-        "\n"
-        R"({"status":"Layer already exists","progressDetail":{},"id":"a1"})"
-        "\n"
-        R"({"status":"latest: digest: sha256:f00 size: 528"})"
-        "\n"
-        R"({"progressDetail":{},"aux":{"Tag":"latest","Digest":"sha256:f00","Size":528}})"
-        "\n",
-        o);
+    std::string out =
+        render(R"({"status":"The push refers to repository [127.0.0.1:5000/app]"})"
+               "\n"
+               R"({"status":"Preparing","progressDetail":{},"id":"a1"})"
+               "\n"
+               R"({"status":"Pushing","progressDetail":{"current":512,"total":1024},"id":"a1"})"
+               "\n"
+               R"({"status":"Layer already exists","progressDetail":{},"id":"a1"})"
+               "\n"
+               R"({"status":"latest: digest: sha256:f00 size: 528"})"
+               "\n"
+               R"({"progressDetail":{},"aux":{"Tag":"latest","Digest":"sha256:f00","Size":528}})"
+               "\n",
+               o);
     EXPECT_EQ(out,
               "The push refers to repository [127.0.0.1:5000/app]\n"
               "a1: Preparing\n"
@@ -163,17 +165,24 @@ TEST(JsonMessages, PushMessagesAndAux) {
 }
 
 TEST(JsonMessages, StreamMembersAndQuiet) {
-    EXPECT_EQ(render(R"({"stream":"Loaded image: busybox:latest\n"})" "\n", {}),
+    EXPECT_EQ(render(R"({"stream":"Loaded image: busybox:latest\n"})"
+                     "\n",
+                     {}),
               "Loaded image: busybox:latest\n");
     // No output at all (quiet), but the error still comes through.
     JsonMessagePrinter quiet(nullptr);
-    quiet.feed(R"({"status":"x"})" "\n");
-    EXPECT_THROW(quiet.feed(R"({"errorDetail":{"message":"m"}})" "\n"), StreamError);
+    quiet.feed(R"({"status":"x"})"
+               "\n");
+    EXPECT_THROW(quiet.feed(R"({"errorDetail":{"message":"m"}})"
+                            "\n"),
+                 StreamError);
 }
 
 TEST(JsonMessages, ACutMessageIsAnError) {
     JsonMessagePrinter printer(nullptr);
-    printer.feed(R"({"status":"ok"})" "\n" R"({"status":"cut)");
+    printer.feed(R"({"status":"ok"})"
+                 "\n"
+                 R"({"status":"cut)");
     EXPECT_THROW(printer.finish(), Error);
 }
 

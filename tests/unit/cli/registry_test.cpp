@@ -77,8 +77,9 @@ TEST(Reference, NormalizedAsDocker) {
         parse_normalized_named("Busybox");
         FAIL();
     } catch (const Error& e) {
-        EXPECT_STREQ(e.what(),
-                     "invalid reference format: repository name (library/Busybox) must be lowercase");
+        EXPECT_STREQ(
+            e.what(),
+            "invalid reference format: repository name (library/Busybox) must be lowercase");
     }
     EXPECT_THROW(parse_normalized_named("a:b:c"), Error);
     EXPECT_THROW(parse_normalized_named("app:"), Error);
@@ -103,7 +104,8 @@ TEST(AuthHeader, EncodedAsDockerEncodesIt) {
     a.username = "user";
     a.password = "p@ss/word?";
     a.server_address = "127.0.0.1:5000";
-    std::string json = R"({"username":"user","password":"p@ss/word?","serveraddress":"127.0.0.1:5000"})";
+    std::string json =
+        R"({"username":"user","password":"p@ss/word?","serveraddress":"127.0.0.1:5000"})";
     EXPECT_EQ(go_json(auth_config_json(a)), json);
     EXPECT_EQ(encode_auth_header(a), base64url_encode(json));
 
@@ -111,8 +113,9 @@ TEST(AuthHeader, EncodedAsDockerEncodesIt) {
     token.username = "user";
     token.server_address = kIndexServer;
     token.identity_token = "tok<en>&";
-    EXPECT_EQ(go_json(auth_config_json(token)),
-              R"({"username":"user","serveraddress":"https://index.docker.io/v1/","identitytoken":"tok\u003cen\u003e\u0026"})");
+    EXPECT_EQ(
+        go_json(auth_config_json(token)),
+        R"({"username":"user","serveraddress":"https://index.docker.io/v1/","identitytoken":"tok\u003cen\u003e\u0026"})");
 }
 
 TEST(AuthHeader, Base64Alphabets) {
@@ -130,7 +133,9 @@ TEST(ConfigFile, ReadsWritesAndKeepsUnknownMembers) {
     TempDir dir;
     std::string path = dir.path() + "/sub/config.json";
     std::system(("mkdir -p " + dir.path() + "/sub").c_str());
-    spit(path, R"({"psFormat":"{{.ID}}","auths":{"old.example":{"auth":"dTpw","x-extra":1}},"plugins":{"a":{"b":"c"}}})");
+    spit(
+        path,
+        R"({"psFormat":"{{.ID}}","auths":{"old.example":{"auth":"dTpw","x-extra":1}},"plugins":{"a":{"b":"c"}}})");
     ConfigFile file = ConfigFile::load(path);
     auto old = file.auth("old.example");
     ASSERT_TRUE(old);
@@ -197,12 +202,13 @@ TEST(Credentials, BerthFirstThenDocker) {
     TempDir dir;
     std::string berth = dir.path() + "/berth", docker = dir.path() + "/docker";
     std::system(("mkdir -p " + berth + " " + docker).c_str());
-    spit(docker + "/config.json",
-         R"({"auths":{"https://index.docker.io/v1/":{"auth":"ZDpk"},"127.0.0.1:5000":{"auth":"ZDI6ZDI="},"https://legacy.example:5000/v1/":{"auth":"bDpw"}}})");
+    spit(
+        docker + "/config.json",
+        R"({"auths":{"https://index.docker.io/v1/":{"auth":"ZDpk"},"127.0.0.1:5000":{"auth":"ZDI6ZDI="},"https://legacy.example:5000/v1/":{"auth":"bDpw"}}})");
     spit(berth + "/config.json", R"({"auths":{"127.0.0.1:5000":{"auth":"Yjpi"}}})");
     Credentials c(berth, docker);
-    EXPECT_EQ(c.get("127.0.0.1:5000").username, "b");  // berth's own wins
-    EXPECT_EQ(c.get(kIndexServer).username, "d");      // docker's fills the gap
+    EXPECT_EQ(c.get("127.0.0.1:5000").username, "b");       // berth's own wins
+    EXPECT_EQ(c.get(kIndexServer).username, "d");           // docker's fills the gap
     EXPECT_EQ(c.get("legacy.example:5000").username, "l");  // a URL key matches its host
     EXPECT_TRUE(c.get("other:1").empty());
 
@@ -248,7 +254,8 @@ class HelperTest : public ::testing::Test {
         std::system(("mkdir -p " + bin_).c_str());
         spit(bin_ + "/docker-credential-fake", kHelper);
         ::chmod((bin_ + "/docker-credential-fake").c_str(), 0755);
-        spit(bin_ + "/docker-credential-broken", "#!/bin/sh\ncat >/dev/null\necho 'keychain locked'\nexit 3\n");
+        spit(bin_ + "/docker-credential-broken",
+             "#!/bin/sh\ncat >/dev/null\necho 'keychain locked'\nexit 3\n");
         ::chmod((bin_ + "/docker-credential-broken").c_str(), 0755);
         const char* path = std::getenv("PATH");
         old_path_ = path != nullptr ? path : "";
@@ -266,7 +273,8 @@ TEST_F(HelperTest, Protocol) {
     helper.store({"127.0.0.1:5000", "alice", "pw\"1"});
     // store gets the JSON on stdin, as docker-credential-helpers' client writes it
     EXPECT_EQ(slurp(bin_ + "/store/last-store"),
-              R"({"ServerURL":"127.0.0.1:5000","Username":"alice","Secret":"pw\"1"})" "\n");
+              R"({"ServerURL":"127.0.0.1:5000","Username":"alice","Secret":"pw\"1"})"
+              "\n");
     auto got = helper.get("127.0.0.1:5000");
     ASSERT_TRUE(got);
     EXPECT_EQ(got->username, "alice");
@@ -288,7 +296,8 @@ TEST_F(HelperTest, FailuresReadAsDockers) {
         CredentialHelper("broken").get("h");
         FAIL();
     } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "error getting credentials - err: exit status 3, out: `keychain locked`");
+        EXPECT_STREQ(e.what(),
+                     "error getting credentials - err: exit status 3, out: `keychain locked`");
     }
     try {
         CredentialHelper("absent").store({"h", "u", "p"});
