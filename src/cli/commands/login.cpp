@@ -242,7 +242,12 @@ int cmd_login(Cli& cli, const Args& args) {
     std::string status;
     bool done = false;
     if (o.user.empty() && o.password.empty()) {
-        AuthConfig stored = credentials.get(server);
+        // As docker: a helper that fails here only means there is no stored login to try.
+        AuthConfig stored;
+        try {
+            stored = credentials.get(server);
+        } catch (const Error&) {
+        }
         stored.identity_token.clear();
         stored.server_address = server;
         if (!stored.username.empty() && !stored.password.empty())
