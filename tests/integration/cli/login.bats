@@ -100,8 +100,10 @@ JSON
 
 @test "login to a registry with basic auth stores the login; a wrong password is refused" {
   start_registry
-  run -0 b login -u alice --password-stdin "$REG" <<<"s3cret"
+  run -0 --separate-stderr b login -u alice --password-stdin "$REG" <<<"s3cret"
   [ "$output" = "Login Succeeded" ]
+  # docker's warning for a password kept in clear text, on stderr
+  [ "${stderr_lines[0]}" = "WARNING! Your credentials are stored unencrypted in '$BERTH_CONFIG/config.json'." ]
   [ "$(stat -c %a "$BERTH_CONFIG/config.json")" = 600 ]
   [ "$(jq -r --arg r "$REG" '.auths[$r].auth' "$BERTH_CONFIG/config.json")" = "$(printf alice:s3cret | base64)" ]
   # The same words as the docker CLI for a wrong password.
