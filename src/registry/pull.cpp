@@ -128,7 +128,8 @@ void set_tags(image::ImageStore& images, const std::vector<std::string>& tags, c
 
 Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
                 const image::ArchiveTargets& targets, const image::Reference& ref,
-                const image::Platform& want, ProgressSink& progress, BlobSources* sources) {
+                const image::Platform& want, ProgressSink& progress, BlobSources* sources,
+                bool final_status = true) {
     const std::string tag_or_digest = ref.has_digest() ? ref.digest()->str() : ref.tag();
     const std::string repo = ref.path();
     FetchedManifest top = fetch_manifest(session, http, repo, tag_or_digest, ref.familiar_string());
@@ -158,9 +159,10 @@ Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
         set_tags(targets.images, tags, config_digest);
         progress.emit(status("Digest: " + top.digest.str()));
         bool same = before && *before == config_digest;
-        progress.emit(status(std::string(same ? "Status: Image is up to date for "
-                                              : "Status: Downloaded newer image for ") +
-                             ref.familiar_string()));
+        if (final_status)
+            progress.emit(status(std::string(same ? "Status: Image is up to date for "
+                                                  : "Status: Downloaded newer image for ") +
+                                 ref.familiar_string()));
         return {config_digest, !same};
     }
 
@@ -174,9 +176,12 @@ Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
                         " layers but its config lists " + std::to_string(config.diff_ids.size()) +
                         " diff ids");
 
+    // A layer already here (another image shares it) is reported once, as Docker does.
+    std::vector<bool> present;
     for (const auto& l : manifest.layers) {
-        std::string id = short_id(l.digest.str());
-        progress.emit(status_with_detail(content.exists(l.digest) ? "Already exists" : "Pulling fs layer", id));
+        present.push_back(content.exists(l.digest));
+        progress.emit(status_with_detail(present.back() ? "Already exists" : "Pulling fs layer",
+                                         short_id(l.digest.str())));
     }
     std::vector<Digest> chains = image::chain_ids(config.diff_ids);
     {
@@ -189,8 +194,9 @@ Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
             const Descriptor& l = manifest.layers[i];
             std::string id = short_id(l.digest.str());
             lease.add(chains[i]);
-            progress.emit(progress_message("Extracting", id, static_cast<uint64_t>(l.size),
-                                           static_cast<uint64_t>(l.size)));
+            if (!present[i])
+                progress.emit(progress_message("Extracting", id, static_cast<uint64_t>(l.size),
+                                               static_cast<uint64_t>(l.size)));
             UniqueFd fd = content.open_blob(l.digest);
             std::optional<Digest> parent;
             if (i > 0) parent = chains[i - 1];
@@ -200,7 +206,7 @@ Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
                 throw Error(e.code(), "failed to register layer " + l.digest.str() + " of " +
                                           ref.familiar_string() + ": " + e.what());
             }
-            progress.emit(status_with_detail("Pull complete", id));
+            if (!present[i]) progress.emit(status_with_detail("Pull complete", id));
         }
     }
     image::NewImage record;
@@ -214,7 +220,7 @@ Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
         for (const auto& l : manifest.layers) sources->add(l.digest, session.endpoint().host, repo);
     }
     progress.emit(status("Digest: " + top.digest.str()));
-    progress.emit(status("Status: Downloaded newer image for " + ref.familiar_string()));
+    if (final_status) progress.emit(status("Status: Downloaded newer image for " + ref.familiar_string()));
     return {config_digest, true};
 }
 
@@ -238,8 +244,12 @@ std::vector<std::string> list_tags(Session& session, HttpClient& http, const std
     std::string what = e.what();
     bool denied = e.code() == Errc::unauthorized || e.code() == Errc::permission_denied ||
                   what.find("name unknown") != std::string::npos;
-    if (denied && what.find("no basic auth credentials") == std::string::npos)
-        throw Error(e.code() == Errc::unauthorized ? Errc::unauthorized : Errc::not_found,
+    // Never 401: the docker CLI answers a 401 by prompting for a login, which dockerd's pull
+    // errors do not cause.
+    if (what.find("no basic auth credentials") != std::string::npos)
+        throw Error(Errc::permission_denied, what);
+    if (denied)
+        throw Error(Errc::not_found,
                     "pull access denied for " + ref.familiar_name() +
                         ", repository does not exist or may require 'docker login': " +
                         what.substr(what.find(": ") == std::string::npos ? 0 : what.find(": ") + 2));
@@ -269,10 +279,15 @@ PullResult pull(RegistryHosts& hosts, const image::ArchiveTargets& targets,
             if (tags.empty())
                 throw Error(Errc::not_found, "no tags found for " + ref.familiar_name());
             for (const auto& t : tags) {
-                Pulled p = pull_one(session, http, hosts, targets, ref.with_tag(t), want, progress, sources);
+                Pulled p = pull_one(session, http, hosts, targets, ref.with_tag(t), want, progress,
+                                    sources, false);
                 result.image_id = p.id;
                 result.downloaded = result.downloaded || p.downloaded;
             }
+            // One status for the repository, as Docker ends `pull -a`.
+            progress.emit(status(std::string(result.downloaded ? "Status: Downloaded newer image for "
+                                                               : "Status: Image is up to date for ") +
+                                 ref.familiar_name()));
             return result;
         } catch (const TransportError& t) {
             if (!last) continue;  // a mirror that is down: the next endpoint

@@ -201,6 +201,10 @@ void push(RegistryHosts& hosts, image::ContentStore& content, image::ImageStore&
         for (const auto& r : refs) push_tag(session, http, content, images, sources, r, progress);
     } catch (const TransportError& t) {
         throw Error(Errc::unavailable, t.what());
+    } catch (const Error& e) {
+        // Not 401, which makes the docker CLI prompt for a login: dockerd's push errors do not.
+        if (e.code() == Errc::unauthorized) throw Error(Errc::permission_denied, e.what());
+        throw;
     }
 }
 
