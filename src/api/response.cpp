@@ -12,6 +12,8 @@ int http_status(Errc code) {
             return 400;
         case Errc::permission_denied:
             return 403;
+        case Errc::unauthorized:
+            return 401;
         case Errc::unavailable:
             return 503;
         case Errc::not_implemented:

@@ -13,6 +13,7 @@ std::string_view errc_name(Errc code) {
         case Errc::permission_denied: return "permission_denied";
         case Errc::unavailable: return "unavailable";
         case Errc::not_implemented: return "not_implemented";
+        case Errc::unauthorized: return "unauthorized";
         case Errc::internal: return "internal";
     }
     return "internal";

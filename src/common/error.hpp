@@ -12,6 +12,7 @@ enum class Errc {
     conflict,
     invalid_argument,
     permission_denied,
+    unauthorized,  // credentials missing or refused (a registry's 401): HTTP 401
     unavailable,
     not_implemented,  // a feature the configuration turned off (logs of --log-driver none): 501
     internal,

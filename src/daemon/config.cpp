@@ -146,6 +146,21 @@ void apply_config_file(Config& c, const std::string& text, const std::vector<std
                 engine::check_ulimit(limit.name, limit.soft, limit.hard);
                 c.default_ulimits.push_back(limit);
             }
+        } else if (key == "registry-mirrors") {
+            auto list = r.string_list("registry-mirrors");
+            for (const auto& m : list)
+                if (!m.starts_with("http://") && !m.starts_with("https://"))
+                    value.fail("invalid mirror: unsupported scheme in \"" + m + "\" (use http:// or https://)");
+            if (!given(flags, "registry-mirrors")) c.registry_mirrors = list;
+        } else if (key == "insecure-registries") {
+            auto list = r.string_list("insecure-registries");
+            if (!given(flags, "insecure-registries")) c.insecure_registries = list;
+        } else if (key == "max-concurrent-downloads" || key == "max-concurrent-uploads") {
+            int64_t n = value.as_int();
+            if (n < 1 || n > 64) value.fail("must be between 1 and 64");
+            int& field = key == "max-concurrent-downloads" ? c.max_concurrent_downloads
+                                                           : c.max_concurrent_uploads;
+            if (!given(flags, key.c_str())) field = static_cast<int>(n);
         } else if (key == "storage-driver") {
             // berth has one storage driver; a daemon.json written for dockerd often names it.
             std::string driver = value.as_string();
@@ -227,6 +242,16 @@ ParsedArgs parse_args(int argc, char** argv) {
                                   "Server certificate (default " + cert_dir + "/cert.pem)");
     auto* o_key = app.add_option("--tlskey", c.tlskey,
                                  "Server private key (default " + cert_dir + "/key.pem)");
+    auto* o_mirror = app.add_option("--registry-mirror", c.registry_mirrors,
+                                    "Preferred registry mirror of docker.io (repeatable)");
+    auto* o_insecure = app.add_option("--insecure-registry", c.insecure_registries,
+                                      "Registry host[:port] or CIDR that may use plain http (repeatable)");
+    auto* o_downloads = app.add_option("--max-concurrent-downloads", c.max_concurrent_downloads,
+                                       "Layers downloaded at once by a pull")
+                            ->capture_default_str();
+    auto* o_uploads = app.add_option("--max-concurrent-uploads", c.max_concurrent_uploads,
+                                     "Layers uploaded at once by a push")
+                          ->capture_default_str();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -259,6 +284,10 @@ ParsedArgs parse_args(int argc, char** argv) {
     note(o_ca, "tlscacert");
     note(o_cert, "tlscert");
     note(o_key, "tlskey");
+    note(o_mirror, "registry-mirrors");
+    note(o_insecure, "insecure-registries");
+    note(o_downloads, "max-concurrent-downloads");
+    note(o_uploads, "max-concurrent-uploads");
     c.config_file_given = o_cfg->count() > 0;
 
     // The default file may be absent; a file named on the command line must exist.

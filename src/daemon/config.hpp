@@ -36,6 +36,11 @@ struct Config {
         int64_t soft = 0, hard = 0;
     };
     std::vector<Ulimit> default_ulimits;
+    // Registries (dockerd's keys and flags): mirrors of docker.io, hosts (or CIDRs) that may
+    // use plain http besides loopback, parallel layer transfers per pull or push.
+    std::vector<std::string> registry_mirrors, insecure_registries;
+    int max_concurrent_downloads = 3;
+    int max_concurrent_uploads = 5;
     std::string config_file = kDefaultConfigFile;
     bool config_file_given = false;
     // TLS for tcp listeners, as dockerd: --tls serves TLS, --tlsverify (which implies --tls)

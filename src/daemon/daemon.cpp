@@ -124,7 +124,13 @@ int run_daemon(const Config& config) {
     }
     SystemBackendImpl system_backend(services);
     ContainerBackendImpl container_backend(services);
-    ImageBackendImpl image_backend(services);
+    registry::RegistryConfig registry_config;
+    registry_config.mirrors = cfg.registry_mirrors;
+    registry_config.insecure = cfg.insecure_registries;
+    registry_config.max_concurrent_downloads = cfg.max_concurrent_downloads;
+    registry_config.max_concurrent_uploads = cfg.max_concurrent_uploads;
+    registry::RegistryHosts registries(registry_config);
+    ImageBackendImpl image_backend(services, registries);
     api::SystemRouter system_router(sys, host, system_backend, events);
     api::ContainersRouter containers_router(container_backend);
     api::ExecRouter exec_router(container_backend);

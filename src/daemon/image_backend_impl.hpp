@@ -2,12 +2,15 @@
 // The images router's backend over image::ImageService and the archive functions.
 #include "api/images/image_backend.hpp"
 #include "daemon/engine_services.hpp"
+#include "registry/blob_sources.hpp"
+#include "registry/registry_hosts.hpp"
 
 namespace berth::daemon {
 
 class ImageBackendImpl final : public api::ImageBackend {
   public:
-    explicit ImageBackendImpl(EngineServices& services) : svc_(services) {}
+    ImageBackendImpl(EngineServices& services, registry::RegistryHosts& registries)
+        : svc_(services), registries_(registries), blob_sources_(services.db) {}
 
     api::Json list(const api::FilterMap& filters, bool all) override;
     api::Json inspect(const std::string& name) override { return svc_.images->inspect(name); }
@@ -24,9 +27,17 @@ class ImageBackendImpl final : public api::ImageBackend {
     void save(const std::vector<std::string>& names, int out_fd) override;
     std::string import(int in_fd, const api::ImportRequest& request) override;
     std::string commit(const api::CommitRequest& request) override;
+    // image_registry_impl.cpp
+    void pull(const api::PullRequest& request, const api::ProgressFn& progress) override;
+    void push(const std::string& reference, const std::string& auth_header,
+              const api::ProgressFn& progress) override;
+    api::Json login(const api::Json& auth_config) override;
+    api::Json distribution_inspect(const std::string& reference, const std::string& auth_header) override;
 
   private:
     EngineServices& svc_;
+    registry::RegistryHosts& registries_;
+    registry::BlobSources blob_sources_;
 };
 
 }  // namespace berth::daemon

@@ -1,6 +1,7 @@
 #pragma once
 // What the images router needs from the image library (moby's router/image Backend). Shapes
 // are Engine API v1.47 JSON; errors are berth::Error ("No such image: x" not_found).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,17 @@ struct CommitRequest {
     Json config;  // ContainerConfig overrides from the body (may be null)
 };
 
+// One of Docker's JSON progress messages ({"status":..,"progressDetail":..,"id":..}); called
+// from several threads of one pull, never at once.
+using ProgressFn = std::function<void(const Json&)>;
+
+struct PullRequest {
+    std::string reference;  // "busybox:1.36", "x@sha256:...", or a name alone with all_tags
+    bool all_tags = false;
+    std::string platform;     // "linux/arm64"; empty: the host's
+    std::string auth_header;  // X-Registry-Auth as sent
+};
+
 class ImageBackend {
   public:
     virtual ~ImageBackend() = default;
@@ -38,6 +50,14 @@ class ImageBackend {
     virtual void save(const std::vector<std::string>& names, int out_fd) = 0;
     virtual std::string import(int in_fd, const ImportRequest& request) = 0;  // image id
     virtual std::string commit(const CommitRequest& request) = 0;             // image id
+    // Registries. Errors before the first progress message are thrown (the router answers
+    // with their status); later ones too, and the router writes them into the stream.
+    virtual void pull(const PullRequest& request, const ProgressFn& progress) = 0;
+    // `reference` is name:tag, or a name alone for every tag of it.
+    virtual void push(const std::string& reference, const std::string& auth_header,
+                      const ProgressFn& progress) = 0;
+    virtual Json login(const Json& auth_config) = 0;  // {"Status", "IdentityToken"}
+    virtual Json distribution_inspect(const std::string& reference, const std::string& auth_header) = 0;
 };
 
 }  // namespace berth::api

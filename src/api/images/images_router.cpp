@@ -32,6 +32,9 @@ std::vector<Route> ImagesRouter::routes() {
         {"GET", "/images/get", [this](Context& c) { return save(c, c.query().all("names")); }},
         {"POST", "/images/create", [this](Context& c) { return create(c); }},
         {"POST", "/commit", [this](Context& c) { return commit(c); }},
+        {"POST", "/auth", [this](Context& c) { return auth(c); }},
+        {"GET", "/distribution/{name:.*}/json", [this](Context& c) { return distribution(c); }},
+        {"POST", "/images/{name:.*}/push", [this](Context& c) { return push(c); }},
         {"GET", "/images/{name:.*}/json",
          [this](Context& c) { return Response::json(200, backend_.inspect(c.param("name"))); }},
         {"GET", "/images/{name:.*}/history",
@@ -90,13 +93,7 @@ Response ImagesRouter::save(Context& ctx, std::vector<std::string> names) {
 
 Response ImagesRouter::create(Context& ctx) {
     const Query& q = ctx.query();
-    if (auto image = q.get("fromImage"); image && !image->empty()) {
-        std::string ref = join_reference(*image, q.get_or("tag", ""));
-        throw Error(Errc::not_found,
-                    "pull access denied for " + ref +
-                        ": berthd cannot pull from registries yet; load the image with "
-                        "`docker load` or build it with `docker import`");
-    }
+    if (auto image = q.get("fromImage"); image && !image->empty()) return pull(ctx);
     std::string src = q.get_or("fromSrc", "");
     if (src != "-") {
         throw Error(

@@ -1,6 +1,8 @@
 #pragma once
 // moby's api/server/router/image: list, inspect, history, tag, delete, prune, load, save,
-// import (POST /images/create?fromSrc=-), and POST /commit.
+// import (POST /images/create?fromSrc=-), and POST /commit; and the registry routes
+// (registry_routes.cpp): pull (POST /images/create?fromImage=), push, POST /auth and
+// GET /distribution/{name}/json.
 #include "api/images/image_backend.hpp"
 #include "api/route.hpp"
 
@@ -20,6 +22,10 @@ class ImagesRouter final : public Router {
     Response save(Context& ctx, std::vector<std::string> names);
     Response create(Context& ctx);
     Response commit(Context& ctx);
+    Response pull(Context& ctx);
+    Response push(Context& ctx);
+    Response auth(Context& ctx);
+    Response distribution(Context& ctx);
 
     ImageBackend& backend_;
 };

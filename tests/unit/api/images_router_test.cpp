@@ -43,6 +43,24 @@ class FakeImages : public ImageBackend {
     void save(const std::vector<std::string>&, int) override {}
     std::string import(int, const ImportRequest&) override { return "sha256:bb"; }
     std::string commit(const CommitRequest& r) override { return "sha256:cc" + r.reference; }
+    void pull(const PullRequest& r, const ProgressFn&) override {
+        calls.push_back("pull " + r.reference + (r.all_tags ? " all" : "") + " " + r.platform + " " +
+                        r.auth_header);
+        // Before any progress: a plain HTTP error, as dockerd answers an unknown manifest.
+        throw Error(Errc::not_found, "manifest for " + r.reference + " not found: manifest unknown");
+    }
+    void push(const std::string& ref, const std::string& auth, const ProgressFn&) override {
+        calls.push_back("push " + ref + " " + auth);
+        throw Error(Errc::not_found, "An image does not exist locally with the tag: " + ref);
+    }
+    Json login(const Json& body) override {
+        calls.push_back("login " + body.value("username", ""));
+        return {{"Status", "Login Succeeded"}, {"IdentityToken", ""}};
+    }
+    Json distribution_inspect(const std::string& ref, const std::string&) override {
+        calls.push_back("distribution " + ref);
+        return {{"Descriptor", Json::object()}, {"Platforms", Json::array()}};
+    }
 };
 
 class ImagesRouterTest : public ::testing::Test {
@@ -91,10 +109,17 @@ TEST_F(ImagesRouterTest, DeletePassesForceAndNoprune) {
     EXPECT_EQ(fake.calls.back(), "rm x/y:1 force noprune");
 }
 
-TEST_F(ImagesRouterTest, PullIsAClearErrorAndUrlImportsAreRefused) {
-    auto r = call("POST", "/images/create?fromImage=alpine&tag=3");
+TEST_F(ImagesRouterTest, PullErrorsBeforeProgressAreHttpErrorsAndUrlImportsAreRefused) {
+    auto r = call("POST", "/images/create?fromImage=alpine&tag=3&platform=linux/arm64");
     EXPECT_EQ(r.status, 404);
     EXPECT_NE(r.body.find("alpine:3"), std::string::npos);
+    EXPECT_EQ(fake.calls.back(), "pull alpine:3 linux/arm64 ");
+    call("POST", "/images/create?fromImage=alpine");
+    EXPECT_EQ(fake.calls.back(), "pull alpine all  ");
+    call("POST", "/images/create?fromImage=host:5000/alpine");
+    EXPECT_EQ(fake.calls.back(), "pull host:5000/alpine all  ");
+    call("POST", "/images/create?fromImage=alpine&tag=sha256:" + std::string(64, 'a'));
+    EXPECT_EQ(fake.calls.back(), "pull alpine@sha256:" + std::string(64, 'a') + "  ");
     EXPECT_EQ(call("POST", "/images/create?fromSrc=http://x/y.tar").status, 400);
     EXPECT_EQ(call("POST", "/images/create").status, 400);
 }
