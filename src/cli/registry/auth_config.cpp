@@ -1,6 +1,6 @@
 #include "cli/registry/auth_config.hpp"
 
-#include "cli/registry/base64.hpp"
+#include "common/base64.hpp"
 
 namespace berth::cli {
 
@@ -46,7 +46,7 @@ std::string go_json(const Json& value) {
 }
 
 std::string encode_auth_header(const AuthConfig& auth) {
-    return base64url_encode(go_json(auth_config_json(auth)));
+    return base64_encode(go_json(auth_config_json(auth)), true);
 }
 
 }  // namespace berth::cli

@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "cli/registry/base64.hpp"
+#include "common/base64.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "common/json_depth.hpp"

@@ -10,7 +10,7 @@
 
 #include "cli/format/note.hpp"
 #include "cli/registry/auth_config.hpp"
-#include "cli/registry/base64.hpp"
+#include "common/base64.hpp"
 #include "cli/registry/config_file.hpp"
 #include "cli/registry/credential_helper.hpp"
 #include "cli/registry/credential_store.hpp"
@@ -107,7 +107,7 @@ TEST(AuthHeader, EncodedAsDockerEncodesIt) {
     std::string json =
         R"({"username":"user","password":"p@ss/word?","serveraddress":"127.0.0.1:5000"})";
     EXPECT_EQ(go_json(auth_config_json(a)), json);
-    EXPECT_EQ(encode_auth_header(a), base64url_encode(json));
+    EXPECT_EQ(encode_auth_header(a), base64_encode(json, true));
 
     AuthConfig token;
     token.username = "user";
@@ -119,14 +119,12 @@ TEST(AuthHeader, EncodedAsDockerEncodesIt) {
 }
 
 TEST(AuthHeader, Base64Alphabets) {
+    // X-Registry-Auth is base64url with padding (Go's URLEncoding); config.json's "auth" is
+    // the standard alphabet.
     EXPECT_EQ(base64_encode("\xfb\xff"), "+/8=");
-    EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8=");
+    EXPECT_EQ(base64_encode("\xfb\xff", true), "-_8=");
     EXPECT_EQ(base64_encode("user:pass"), "dXNlcjpwYXNz");
     EXPECT_EQ(base64_decode("dXNlcjpwYXNz"), "user:pass");
-    EXPECT_EQ(base64_decode("dTpw"), "u:p");
-    EXPECT_EQ(base64_decode("YQ=="), "a");
-    EXPECT_FALSE(base64_decode("YQ=").has_value());
-    EXPECT_FALSE(base64_decode("Y*==").has_value());
 }
 
 TEST(ConfigFile, ReadsWritesAndKeepsUnknownMembers) {
