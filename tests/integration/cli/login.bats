@@ -141,3 +141,24 @@ SH
   [ "$(jq -c .auths "$BERTH_CONFIG/config.json")" = '{}' ]
   [ -z "$(ls "$store" | grep -v '^req$')" ]
 }
+
+@test "the stored login goes with push and pull; Docker's own login serves when berth has none" {
+  start_registry
+  b tag busybox "$REG/bb:auth"
+  # No login: refused by the registry, with the words docker prints for it.
+  same_error push "$REG/bb:auth"
+  b login -u alice --password-stdin "$REG" <<<"s3cret" 2>/dev/null
+  run -0 b push -q "$REG/bb:auth"
+  [ "$output" = "$REG/bb:auth" ]
+  b rmi "$REG/bb:auth" >/dev/null
+  run -0 b pull "$REG/bb:auth"
+  [ "${lines[-1]}" = "$REG/bb:auth" ]
+  b logout "$REG" >/dev/null
+  # A login made with the docker CLI (its own config.json) is read when berth's has none.
+  dk login -u alice --password-stdin "$REG" <<<"s3cret" >/dev/null 2>&1
+  [ "$(jq -r --arg r "$REG" '.auths[$r] // empty' "$BERTH_CONFIG/config.json")" = "" ]
+  b rmi "$REG/bb:auth" >/dev/null
+  run -0 b pull -q "$REG/bb:auth"
+  [ "$output" = "$REG/bb:auth" ]
+  b rmi "$REG/bb:auth" >/dev/null
+}
