@@ -25,6 +25,9 @@ void register_run_flags(FlagSet& f, RunOptions& o, bool is_run) {
                  "Override the key sequence for detaching a container");
     }
     f.strings(&o.devices, "device", 0, "Add a host device to the container");
+    // berth has no content trust: accepted for scripts written for docker, and ignored.
+    f.boolean(&o.disable_content_trust, "disable-content-trust", 0,
+              "Skip image verification (default true)");
     f.strings(&o.dns, "dns", 0, "Set custom DNS servers");
     f.strings(&o.dns_options, "dns-option", 0, "Set DNS options");
     f.strings(&o.dns_search, "dns-search", 0, "Set custom DNS search domains");

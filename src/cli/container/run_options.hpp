@@ -14,6 +14,7 @@ namespace berth::cli {
 class FlagSet;
 
 struct RunOptions {
+    bool disable_content_trust = true;  // docker's flag; berth verifies no signatures
     bool detach = false, interactive = false, tty = false, rm = false, privileged = false,
          read_only = false, init = false, no_healthcheck = false, publish_all = false,
          sig_proxy = true, quiet = false;
