@@ -20,7 +20,12 @@ bool valid_component(const std::string& c) {
     for (size_t i = 0; i < c.size(); ++i) {
         char ch = c[i];
         if (is_lower_alnum(ch)) continue;
-        if (ch == '-') continue;
+        if (ch == '-') {
+            // a run of '-' between alphanumerics
+            while (i + 1 < c.size() && c[i + 1] == '-') ++i;
+            if (!is_lower_alnum(c[i + 1])) return false;
+            continue;
+        }
         if (ch == '.' || ch == '_') {
             // one '.', one '_' or "__" between alphanumerics
             if (ch == '_' && i + 1 < c.size() && c[i + 1] == '_') {

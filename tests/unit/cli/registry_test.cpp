@@ -83,6 +83,9 @@ TEST(Reference, NormalizedAsDocker) {
     }
     EXPECT_THROW(parse_normalized_named("a:b:c"), Error);
     EXPECT_THROW(parse_normalized_named("app:"), Error);
+    EXPECT_THROW(parse_normalized_named("a-_b"), Error);
+    EXPECT_THROW(parse_normalized_named("a___b"), Error);
+    EXPECT_NO_THROW(parse_normalized_named("a--b.c__d_e"));
     EXPECT_THROW(parse_normalized_named(std::string(64, 'f')), Error);
 }
 
