@@ -88,7 +88,7 @@ AuthConfig prompt_for_credentials(Cli& cli, std::string user, std::string passwo
         std::string fallback = trim_space(default_user);
         user = read_input(fallback.empty() ? "Username: " : "Username (" + fallback + "): ");
         if (user.empty()) user = fallback;
-        if (user.empty()) throw Error(Errc::invalid_argument, "error: username is required");
+        if (user.empty()) throw Error(Errc::invalid_argument, "Error: Non-null Username Required");
     }
     if (trim_space(password).empty()) {
         NoEcho no_echo;
@@ -100,7 +100,7 @@ AuthConfig prompt_for_credentials(Cli& cli, std::string user, std::string passwo
         }
         password = read_input("Password: ");
         cli.outln("");
-        if (password.empty()) throw Error(Errc::invalid_argument, "error: password is required");
+        if (password.empty()) throw Error(Errc::invalid_argument, "Error: Password Required");
     }
     AuthConfig auth;
     auth.username = user;

@@ -106,6 +106,10 @@ JSON
   [ "${stderr_lines[0]}" = "WARNING! Your credentials are stored unencrypted in '$BERTH_CONFIG/config.json'." ]
   [ "$(stat -c %a "$BERTH_CONFIG/config.json")" = 600 ]
   [ "$(jq -r --arg r "$REG" '.auths[$r].auth' "$BERTH_CONFIG/config.json")" = "$(printf alice:s3cret | base64)" ]
+  # Without -u/-p the stored login is tried first (no terminal needed when it works).
+  run -0 --separate-stderr b login "$REG" </dev/null
+  [ "$output" = "Login Succeeded" ]
+  [ "${stderr_lines[0]}" = "Authenticating with existing credentials... [Username: alice]" ]
   # The same words as the docker CLI for a wrong password.
   run -1 b login -u alice -p wrong "$REG"
   local berth_out=$output
