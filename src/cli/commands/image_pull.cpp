@@ -41,7 +41,8 @@ int cmd_pull(Cli& cli, const Args& args) {
     flags.boolean(&all_tags, "all-tags", 'a', "Download all tagged images in the repository");
     // berth has no content trust: accepted for scripts written for docker, and ignored.
     bool disable_content_trust = true;
-    flags.boolean(&disable_content_trust, "disable-content-trust", 0, "Skip image verification (default true)");
+    flags.boolean(&disable_content_trust, "disable-content-trust", 0,
+                  "Skip image verification (default true)");
     flags.string(&platform, "platform", 0, "Set platform if server is multi-platform capable");
     flags.boolean(&quiet, "quiet", 'q', "Suppress verbose output");
     auto pos = parse_args(cli, flags, args);

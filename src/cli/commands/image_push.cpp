@@ -36,7 +36,8 @@ int cmd_push(Cli& cli, const Args& args) {
     flags.boolean(&all_tags, "all-tags", 'a', "Push all tags of an image to the repository");
     // berth has no content trust: accepted for scripts written for docker, and ignored.
     bool disable_content_trust = true;
-    flags.boolean(&disable_content_trust, "disable-content-trust", 0, "Skip image signing (default true)");
+    flags.boolean(&disable_content_trust, "disable-content-trust", 0,
+                  "Skip image signing (default true)");
     flags.string(&platform, "platform", 0,
                  "Push a platform-specific manifest as a single-platform image to the registry "
                  "('os[/arch[/variant]]', eg. linux/amd64)");

@@ -10,12 +10,12 @@
 
 #include "cli/format/note.hpp"
 #include "cli/registry/auth_config.hpp"
-#include "common/base64.hpp"
 #include "cli/registry/config_file.hpp"
 #include "cli/registry/credential_helper.hpp"
 #include "cli/registry/credential_store.hpp"
 #include "cli/registry/platform.hpp"
 #include "cli/registry/reference.hpp"
+#include "common/base64.hpp"
 #include "common/error.hpp"
 
 namespace berth::cli {
