@@ -41,6 +41,8 @@ set_config() {
 # and DIR/zstd, a copy of `three` whose layers skopeo recompressed with zstd.
 make_fixtures() {
   local dir=$1 w=$1/layers
+  FX=$dir
+  export FX
   mkdir -p "$w"
   umoci init --layout "$dir/oci"
   busybox_layer_dir "$w/bb"
@@ -98,14 +100,33 @@ push_fixture() {
   skopeo copy -q --dest-tls-verify=false "$@" "$src" "docker://$dest"
 }
 
-# manifest_digest REF [SKOPEO-FLAG...]: the digest the registry serves for REF (a tag).
+# manifest_digest REF [SKOPEO-FLAG...]: the digest of the manifest the registry serves for REF
+# (a tag). From the raw bytes: skopeo's non-raw inspect of an OCI image fails against
+# distribution 2.8 ("accept header does not support OCI manifests").
 manifest_digest() {
   local ref=$1; shift
-  skopeo inspect --tls-verify=false "$@" --format '{{.Digest}}' "docker://$ref"
+  echo "sha256:$(skopeo inspect --tls-verify=false --raw "$@" "docker://$ref" | sha256sum | cut -d' ' -f1)"
 }
 
 # layer_digests REF [SKOPEO-FLAG...]: the layer digests of REF's manifest, one a line.
 layer_digests() {
   local ref=$1; shift
   skopeo inspect --tls-verify=false --raw "$@" "docker://$ref" | jq -r '.layers[].digest'
+}
+
+# fresh_image DEST [KB]: `three` plus a top layer no other call made (KB KiB of random data in
+# /etc/fixture/unique.bin, 4 by default), pushed to DEST as Docker schema2, so a pull of DEST has
+# a layer to download whatever was pulled before. Sets FRESH_LAYER (that layer's digest in the
+# registry) and FRESH_SHA (sha256 of unique.bin). Needs make_fixtures (FX).
+fresh_image() {
+  local dest=$1 kb=${2:-4} tag=u$RANDOM$RANDOM d
+  d=$FX/layers/$tag
+  mkdir -p "$d/etc/fixture"
+  head -c "$((kb * 1024))" /dev/urandom > "$d/etc/fixture/unique.bin"
+  FRESH_SHA=$(sha256sum < "$d/etc/fixture/unique.bin" | cut -d' ' -f1)
+  umoci tag --image "$FX/oci:three" "$tag"
+  tar -C "$d" --numeric-owner --owner=0 --group=0 -cf "$d.tar" .
+  umoci raw add-layer --image "$FX/oci:$tag" "$d.tar"
+  push_fixture "oci:$FX/oci:$tag" "$dest" --format v2s2 "${@:3}"
+  FRESH_LAYER=$(layer_digests "$dest" "${@:3}" | tail -n 1)
 }

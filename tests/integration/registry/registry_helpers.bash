@@ -17,6 +17,23 @@ REG_DIR_HERE=$BATS_TEST_DIRNAME
 REG_USER=berthuser
 REG_PASS='s3cret-Pass'
 
+# bats 1.8 (Debian 12) cannot `skip` in setup_file (it reports "setup_file failed"), so a
+# missing prerequisite is remembered in REG_SKIP and every test skips in registry_setup:
+#   setup_file() { registry_prereqs || return 0; registry_setup_file; ...; }
+#   setup() { registry_setup; ...; }
+# (two calls: a function called left of `||` runs without errexit, so its failures would pass)
+registry_prereqs() {
+  REG_SKIP=
+  if [ "$(id -u)" != 0 ]; then REG_SKIP="needs root (real containers)"
+  elif [ -z "${BERTH:-}" ] || [ ! -x "$BERTH" ]; then REG_SKIP="berth binary not built (set BERTH)"
+  elif [ -z "${BERTHD:-}" ] || [ ! -x "$BERTHD" ]; then REG_SKIP="berthd binary not built (set BERTHD)"
+  fi
+  export REG_SKIP
+  [ -z "$REG_SKIP" ]
+}
+
+registry_setup() { [ -z "${REG_SKIP:-}" ] || skip "$REG_SKIP"; }
+
 registry_setup_file() {
   cli_setup_file
   RT=$(mktemp -d /tmp/berth-reg.XXXXXX)
@@ -29,6 +46,8 @@ registry_setup_file() {
 
 registry_teardown_file() {
   stop_registry_processes
+  # A test that restarted berthd (the kill -9 test) left a new pid in berthd's pid file.
+  if [ -s "${PIDFILE:-}" ]; then BERTHD_PID=$(cat "$PIDFILE"); fi
   cli_teardown_file
   [ -z "${RT:-}" ] || rm -rf "$RT"
 }
@@ -134,7 +153,9 @@ http:
   secret: berth-test-secret
 $auth
 EOF
-    spawn "$dir/registry.log" docker-registry serve "$dir/config.yml"
+    # docker-registry reads REGISTRY_* variables as config overrides: skopeo's
+    # REGISTRY_AUTH_FILE would become `auth.file` and stop it
+    spawn "$dir/registry.log" env -u REGISTRY_AUTH_FILE docker-registry serve "$dir/config.yml"
     REG_PID=$SPAWNED
     if poll_until 30 registry_up "$REG_PID" "$port"; then
       REG=127.0.0.1:$port REG_STORE=$dir/store
@@ -188,4 +209,44 @@ show_proxy_log() { echo "--- proxy log ---"; tail -n 60 "$PROXY_LOG"; }
 # login_registry REG: berth login with the test credentials (password on stdin).
 login_registry() {
   printf '%s' "$REG_PASS" | b login -u "$REG_USER" --password-stdin "$1"
+}
+
+# --- the words a Docker user sees (Docker's own, where Docker has them); one place to adjust
+msg_pulling() { echo "Pulling from $1"; }                       # repo path, e.g. fx/three
+msg_downloaded() { echo "Status: Downloaded newer image for $1"; }
+msg_up_to_date() { echo "Status: Image is up to date for $1"; }
+msg_manifest_unknown() { echo "manifest for $1 not found: manifest unknown"; }
+msg_unable_to_find() { echo "Unable to find image '$1' locally"; }
+msg_no_basic_auth() { echo "no basic auth credentials"; }
+msg_login_failed() { echo "login attempt to http://$1/v2/ failed with status: 401 Unauthorized"; }
+msg_no_such_local() { echo "An image does not exist locally with the tag: $1"; }
+MSG_LOGIN_OK="Login Succeeded"
+MSG_LAYER_EXISTS="Layer already exists"
+MSG_ALREADY_EXISTS="Already exists"
+
+# has TEXT...: $output (bats `run`) contains every TEXT; says which one it lacks.
+has() {
+  local t
+  for t in "$@"; do
+    [[ "$output" == *"$t"* ]] || { printf 'output lacks: %s\n--- output ---\n%s\n' "$t" "$output" >&2; return 1; }
+  done
+}
+
+# has_re REGEX: $output matches the extended REGEX (grep -E, case-insensitive).
+has_re() {
+  grep -qiE "$1" <<<"$output" || { printf 'output does not match /%s/\n--- output ---\n%s\n' "$1" "$output" >&2; return 1; }
+}
+
+# ok: bats' $status is 0, else the output is shown.
+ok() { [ "$status" -eq 0 ] || { printf 'exit %s\n--- output ---\n%s\n' "$status" "$output" >&2; return 1; }; }
+failed() { [ "$status" -ne 0 ] || { printf 'succeeded, should have failed\n--- output ---\n%s\n' "$output" >&2; return 1; }; }
+
+# ingest_empty: nothing half-written is left in the content store's ingest area.
+ingest_empty() { [ -z "$(ls -A "$DATA/content/ingest" 2>/dev/null)" ]; }
+
+# on_failure: what a failing test shows (berthd's log tail, the proxy's requests).
+on_failure() {
+  [ -n "${BATS_TEST_COMPLETED:-}" ] || [ -n "${REG_SKIP:-}" ] && return 0
+  daemon_log >&2
+  [ -z "${PROXY_LOG:-}" ] || show_proxy_log >&2
 }
