@@ -21,7 +21,8 @@ packages=(
 )
 if [ "${1:-}" = --bench ]; then
   # Benchmark peers and measurement: dockerd + containerd (the benches start their own,
-  # privately), GNU time, hyperfine. The test suite needs none of them.
+  # privately), GNU time, hyperfine; mmdebstrap for the registry bench's Debian image. The
+  # test suite needs none of them.
   packages+=(docker.io time hyperfine mmdebstrap)
 fi
 
