@@ -31,8 +31,9 @@ teardown_file() { registry_teardown_file; }
 setup() { registry_setup; fault pass; }
 teardown() { on_failure; }
 
-# blob_re DIGEST: the proxy-log regex of GETs of that blob.
-blob_re() { echo "^GET /v2/[^ ]+/blobs/$1 "; }
+# blob_re DIGEST: the regex of GETs of that blob, for the proxy's match ("METHOD PATH") and its
+# log ("METHOD PATH status=...").
+blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
 
 @test "a corrupted blob: the pull fails naming the layer, nothing is kept, a clean pull works" {
   fresh_image "$R/fx/corrupt:1" 256

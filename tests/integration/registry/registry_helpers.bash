@@ -186,11 +186,12 @@ start_proxy() {
 }
 
 # fault MODE [KEY=VALUE...]: e.g. `fault cut bytes=4096`, `fault fail500 times=2`, `fault pass`.
+# Values are URL-encoded (a match regex holds spaces, ^, [ ]).
 fault() {
-  local q="mode=$1" kv; shift
-  for kv in "$@"; do q+="&$kv"; done
-  [ "$(curl -sS --max-time 5 -G "http://$PROXY/__proxy/set?$q")" = ok ] ||
-    { echo "fault proxy refused $q" >&2; return 1; }
+  local args=(--data-urlencode "mode=$1") kv; shift
+  for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+  [ "$(curl -sS --max-time 5 -G "${args[@]}" "http://$PROXY/__proxy/set")" = ok ] ||
+    { echo "fault proxy refused: $*" >&2; return 1; }
 }
 
 # proxy_clear: empties the proxy's request log (before the step whose requests a test counts).
