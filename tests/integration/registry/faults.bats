@@ -12,12 +12,15 @@ load registry_helpers
 ERR_DIGEST_RE='digest|verif|mismatch'
 ERR_BIG_MANIFEST_RE='too large|exceeds|larger than|4 ?MiB|size'
 ERR_REDIRECT_RE='redirect'
-ERR_TIMEOUT_RE='timeout|timed out|deadline'
+ERR_TIMEOUT_RE='timeout|timed out|deadline|no data for|too slow'
 # a hung registry must be given up on within this (berthd's own timeouts decide the real time)
 HANG_BOUND_S=150
 
 setup_file() {
   registry_prereqs || return 0
+  # berthd gives up on a transfer that sends nothing for this long (60 s by default): 5 s keeps
+  # the hung-registry test short; it is read by berthd at start
+  export BERTH_REGISTRY_STALL_TIMEOUT=5
   registry_setup_file
   BIG_MB=24 make_fixtures "$RT/fx"
   start_registry open
