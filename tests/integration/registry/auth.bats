@@ -47,7 +47,7 @@ creds() { echo "$REG_USER:$REG_PASS"; }
   run b pull "$BASIC/fx/three:1"
   ok
   run b run --rm "$BASIC/fx/three:1"
-  ok; [ "$output" = layer3 ]
+  ok; out_is layer3
   b tag busybox "$BASIC/me/bb:1"
   run b push "$BASIC/me/bb:1"
   ok
@@ -100,7 +100,7 @@ creds() { echo "$REG_USER:$REG_PASS"; }
   run b pull "$TOKEN/fx/three:1"
   ok
   run b run --rm "$TOKEN/fx/three:1"
-  ok; [ "$output" = layer3 ]
+  ok; out_is layer3
   grep -q 'scope=repository:fx/three:pull.* status=200' "$TOKEN_LOG"
   b tag busybox "$TOKEN/me/bb:1"
   run b push "$TOKEN/me/bb:1"

@@ -18,7 +18,7 @@ setup_file() {
 }
 
 teardown_file() { registry_teardown_file; }
-setup() { registry_setup; fault pass; }
+setup() { registry_setup; fault pass; proxy_clear; }
 teardown() { on_failure; }
 
 @test "docker pull: Docker's lines, the reference last; docker run prints the layer's file" {
@@ -29,7 +29,7 @@ teardown() { on_failure; }
     "$(msg_downloaded "$R/fx/dk:1")"
   [ "${lines[-1]}" = "$R/fx/dk:1" ]
   run dk run --rm "$R/fx/dk:1"
-  ok; [ "$output" = layer3 ]
+  ok; out_is layer3
   run dk image inspect -f '{{json .RepoDigests}}' "$R/fx/dk:1"
   ok; has "$R/fx/dk@$(manifest_digest "$R/fx/dk:1")"
 }
@@ -55,7 +55,7 @@ teardown() { on_failure; }
   fresh_image "$R/fx/dkq:1"
   run dk pull -q "$R/fx/dkq:1"
   ok
-  [ "$output" = "$R/fx/dkq:1" ]
+  out_is "$R/fx/dkq:1"
 }
 
 @test "docker pull of a missing tag: Docker's 'manifest unknown' error" {
@@ -68,7 +68,7 @@ teardown() { on_failure; }
   run dk pull --platform linux/arm64 "$R/fx/multi:1"
   ok
   run dk image inspect -f '{{.Architecture}}' "$R/fx/multi:1"
-  ok; [ "$output" = arm64 ]
+  ok; out_is arm64
 }
 
 @test "docker push: skopeo sees it; a second push says 'Layer already exists' and sends no blob" {

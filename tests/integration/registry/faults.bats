@@ -31,7 +31,7 @@ setup_file() {
 }
 
 teardown_file() { registry_teardown_file; }
-setup() { registry_setup; fault pass; }
+setup() { registry_setup; fault pass; proxy_clear; }
 teardown() { on_failure; }
 
 # blob_re DIGEST: the regex of GETs of that blob, for the proxy's match ("METHOD PATH") and its
@@ -76,7 +76,7 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   ok
   [ "$(proxy_count 'status=500')" -eq 2 ]
   run b run --rm "$R/fx/retry:1"
-  ok; [ "$output" = layer3 ]
+  ok; out_is layer3
 }
 
 @test "a manifest over 4 MiB is refused with a clear error" {
@@ -132,6 +132,6 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   run b pull "$R/fx/big:1"
   ok
   run b run --rm "$R/fx/big:1"
-  ok; [ "$output" = "$(cat "$FX/big.sha256")  /data/random.bin" ]
+  ok; out_is "$(cat "$FX/big.sha256")  /data/random.bin"
   ingest_empty
 }

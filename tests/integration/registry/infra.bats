@@ -68,7 +68,7 @@ fetch() { curl -s -o "$RT/out" -w '%{http_code} %{size_download}' "$@"; }
   [ "$(sha256sum < "$RT/out")" != "$good" ]
   fault cut bytes=1000
   run fetch "$u"
-  [ "$output" = "200 1000" ]
+  out_is "200 1000"
   [ "$(fetch -H 'Range: bytes=1000-' "$u")" = "206 $(( $(stat -c %s "$FX/oci/blobs/sha256/${u##*sha256:}") - 1000 ))" ]
   grep -q 'range=bytes=1000-' "$PROXY_LOG"
   fault fail500 times=2

@@ -22,7 +22,7 @@ setup_file() {
 }
 
 teardown_file() { registry_teardown_file; }
-setup() { registry_setup; fault pass; }
+setup() { registry_setup; fault pass; proxy_clear; }
 teardown() { on_failure; }
 
 @test "pull by tag of a fresh image: Docker's lines, then run prints the top layer's file" {
@@ -32,7 +32,7 @@ teardown() { on_failure; }
   has "$(msg_pulling fx/fresh)" "Digest: $(manifest_digest "$R/fx/fresh:1")" "$(msg_downloaded "$R/fx/fresh:1")"
   [ "${lines[-1]}" = "$R/fx/fresh:1" ]
   run b run --rm "$R/fx/fresh:1"
-  ok; [ "$output" = layer3 ]
+  ok; out_is layer3
   run b run --rm "$R/fx/fresh:1" sha256sum /etc/fixture/unique.bin
   ok; has "$FRESH_SHA"
 }
@@ -41,18 +41,18 @@ teardown() { on_failure; }
   run b pull "$R/fx/three:oci"
   ok
   run b run --rm "$R/fx/three:oci"
-  ok; [ "$output" = layer3 ]
+  ok; out_is layer3
   run b run --rm "$R/fx/three:oci" cat /etc/fixture/b.txt
-  ok; [ "$output" = b ]
+  ok; out_is b
   run b run --rm "$R/fx/three:oci" sh -c 'echo $FIXTURE'
-  ok; [ "$output" = three ]
+  ok; out_is three
 }
 
 @test "pull of a Docker schema2 manifest by tag runs" {
   run b pull "$R/fx/three:v2s2"
   ok
   run b run --rm "$R/fx/three:v2s2"
-  ok; [ "$output" = layer3 ]
+  ok; out_is layer3
 }
 
 @test "pull by digest: OCI and schema2; RepoDigests names the digest" {
@@ -63,7 +63,7 @@ teardown() { on_failure; }
     ok
     has "$R/fx/three@$dig"
     run b run --rm "$R/fx/three@$dig"
-    ok; [ "$output" = layer3 ]
+    ok; out_is layer3
     run b image inspect -f '{{json .RepoDigests}}' "$R/fx/three@$dig"
     ok; has "$R/fx/three@$dig"
   done
@@ -74,13 +74,13 @@ teardown() { on_failure; }
   run b pull "$R/fx/multi:1"
   ok
   run b image inspect -f '{{.Architecture}}' "$R/fx/multi:1"
-  ok; [ "$output" = amd64 ]
+  ok; out_is amd64
   run b run --rm "$R/fx/multi:1"
-  ok; [ "$output" = amd64 ]
+  ok; out_is amd64
   run b pull --platform linux/arm64 "$R/fx/multi:1"
   ok
   run b image inspect -f '{{.Architecture}} {{.Os}}' "$R/fx/multi:1"
-  ok; [ "$output" = "arm64 linux" ]
+  ok; out_is "arm64 linux"
 }
 
 @test "an image with zstd-compressed layers pulls and runs" {
@@ -89,7 +89,7 @@ teardown() { on_failure; }
   run b pull "$R/fx/zstd:1"
   ok
   run b run --rm "$R/fx/zstd:1"
-  ok; [ "$output" = layer3 ]
+  ok; out_is layer3
 }
 
 @test "re-pull of a present image: 'Image is up to date', no blob downloaded" {
@@ -120,7 +120,7 @@ teardown() { on_failure; }
   ok
   has a1 a2
   run b run --rm "$R/fx/all:a1"
-  ok; [ "$output" = amd64 ]
+  ok; out_is amd64
 }
 
 @test "pull of a missing tag fails with Docker's 'manifest unknown'" {
@@ -133,7 +133,7 @@ teardown() { on_failure; }
   fresh_image "$R/fx/quiet:1"
   run b pull -q "$R/fx/quiet:1"
   ok
-  [ "$output" = "$R/fx/quiet:1" ]
+  out_is "$R/fx/quiet:1"
 }
 
 @test "POST /images/create streams Docker's JSON progress: per-layer ids, then the status" {

@@ -16,7 +16,7 @@ setup_file() {
 }
 
 teardown_file() { registry_teardown_file; }
-setup() { registry_setup; fault pass; }
+setup() { registry_setup; fault pass; proxy_clear; }
 teardown() { on_failure; }
 
 # unpack_pushed REF DIR: skopeo copies REF back into an OCI layout, umoci unpacks it to DIR.
@@ -81,7 +81,7 @@ same_files_as_container() {
   run b pull "$R/me/made:1"
   ok
   run b run --rm "$R/me/made:1" cat /made/file.txt
-  ok; [ "$output" = from-a-container ]
+  ok; out_is from-a-container
 }
 
 @test "push of layers the registry holds in another repository mounts them (cross-repo)" {

@@ -251,3 +251,8 @@ on_failure() {
   daemon_log >&2
   [ -z "${PROXY_LOG:-}" ] || show_proxy_log >&2
 }
+
+# out_is TEXT: $output is exactly TEXT; else both are shown.
+out_is() {
+  [ "$output" = "$1" ] || { printf 'want: %s\ngot:  %s\n' "$1" "$output" >&2; return 1; }
+}
