@@ -120,8 +120,9 @@ creds() { echo "$REG_USER:$REG_PASS"; }
   [ "$n" -eq 1 ] || { echo "token requests for fx/cache: $n"; cat "$TOKEN_LOG"; false; }
 }
 
-@test "token auth: wrong password fails the login" {
+@test "token auth: wrong password fails the login, even after a good one" {
+  : > "$TOKEN_LOG"
   run b login -u "$REG_USER" -p wrong-password "$TOKEN"
-  failed
+  failed || { echo "--- token server requests ---"; cat "$TOKEN_LOG"; false; }
   has_re 'unauthorized|401'
 }

@@ -46,7 +46,7 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   local hex=${FRESH_LAYER#sha256:}
   has "${hex:0:12}"
   has_re "$ERR_DIGEST_RE"
-  poll_until 10 ingest_empty || { ls -laR "$DATA/content/ingest"; false; }
+  assert_ingest_empty
   run b image inspect "$R/fx/corrupt:1"
   failed
   fault pass
@@ -66,7 +66,7 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
     { show_proxy_log; false; }
   run b run --rm "$R/fx/cut:1" sha256sum /etc/fixture/unique.bin
   ok; has "$FRESH_SHA"
-  ingest_empty
+  assert_ingest_empty
 }
 
 @test "500 twice, then the registry answers: the pull retries and succeeds" {
@@ -86,7 +86,10 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   failed
   has_re 'manifest'
   has_re "$ERR_BIG_MANIFEST_RE"
-  poll_until 10 ingest_empty
+  fault pass
+  run b pull "$R/fx/huge:1"
+  ok
+  assert_ingest_empty
 }
 
 @test "a redirect loop on a blob ends with a clear error, after a bounded number of hops" {
@@ -96,7 +99,12 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   failed
   has_re "$ERR_REDIRECT_RE"
   [ "$(proxy_count '^GET /__proxy/loop/')" -le 200 ]
-  poll_until 10 ingest_empty
+  # a partial download may be kept to resume: what counts is that the next pull succeeds and
+  # leaves nothing behind
+  fault pass
+  run b pull "$R/fx/loop:1"
+  ok
+  assert_ingest_empty
 }
 
 @test "a registry that never answers: the pull gives up with an error (bounded)" {
@@ -111,6 +119,7 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   fault pass
   run b pull "$R/fx/hang:1"
   ok
+  assert_ingest_empty
 }
 
 @test "kill -9 of berthd during a pull: after a restart the pull succeeds" {
@@ -133,5 +142,5 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   ok
   run b run --rm "$R/fx/big:1"
   ok; out_is "$(cat "$FX/big.sha256")  /data/random.bin"
-  ingest_empty
+  assert_ingest_empty
 }

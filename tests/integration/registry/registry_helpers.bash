@@ -245,6 +245,12 @@ failed() { [ "$status" -ne 0 ] || { printf 'succeeded, should have failed\n--- o
 # ingest_empty: nothing half-written is left in the content store's ingest area.
 ingest_empty() { [ -z "$(ls -A "$DATA/content/ingest" 2>/dev/null)" ]; }
 
+# assert_ingest_empty: ingest_empty within 10 s (a failed pull's cleanup may finish just after
+# the CLI returns); else the leftovers are listed.
+assert_ingest_empty() {
+  poll_until 10 ingest_empty || { echo "left in $DATA/content/ingest:" >&2; ls -laR "$DATA/content/ingest" >&2; return 1; }
+}
+
 # on_failure: what a failing test shows (berthd's log tail, the proxy's requests).
 on_failure() {
   [ -n "${BATS_TEST_COMPLETED:-}" ] || [ -n "${REG_SKIP:-}" ] && return 0
