@@ -129,6 +129,29 @@ teardown() { on_failure; }
   has "$(msg_manifest_unknown "$R/fx/three:nope")"
 }
 
+@test "run of a missing image pulls it first, as docker does" {
+  fresh_image "$R/fx/runpull:1"
+  run b run --rm "$R/fx/runpull:1" sha256sum /etc/fixture/unique.bin
+  ok
+  has "$(msg_unable_to_find "$R/fx/runpull:1")" "$FRESH_SHA"
+}
+
+@test "run --pull never of a missing image fails; --pull always asks the registry again" {
+  fresh_image "$R/fx/policy:1"
+  proxy_clear  # skopeo's own requests
+  run b run --rm --pull never "$R/fx/policy:1"
+  failed
+  [ "$(proxy_count '^GET /v2/fx/policy/manifests/')" -eq 0 ]
+  run b pull "$R/fx/policy:1"
+  ok
+  proxy_clear
+  run b run --rm --pull always "$R/fx/policy:1"
+  ok
+  has layer3
+  [ "$(proxy_count '^(GET|HEAD) /v2/fx/policy/manifests/')" -ge 1 ]
+  [ "$(proxy_count "$BLOB_GET_RE")" -eq 0 ]
+}
+
 @test "pull -q prints just the reference" {
   fresh_image "$R/fx/quiet:1"
   run b pull -q "$R/fx/quiet:1"

@@ -118,3 +118,10 @@ same_files_as_container() {
   failed
   has "$(msg_no_such_local "$R/me/none")"
 }
+
+@test "push -q prints just the reference" {
+  b tag busybox "$R/me/quiet:1"
+  run b push -q "$R/me/quiet:1"
+  ok
+  out_is "$R/me/quiet:1"
+}
