@@ -18,8 +18,9 @@ setup_file() {
   export BASIC TOKEN
   push_fixture "oci:$FX/oci:three" "$BASIC/fx/three:1" --format v2s2 --dest-creds "$creds"
   push_fixture "oci:$FX/oci:three" "$TOKEN/fx/three:1" --format v2s2 --dest-creds "$creds"
-  # pulled by exactly one test, so its token cannot have been cached by another
+  # each pulled by exactly one test, so its token cannot have been cached by another
   push_fixture "oci:$FX/oci:three" "$TOKEN/fx/cache:1" --format v2s2 --dest-creds "$creds"
+  push_fixture "oci:$FX/oci:three" "$TOKEN/fx/denied:1" --format v2s2 --dest-creds "$creds"
 }
 
 teardown_file() { registry_teardown_file; }
@@ -125,4 +126,17 @@ creds() { echo "$REG_USER:$REG_PASS"; }
   run b login -u "$REG_USER" -p wrong-password "$TOKEN"
   failed || { echo "--- token server requests ---"; cat "$TOKEN_LOG"; false; }
   has_re 'unauthorized|401'
+}
+
+@test "token auth: a 401 with a token ends the pull with an error, without asking in a loop" {
+  login_registry "$TOKEN"
+  touch "$TOKEN_DENY"
+  : > "$TOKEN_LOG"
+  run b pull "$TOKEN/fx/denied:1"
+  rm -f "$TOKEN_DENY"
+  failed
+  has_re 'unauthorized|denied|authentication required'
+  local n
+  n=$(wc -l < "$TOKEN_LOG")
+  [ "$n" -le 5 ] || { echo "token requests: $n"; cat "$TOKEN_LOG"; false; }
 }

@@ -14,7 +14,9 @@ so a test can count blob GETs, see a resume's `Range: bytes=N-`, or a cross-repo
 The fault is chosen at run time through the proxy itself (never logged):
     GET /__proxy/set?mode=M[&times=N][&match=REGEX][&bytes=N][&rate=BYTES_PER_S]
         -> 200 "ok"; resets the fault's counter
-    GET /__proxy/stats -> {"requests": N, "faults": N} since the last set
+    GET /__proxy/stats -> {"requests": N, "faults": N, "max_concurrent": N} since the last set;
+        max_concurrent: the most requests served with the fault at the same time (with
+        `throttle` on a pull's layers: how many layers it downloads in parallel)
 A request is eligible when REGEX (Python re.search) matches "METHOD PATH"; the first N eligible
 requests get the fault (times=-1: all of them), later ones pass. Modes:
     pass          no fault
@@ -74,6 +76,8 @@ class Fault:
             self.rate = int(q.get("rate", 1 << 20))
             self.requests = 0
             self.faults = 0
+            self.in_flight = 0
+            self.max_concurrent = 0
 
     def take(self, line):
         """The fault this request gets (a mode name), or None."""
@@ -144,7 +148,8 @@ def make_handler(args, fault: Fault):
                 return self.simple_quiet(200, b"ok")
             if url.path == "/__proxy/stats":
                 with fault.lock:
-                    body = json.dumps({"requests": fault.requests, "faults": fault.faults})
+                    body = json.dumps({"requests": fault.requests, "faults": fault.faults,
+                                       "max_concurrent": fault.max_concurrent})
                 return self.simple_quiet(200, body.encode())
             m = re.match(r"^/__proxy/loop/(\d+)$", url.path)
             if m:
@@ -183,7 +188,16 @@ def make_handler(args, fault: Fault):
                 return self.simple(302, b"", {"Location": "/__proxy/loop/1"}, what)
             if what == "bigmanifest":
                 return self.big_manifest(what)
-            self.forward(body, what)
+            if what:
+                with fault.lock:
+                    fault.in_flight += 1
+                    fault.max_concurrent = max(fault.max_concurrent, fault.in_flight)
+            try:
+                self.forward(body, what)
+            finally:
+                if what:
+                    with fault.lock:
+                        fault.in_flight -= 1
 
         def big_manifest(self, what):
             pad = "x" * (5 << 20)

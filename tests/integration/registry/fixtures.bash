@@ -130,3 +130,20 @@ fresh_image() {
   push_fixture "oci:$FX/oci:$tag" "$dest" --format v2s2 "${@:3}"
   FRESH_LAYER=$(layer_digests "$dest" "${@:3}" | tail -n 1)
 }
+
+# new_layers_image DEST N KB: busybox plus N layers of KB KiB of random data each, layers no
+# other call made, pushed to DEST (schema2). Sets NEW_LAYERS: the N new layers' digests as an
+# alternation for a regex, "d1|d2|...".
+new_layers_image() {
+  local dest=$1 n=$2 kb=$3 tag=n$RANDOM$RANDOM i d dirs=()
+  for i in $(seq 1 "$n"); do
+    d=$FX/layers/$tag-$i
+    mkdir -p "$d/data"
+    head -c "$((kb * 1024))" /dev/urandom > "$d/data/layer$i.bin"
+    dirs+=("$d")
+  done
+  add_layers "$FX/oci" "$tag" "$FX/layers/bb" "${dirs[@]}"
+  set_config "$FX/oci" "$tag" amd64 ls /data
+  push_fixture "oci:$FX/oci:$tag" "$dest" --format v2s2
+  NEW_LAYERS=$(layer_digests "$dest" | tail -n "$n" | paste -sd'|')
+}

@@ -53,6 +53,11 @@ fetch() { curl -s -o "$RT/out" -w '%{http_code} %{size_download}' "$@"; }
   skopeo inspect --tls-verify=false --raw --creds "$REG_USER:$REG_PASS" "docker://$REG/fx/three:1" >/dev/null
   grep -q 'user=berthuser scope=repository:fx/three:pull,push status=200' "$TOKEN_LOG"
   grep -q 'user=- .* status=401' "$TOKEN_LOG"
+  # while TOKEN_DENY exists the tokens grant nothing: the registry refuses them
+  touch "$TOKEN_DENY"
+  run skopeo inspect --tls-verify=false --raw --creds "$REG_USER:$REG_PASS" "docker://$REG/fx/three:1"
+  rm -f "$TOKEN_DENY"
+  [ "$status" -ne 0 ]
   # the registry challenges with the token server's realm
   curl -s -D - -o /dev/null "http://$REG/v2/" | grep -qi "www-authenticate: Bearer realm=\"$TOKEN_URL\""
 }

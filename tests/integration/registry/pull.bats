@@ -123,6 +123,20 @@ teardown() { on_failure; }
   ok; out_is amd64
 }
 
+@test "layers download in parallel, 3 at a time (max-concurrent-downloads' default)" {
+  new_layers_image "$R/fx/par:1" 5 512
+  # each layer takes ~1 s at 512 KB/s, so downloads that overlap are seen at once
+  fault throttle rate=524288 "match=^GET /v2/fx/par/blobs/($NEW_LAYERS)( |\$)"
+  run b pull "$R/fx/par:1"
+  ok
+  local m
+  m=$(proxy_stat max_concurrent)
+  [ "$m" -eq 3 ] || { echo "layers downloaded at once: $m, want 3"; false; }
+  run b run --rm "$R/fx/par:1"
+  ok
+  has layer1.bin layer5.bin
+}
+
 @test "pull of a missing tag fails with Docker's 'manifest unknown'" {
   run b pull "$R/fx/three:nope"
   failed

@@ -96,21 +96,22 @@ wait_port_file() {
   cat "$1"
 }
 
-# start_token_server: sets TOKEN_URL, TOKEN_LOG (one line per token request), TOKEN_CERT.
+# start_token_server: sets TOKEN_URL, TOKEN_LOG (one line per token request), TOKEN_CERT, and
+# TOKEN_DENY: while that file exists, tokens grant nothing (the registry then answers 401).
 start_token_server() {
   local dir=$RT/token.$RANDOM port
   mkdir -p "$dir"
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" \
     -days 2 -subj /CN=berth-test-token >/dev/null 2>&1
-  TOKEN_LOG=$dir/requests.log
+  TOKEN_LOG=$dir/requests.log TOKEN_DENY=$dir/deny
   : > "$TOKEN_LOG"
   spawn "$dir/server.log" python3 "$REG_DIR_HERE/token_server.py" --port-file "$dir/port" \
     --key "$dir/key.pem" --cert "$dir/cert.pem" --service berth-test-registry \
-    --issuer berth-test-issuer --user "$REG_USER" --password "$REG_PASS" --log "$TOKEN_LOG"
+    --issuer berth-test-issuer --user "$REG_USER" --password "$REG_PASS" --log "$TOKEN_LOG" --deny-file "$TOKEN_DENY"
   port=$(wait_port_file "$dir/port" "$SPAWNED") || { cat "$dir/server.log" >&2; return 1; }
   TOKEN_URL=http://127.0.0.1:$port/token
   TOKEN_CERT=$dir/cert.pem
-  export TOKEN_URL TOKEN_LOG TOKEN_CERT
+  export TOKEN_URL TOKEN_LOG TOKEN_CERT TOKEN_DENY
 }
 
 # registry_auth_yaml FLAVOUR DIR: the `auth:` section of the config for FLAVOUR.
@@ -193,6 +194,9 @@ fault() {
   [ "$(curl -sS --max-time 5 -G "${args[@]}" "http://$PROXY/__proxy/set")" = ok ] ||
     { echo "fault proxy refused: $*" >&2; return 1; }
 }
+
+# proxy_stat KEY: a number from the proxy's /__proxy/stats (requests, faults, max_concurrent).
+proxy_stat() { curl -sS --max-time 5 "http://$PROXY/__proxy/stats" | jq -r ".$1"; }
 
 # proxy_clear: empties the proxy's request log (before the step whose requests a test counts).
 proxy_clear() { : > "$PROXY_LOG"; }

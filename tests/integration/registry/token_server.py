@@ -15,12 +15,16 @@ credentials get 401. Every request is appended to LOG as one line
 `METHOD user=<u|-> scope=<s1,s2|-> status=<code>`, so a test can count how often a client asked
 for a token (a client that caches tokens asks once per scope).
 
+While the file --deny-file exists, tokens are still issued but grant nothing (an empty
+`access`), so the registry answers 401 to a request that carries one: "a 401 after a token".
+
 Only the standard library: the signature is made by `openssl dgst -sha256 -sign` (PKCS#1 v1.5,
 which is what RS256 is).
 """
 import argparse
 import base64
 import json
+import os
 import subprocess
 import threading
 import time
@@ -83,9 +87,9 @@ def make_handler(args, x5c):
 
         def grant(self, user, scopes, service, refresh=False):
             now = int(time.time())
+            access = [] if os.path.exists(args.deny_file) else [parse_scope(s) for s in scopes]
             claims = {"iss": args.issuer, "sub": user, "aud": service, "exp": now + 300,
-                      "nbf": now - 10, "iat": now, "jti": uuid.uuid4().hex,
-                      "access": [parse_scope(s) for s in scopes]}
+                      "nbf": now - 10, "iat": now, "jti": uuid.uuid4().hex, "access": access}
             token = sign(claims)
             body = {"token": token, "access_token": token, "expires_in": 300,
                     "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))}
@@ -136,14 +140,13 @@ def make_handler(args, x5c):
 
 def main():
     p = argparse.ArgumentParser()
-    for a in ("port-file", "key", "cert", "service", "issuer", "user", "password", "log"):
+    for a in ("port-file", "key", "cert", "service", "issuer", "user", "password", "log", "deny-file"):
         p.add_argument("--" + a, required=True)
     args = p.parse_args()
     srv = Server(("127.0.0.1", 0), make_handler(args, cert_der_b64(args.cert)))
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write(str(srv.server_address[1]))
-    import os
     os.rename(tmp, args.port_file)  # atomic: a reader never sees a half-written port
     srv.serve_forever()
 
