@@ -69,6 +69,23 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   assert_ingest_empty
 }
 
+@test "a body always cut before its first byte: the pull gives up after bounded retries" {
+  fresh_image "$R/fx/trunc:1" 256
+  fault cut bytes=0 times=-1 "match=$(blob_re "$FRESH_LAYER")"
+  run b pull "$R/fx/trunc:1"
+  failed
+  local hex=${FRESH_LAYER#sha256:} n
+  has "${hex:0:12}"
+  n=$(proxy_count "$(blob_re "$FRESH_LAYER")")
+  [ "$n" -ge 2 ] && [ "$n" -le 20 ] || { echo "GETs of the cut blob: $n (want a few retries, bounded)"; false; }
+  fault pass
+  run b pull "$R/fx/trunc:1"
+  ok
+  run b run --rm "$R/fx/trunc:1" sha256sum /etc/fixture/unique.bin
+  ok; has "$FRESH_SHA"
+  assert_ingest_empty
+}
+
 @test "500 twice, then the registry answers: the pull retries and succeeds" {
   fresh_image "$R/fx/retry:1"
   fault fail500 times=2 'match=^GET /v2/fx/retry/(manifests|blobs)/'

@@ -187,3 +187,18 @@ teardown() { on_failure; }
   jq -e -s 'any(.[]; .progressDetail != null)' "$out" >/dev/null
   jq -e -s --arg s "$(msg_downloaded "$R/fx/stream:1")" 'any(.[]; .status == $s)' "$out" >/dev/null
 }
+
+# Last in the file: it restarts berthd with another daemon.json (teardown_file stops the new
+# one through its pid file).
+@test "daemon.json max-concurrent-downloads: 1 downloads one layer at a time" {
+  stop_berthd
+  echo '{"max-concurrent-downloads": 1}' > "$CONFIG"
+  start_berthd </dev/null >/dev/null 3>&-
+  new_layers_image "$R/fx/serial:1" 3 256
+  fault throttle rate=524288 "match=^GET /v2/fx/serial/blobs/($NEW_LAYERS)( |\$)"
+  run b pull "$R/fx/serial:1"
+  ok
+  local m
+  m=$(proxy_stat max_concurrent)
+  [ "$m" -eq 1 ] || { echo "layers downloaded at once: $m, want 1"; false; }
+}
