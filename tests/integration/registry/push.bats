@@ -9,9 +9,11 @@ setup_file() {
   registry_setup_file
   make_fixtures "$RT/fx"
   start_registry open
+  R2=$REG  # a second registry (direct), where no blob can be mounted from the first
+  start_registry open
   start_proxy "$REG"
   R=$PROXY
-  export R
+  export R R2
   push_fixture "oci:$FX/oci:three" "$R/fx/three:1" --format v2s2
 }
 
@@ -82,6 +84,21 @@ same_files_as_container() {
   ok
   run b run --rm "$R/me/made:1" cat /made/file.txt
   ok; out_is from-a-container
+}
+
+@test "a new layer pushed to two registries is the same blob in both (one compressed form)" {
+  b run --name once busybox sh -c 'head -c 300000 /dev/urandom > /once.bin'
+  b commit once "$R/me/once:1"
+  b rm once
+  b tag "$R/me/once:1" "$R2/me/once:1"
+  run b push "$R/me/once:1"
+  ok
+  run b push "$R2/me/once:1"
+  ok
+  local a b
+  a=$(layer_digests "$R/me/once:1" | tail -n 1)
+  b=$(layer_digests "$R2/me/once:1" | tail -n 1)
+  [ "$a" = "$b" ] || { echo "the new layer was pushed as $a and as $b"; false; }
 }
 
 @test "push of layers the registry holds in another repository mounts them (cross-repo)" {
