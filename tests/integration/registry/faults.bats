@@ -44,7 +44,7 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   run b pull "$R/fx/corrupt:1"
   failed
   local hex=${FRESH_LAYER#sha256:}
-  has "${hex:0:12}"
+  has "${hex:0:12}" fx/corrupt   # the layer and the image
   has_re "$ERR_DIGEST_RE"
   assert_ingest_empty
   run b image inspect "$R/fx/corrupt:1"
@@ -75,7 +75,7 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   run b pull "$R/fx/trunc:1"
   failed
   local hex=${FRESH_LAYER#sha256:} n
-  has "${hex:0:12}"
+  has "${hex:0:12}" fx/trunc
   n=$(proxy_count "$(blob_re "$FRESH_LAYER")")
   [ "$n" -ge 2 ] && [ "$n" -le 20 ] || { echo "GETs of the cut blob: $n (want a few retries, bounded)"; false; }
   fault pass
@@ -102,6 +102,7 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   run b pull "$R/fx/huge:1"
   failed
   has_re 'manifest'
+  has "$R/fx/huge"
   has_re "$ERR_BIG_MANIFEST_RE"
   fault pass
   run b pull "$R/fx/huge:1"
@@ -114,6 +115,7 @@ blob_re() { echo "^GET /v2/[^ ]+/blobs/$1( |\$)"; }
   fault redirect "match=$(blob_re "$FRESH_LAYER")"
   run b pull "$R/fx/loop:1"
   failed
+  has fx/loop
   has_re "$ERR_REDIRECT_RE"
   [ "$(proxy_count '^GET /__proxy/loop/')" -le 200 ]
   # a partial download may be kept to resume: what counts is that the next pull succeeds and
