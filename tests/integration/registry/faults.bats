@@ -18,9 +18,9 @@ HANG_BOUND_S=150
 
 setup_file() {
   registry_prereqs || return 0
-  # berthd gives up on a transfer that sends nothing for this long (60 s by default): 5 s keeps
+  # berthd gives up on a transfer that sends nothing for this long (60 s by default): 3 s keeps
   # the hung-registry test short; it is read by berthd at start
-  export BERTH_REGISTRY_STALL_TIMEOUT=5
+  export BERTH_REGISTRY_STALL_TIMEOUT=3
   registry_setup_file
   BIG_MB=24 make_fixtures "$RT/fx"
   start_registry open
