@@ -15,11 +15,15 @@ packages=(
   # tests and their peers
   bats jq curl openssl busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace
   sqlite3 python3-jsonschema xz-utils
+  # registry tests: a private registry (its systemd unit is never started: see policy-rc.d
+  # below), and htpasswd -B for its basic auth
+  docker-registry apache2-utils
 )
 if [ "${1:-}" = --bench ]; then
   # Benchmark peers and measurement: dockerd + containerd (the benches start their own,
-  # privately), GNU time, hyperfine. The test suite needs none of them.
-  packages+=(docker.io time hyperfine)
+  # privately), GNU time, hyperfine; mmdebstrap for the registry bench's Debian image. The
+  # test suite needs none of them.
+  packages+=(docker.io time hyperfine mmdebstrap)
 fi
 
 missing=()
@@ -32,8 +36,9 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# Installing docker.io/containerd must not start them as services (they would take over host
-# networking and /var/lib/docker): deny service starts for the install unless a policy exists.
+# Installing docker.io/containerd/docker-registry must not start them as services (they would
+# take over host networking, /var/lib/docker, port 5000): deny service starts for the install
+# unless a policy exists.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' > "$policy"

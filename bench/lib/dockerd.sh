@@ -6,9 +6,12 @@
 #                                       RUN (default WORK) holds the exec root and containerd's
 #                                       state: give a dir on tmpfs (/run) to match a real host
 #   stop_private_dockerd WORK           stops both, ends leftover shims, unmounts under WORK
+#   dockerd_extra_args=(...)            set before starting: more dockerd flags
+#                                       (e.g. --insecure-registry 127.0.0.1:PORT)
 # also: stop_pid PID, wait_for SECONDS COMMAND...
 
 containerd_pid="" dockerd_pid="" made_run_docker=0
+dockerd_extra_args=()
 
 stop_pid() {  # pid: TERM, wait up to 30 s, then KILL; only our own children
     local pid="$1" i
@@ -53,7 +56,7 @@ EOF
         -H "unix://$sock" --pidfile "$work/docker.pid" --containerd "$run/containerd.sock" \
         --storage-driver overlay2 \
         --bridge none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-        > "$work/dockerd.log" 2>&1 &
+        "${dockerd_extra_args[@]}" > "$work/dockerd.log" 2>&1 &
     dockerd_pid=$!
     wait_for 60 docker -H "unix://$sock" version ||
         { kill -0 "$dockerd_pid" 2>/dev/null || echo "dockerd exited" >&2; tail -20 "$work/dockerd.log" >&2; exit 1; }
