@@ -21,6 +21,7 @@ Json login(RegistryHosts& hosts, const Credentials& credentials) {
     std::string host = login_host(credentials.server_address);
     Endpoint endpoint = hosts.endpoints(host).back();
     Session session(hosts, endpoint, credentials, {});
+    session.bypass_token_cache();
     HttpClient http;
     try {
         // A bearer challenge is answered inside ping: the token server judges the password.

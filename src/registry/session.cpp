@@ -5,6 +5,7 @@
 #include "common/base64.hpp"
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
+#include "image/digest.hpp"
 #include "registry/registry_error.hpp"
 
 namespace berth::registry {
@@ -84,9 +85,15 @@ std::string Session::fetch_token(HttpClient& http, const Challenge& bearer) {
     std::string service = bearer.param("service");
     std::vector<std::string> scopes = scopes_;
     if (scopes.empty() && !bearer.param("scope").empty()) scopes.push_back(bearer.param("scope"));
-    std::string key = realm + "|" + service + "|" + credentials_.username + "|";
+    // Keyed by the secret too (hashed): another password for the same user gets its own.
+    std::string secret = image::Digest::sha256_of(credentials_.username + ":" + credentials_.password +
+                                                  ":" + credentials_.identity_token)
+                             .hex();
+    std::string key = realm + "|" + service + "|" + secret + "|";
     for (const auto& s : scopes) key += s + " ";
-    if (std::string cached = hosts_.cached_token(key); !cached.empty()) return cached;
+    if (use_token_cache_) {
+        if (std::string cached = hosts_.cached_token(key); !cached.empty()) return cached;
+    }
 
     HttpRequest r;
     r.tls = &endpoint_.tls;

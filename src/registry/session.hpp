@@ -21,6 +21,10 @@ class Session {
     Session(RegistryHosts& hosts, Endpoint endpoint, Credentials credentials,
             std::vector<std::string> scopes);
 
+    // A login must ask the token server every time: a token cached from an earlier good
+    // password must not vouch for a wrong one.
+    void bypass_token_cache() { use_token_cache_ = false; }
+
     // GET /v2/: settles the scheme of an insecure host (https first, then http, as Docker)
     // and reads the challenge. Throws TransportError when the registry is unreachable, and
     // Error for an answer that is not a registry's.
@@ -50,6 +54,7 @@ class Session {
     mutable std::mutex mutex_;
     std::string auth_header_;  // "Authorization: ..." or ""
     bool basic_missing_ = false;
+    bool use_token_cache_ = true;
 };
 
 std::string url_escape(const std::string& s);
