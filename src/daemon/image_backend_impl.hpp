@@ -2,7 +2,7 @@
 // The images router's backend over image::ImageService and the archive functions.
 #include "api/images/image_backend.hpp"
 #include "daemon/engine_services.hpp"
-#include "registry/blob_sources.hpp"
+#include "registry/registry_records.hpp"
 #include "registry/registry_hosts.hpp"
 
 namespace berth::daemon {
@@ -10,7 +10,7 @@ namespace berth::daemon {
 class ImageBackendImpl final : public api::ImageBackend {
   public:
     ImageBackendImpl(EngineServices& services, registry::RegistryHosts& registries)
-        : svc_(services), registries_(registries), blob_sources_(services.db) {}
+        : svc_(services), registries_(registries), registry_records_(services.db) {}
 
     api::Json list(const api::FilterMap& filters, bool all) override;
     api::Json inspect(const std::string& name) override { return svc_.images->inspect(name); }
@@ -37,7 +37,7 @@ class ImageBackendImpl final : public api::ImageBackend {
   private:
     EngineServices& svc_;
     registry::RegistryHosts& registries_;
-    registry::BlobSources blob_sources_;
+    registry::RegistryRecords registry_records_;
 };
 
 }  // namespace berth::daemon

@@ -33,7 +33,7 @@ void ImageBackendImpl::pull(const api::PullRequest& request, const api::Progress
     if (!request.platform.empty()) r.platform = image::Platform::parse(request.platform);
     r.credentials = registry::credentials_from_header(request.auth_header);
     FnSink sink(progress);
-    registry::pull(registries_, svc_.archive_targets(), r, sink, &blob_sources_);
+    registry::pull(registries_, svc_.archive_targets(), r, sink, &registry_records_);
 }
 
 void ImageBackendImpl::push(const std::string& reference, const std::string& auth_header,
@@ -42,7 +42,7 @@ void ImageBackendImpl::push(const std::string& reference, const std::string& aut
     r.ref = image::Reference::parse_named(reference);
     r.credentials = registry::credentials_from_header(auth_header);
     FnSink sink(progress);
-    registry::push(registries_, svc_.content, svc_.image_store, &blob_sources_, r, sink);
+    registry::push(registries_, svc_.content, svc_.image_store, &registry_records_, &svc_.leases, r, sink);
 }
 
 api::Json ImageBackendImpl::login(const api::Json& auth_config) {

@@ -128,7 +128,7 @@ void set_tags(image::ImageStore& images, const std::vector<std::string>& tags, c
 
 Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
                 const image::ArchiveTargets& targets, const image::Reference& ref,
-                const image::Platform& want, ProgressSink& progress, BlobSources* sources,
+                const image::Platform& want, ProgressSink& progress, RegistryRecords* sources,
                 bool final_status = true) {
     const std::string tag_or_digest = ref.has_digest() ? ref.digest()->str() : ref.tag();
     const std::string repo = ref.path();
@@ -259,7 +259,7 @@ std::vector<std::string> list_tags(Session& session, HttpClient& http, const std
 }  // namespace
 
 PullResult pull(RegistryHosts& hosts, const image::ArchiveTargets& targets,
-                const PullRequest& request, ProgressSink& progress, BlobSources* sources) {
+                const PullRequest& request, ProgressSink& progress, RegistryRecords* sources) {
     const image::Reference& ref = request.ref;
     image::Platform want = request.platform.value_or(image::Platform::host());
     std::vector<std::string> scopes = {"repository:" + ref.path() + ":pull"};

@@ -9,7 +9,7 @@
 #include "image/archive_register.hpp"
 #include "image/platform.hpp"
 #include "image/reference.hpp"
-#include "registry/blob_sources.hpp"
+#include "registry/registry_records.hpp"
 #include "registry/credentials.hpp"
 #include "registry/progress.hpp"
 #include "registry/registry_hosts.hpp"
@@ -34,6 +34,6 @@ struct PullResult {
 // recorded when every layer is unpacked.
 // `sources`, when given, learns which repository holds each blob (for cross-repo mounts).
 PullResult pull(RegistryHosts& hosts, const image::ArchiveTargets& targets,
-                const PullRequest& request, ProgressSink& progress, BlobSources* sources = nullptr);
+                const PullRequest& request, ProgressSink& progress, RegistryRecords* sources = nullptr);
 
 }  // namespace berth::registry

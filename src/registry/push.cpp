@@ -4,6 +4,7 @@
 #include "image/manifest.hpp"
 #include "image/media_types.hpp"
 #include "registry/fetch.hpp"
+#include "registry/push_form.hpp"
 #include "registry/registry_error.hpp"
 #include "registry/session.hpp"
 
@@ -102,7 +103,7 @@ void upload(Session& session, HttpClient& http, const std::string& location, con
 // One blob: HEAD, mount or upload. Returns the progress status Docker prints.
 std::string push_blob(Session& session, HttpClient& http, const std::string& host,
                       const std::string& repo, const Descriptor& d, image::ContentStore& content,
-                      BlobSources* sources, ProgressSink* progress, const std::string& id) {
+                      RegistryRecords* sources, ProgressSink* progress, const std::string& id) {
     if (blob_exists(session, http, repo, d)) return "Layer already exists";
     std::string from;
     if (sources) from = sources->find(d.digest, host, repo).value_or("");
@@ -117,17 +118,16 @@ std::string push_blob(Session& session, HttpClient& http, const std::string& hos
 }
 
 void push_tag(Session& session, HttpClient& http, image::ContentStore& content,
-              image::ImageStore& images, BlobSources* sources, const image::Reference& ref,
-              ProgressSink& progress) {
+              image::ImageStore& images, RegistryRecords* sources, image::LeaseManager* leases,
+              const image::Reference& ref, ProgressSink& progress) {
     auto id = images.resolve_tag(ref.str());
     if (!id) throw Error(Errc::not_found, "An image does not exist locally with the tag: " + ref.familiar_name());
     auto record = images.get_image(*id);
     if (!record) throw Error(Errc::not_found, "No such image: " + ref.familiar_string());
-    if (!record->manifest)
-        throw Error(Errc::internal, "image " + id->str() + " has no manifest to push");
-    const image::Digest manifest_digest = *record->manifest;
-    std::string manifest_bytes = content.read_blob(manifest_digest);
-    image::Manifest manifest = image::parse_manifest(manifest_bytes, "manifest " + manifest_digest.str());
+    PushForm form = push_form(content, images, sources, leases, *record);
+    const image::Digest& manifest_digest = form.manifest_digest;
+    const std::string& manifest_bytes = form.manifest_bytes;
+    const image::Manifest& manifest = form.manifest;
     const std::string host = session.endpoint().host;
     const std::string repo = ref.path();
 
@@ -171,7 +171,8 @@ void push_tag(Session& session, HttpClient& http, image::ContentStore& content,
 }  // namespace
 
 void push(RegistryHosts& hosts, image::ContentStore& content, image::ImageStore& images,
-          BlobSources* sources, const PushRequest& request, ProgressSink& progress) {
+          RegistryRecords* sources, image::LeaseManager* leases, const PushRequest& request,
+          ProgressSink& progress) {
     const image::Reference& ref = request.ref;
     std::vector<image::Reference> refs;
     if (ref.has_tag()) {
@@ -198,7 +199,7 @@ void push(RegistryHosts& hosts, image::ContentStore& content, image::ImageStore&
     progress.emit(status("The push refers to repository [" + ref.name() + "]"));
     try {
         session.ping(http);
-        for (const auto& r : refs) push_tag(session, http, content, images, sources, r, progress);
+        for (const auto& r : refs) push_tag(session, http, content, images, sources, leases, r, progress);
     } catch (const TransportError& t) {
         throw Error(Errc::unavailable, t.what());
     } catch (const Error& e) {

@@ -7,9 +7,10 @@
 #include <vector>
 
 #include "image/content_store.hpp"
+#include "image/gc.hpp"
 #include "image/image_store.hpp"
 #include "image/reference.hpp"
-#include "registry/blob_sources.hpp"
+#include "registry/registry_records.hpp"
 #include "registry/credentials.hpp"
 #include "registry/progress.hpp"
 #include "registry/registry_hosts.hpp"
@@ -24,7 +25,10 @@ struct PushRequest {
 // Blobs at most this large go in one PUT; larger ones in PATCH chunks of this size.
 inline constexpr uint64_t kUploadChunk = 16u << 20;
 
+// Uncompressed layers are pushed in their gzip form (push_form.hpp); `leases` protects the
+// compressed blobs from a concurrent GC until the image records them.
 void push(RegistryHosts& hosts, image::ContentStore& content, image::ImageStore& images,
-          BlobSources* sources, const PushRequest& request, ProgressSink& progress);
+          RegistryRecords* sources, image::LeaseManager* leases, const PushRequest& request,
+          ProgressSink& progress);
 
 }  // namespace berth::registry
