@@ -1,5 +1,6 @@
 #include "registry/fetch.hpp"
 
+#include <exception>
 #include <thread>
 
 #include "common/error.hpp"
@@ -118,6 +119,15 @@ bool fetch_blob(Session& session, HttpClient& http, const std::string& repo,
     for (int attempt = 1;; ++attempt) {
         image::ContentWriter w = content.open_writer("pull-" + blob.digest.str(), blob.digest,
                                                      static_cast<uint64_t>(blob.size));
+        // The partial data serves the retries of this pull only: when it gives up (an error,
+        // the pull cancelled because another layer failed), nothing of it stays behind.
+        struct AbortOnThrow {
+            image::ContentWriter& w;
+            int pending = std::uncaught_exceptions();
+            ~AbortOnThrow() {
+                if (std::uncaught_exceptions() > pending) image::abort_quietly(w);
+            }
+        } guard{w};
         if (w.already_exists()) {
             w.commit(lease);
             return false;
