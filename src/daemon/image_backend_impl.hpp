@@ -30,7 +30,7 @@ class ImageBackendImpl final : public api::ImageBackend {
     // image_registry_impl.cpp
     void pull(const api::PullRequest& request, const api::ProgressFn& progress) override;
     void push(const std::string& reference, const std::string& auth_header,
-              const api::ProgressFn& progress) override;
+              const std::string& platform, const api::ProgressFn& progress) override;
     api::Json login(const api::Json& auth_config) override;
     api::Json distribution_inspect(const std::string& reference, const std::string& auth_header) override;
 

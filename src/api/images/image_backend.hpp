@@ -53,9 +53,11 @@ class ImageBackend {
     // Registries. Errors before the first progress message are thrown (the router answers
     // with their status); later ones too, and the router writes them into the stream.
     virtual void pull(const PullRequest& request, const ProgressFn& progress) = 0;
-    // `reference` is name:tag, or a name alone for every tag of it.
+    // `reference` is name:tag, or a name alone for every tag of it. `platform` (API 1.46's
+    // JSON-encoded OCI platform, or empty) must be the image's own: berth's images are
+    // single-platform.
     virtual void push(const std::string& reference, const std::string& auth_header,
-                      const ProgressFn& progress) = 0;
+                      const std::string& platform, const ProgressFn& progress) = 0;
     virtual Json login(const Json& auth_config) = 0;  // {"Status", "IdentityToken"}
     virtual Json distribution_inspect(const std::string& reference, const std::string& auth_header) = 0;
 };

@@ -68,8 +68,9 @@ Response ImagesRouter::pull(Context& ctx) {
 Response ImagesRouter::push(Context& ctx) {
     std::string reference = join_reference(ctx.param("name"), ctx.query().get_or("tag", ""));
     std::string auth = ctx.header("X-Registry-Auth").value_or("");
+    std::string platform = ctx.query().get_or("platform", "");
     ProgressStream stream(ctx);
-    return stream.run([&] { backend_.push(reference, auth, stream.writer()); });
+    return stream.run([&] { backend_.push(reference, auth, platform, stream.writer()); });
 }
 
 Response ImagesRouter::auth(Context& ctx) {

@@ -48,13 +48,9 @@ int cmd_pull(Cli& cli, const Args& args) {
     auto pos = parse_args(cli, flags, args);
     if (!pos) return 0;
     flags.require_exact_args(*pos, 1);
-    ImageReference ref = parse_normalized_named((*pos)[0]);
-    if (all_tags && !ref.name_only())
-        throw Error(Errc::invalid_argument, "tag can't be used with --all-tags/-a");
-    if (!all_tags && ref.name_only()) {
-        ref = tag_name_only(ref);
-        if (!quiet) cli.outln("Using default tag: " + ref.tag);
-    }
+    ImageReference ref = reference_for_transfer((*pos)[0], all_tags, [&](const std::string& line) {
+        if (!quiet) cli.outln(line);
+    });
     std::fflush(stdout);
     pull_image(cli, ref, PullOptions{all_tags, platform}, quiet ? nullptr : stdout);
     cli.outln(ref.str());

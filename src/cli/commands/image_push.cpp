@@ -62,13 +62,9 @@ int cmd_push(Cli& cli, const Args& args) {
                    "flag.\n");
         query.add("platform", go_json(parsed));
     }
-    ImageReference ref = parse_normalized_named((*pos)[0]);
-    if (all_tags && !ref.name_only())
-        throw Error(Errc::invalid_argument, "tag can't be used with --all-tags/-a");
-    if (!all_tags && ref.name_only()) {
-        ref = tag_name_only(ref);
-        if (!quiet) cli.outln("Using default tag: " + ref.tag);
-    }
+    ImageReference ref = reference_for_transfer((*pos)[0], all_tags, [&](const std::string& line) {
+        if (!quiet) cli.outln(line);
+    });
     if (!ref.digest.empty()) throw Error(Errc::invalid_argument, "cannot push a digest reference");
     if (!all_tags) query.add("tag", ref.tag);
     std::fflush(stdout);

@@ -176,4 +176,16 @@ std::string convert_to_hostname(const std::string& url) {
     return stripped.substr(0, stripped.find('/'));
 }
 
+ImageReference reference_for_transfer(const std::string& text, bool all_tags,
+                                      const std::function<void(const std::string&)>& note) {
+    ImageReference ref = parse_normalized_named(text);
+    if (all_tags && !ref.name_only())
+        throw Error(Errc::invalid_argument, "tag can't be used with --all-tags/-a");
+    if (!all_tags && ref.name_only()) {
+        ref = tag_name_only(ref);
+        if (note) note("Using default tag: " + ref.tag);
+    }
+    return ref;
+}
+
 }  // namespace berth::cli

@@ -4,6 +4,7 @@
 // with a '.' or ':' (or "localhost") names a registry ("127.0.0.1:5000/app"). The CLI needs the
 // full name for /images/create and for the credentials of the registry, and the familiar one for
 // messages.
+#include <functional>
 #include <string>
 
 namespace berth::cli {
@@ -31,6 +32,12 @@ ImageReference parse_normalized_named(const std::string& text);
 
 // reference.TagNameOnly: "latest" when the reference has neither tag nor digest.
 ImageReference tag_name_only(ImageReference ref);
+
+// What pull and push do with their argument, as docker's: a tag with -a is refused ("tag
+// can't be used with --all-tags/-a"); without -a a bare name gets "latest", announced on
+// `note` ("Using default tag: latest") unless it is null.
+ImageReference reference_for_transfer(const std::string& text, bool all_tags,
+                                      const std::function<void(const std::string&)>& note);
 
 // The key credentials of a registry are stored under: Docker Hub's names (docker.io,
 // index.docker.io, registry-1.docker.io) are "https://index.docker.io/v1/", as docker's;

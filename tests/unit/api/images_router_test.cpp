@@ -49,8 +49,9 @@ class FakeImages : public ImageBackend {
         // Before any progress: a plain HTTP error, as dockerd answers an unknown manifest.
         throw Error(Errc::not_found, "manifest for " + r.reference + " not found: manifest unknown");
     }
-    void push(const std::string& ref, const std::string& auth, const ProgressFn&) override {
-        calls.push_back("push " + ref + " " + auth);
+    void push(const std::string& ref, const std::string& auth, const std::string& platform,
+              const ProgressFn&) override {
+        calls.push_back("push " + ref + " " + auth + " " + platform);
         throw Error(Errc::not_found, "An image does not exist locally with the tag: " + ref);
     }
     Json login(const Json& body) override {
@@ -122,6 +123,19 @@ TEST_F(ImagesRouterTest, PullErrorsBeforeProgressAreHttpErrorsAndUrlImportsAreRe
     EXPECT_EQ(fake.calls.back(), "pull alpine@sha256:" + std::string(64, 'a') + "  ");
     EXPECT_EQ(call("POST", "/images/create?fromSrc=http://x/y.tar").status, 400);
     EXPECT_EQ(call("POST", "/images/create").status, 400);
+}
+
+TEST_F(ImagesRouterTest, RegistryRoutesPassAuthPlatformAndBody) {
+    auto r = call("POST", "/images/127.0.0.1:5000/x/push?tag=1&platform=%7B%22os%22%3A%22linux%22%7D");
+    EXPECT_EQ(r.status, 404);  // thrown before any progress: a plain HTTP error
+    EXPECT_EQ(fake.calls.back(), "push 127.0.0.1:5000/x:1  {\"os\":\"linux\"}");
+    r = call("POST", "/auth", R"({"username":"u","password":"p"})");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(Json::parse(r.body)["Status"], "Login Succeeded");
+    EXPECT_EQ(fake.calls.back(), "login u");
+    EXPECT_EQ(call("POST", "/auth", "[1]").status, 400);
+    EXPECT_EQ(call("GET", "/distribution/127.0.0.1:5000/x:1/json").status, 200);
+    EXPECT_EQ(fake.calls.back(), "distribution 127.0.0.1:5000/x:1");
 }
 
 TEST_F(ImagesRouterTest, SaveOfAnUnknownImageIs404BeforeAnyTar) {
