@@ -142,3 +142,21 @@ same_files_as_container() {
   ok
   out_is "$R/me/quiet:1"
 }
+
+@test "push busybox: the layer goes gzip-compressed, as Docker pushes it" {
+  b tag busybox "$R/me/gz:1"
+  run b push "$R/me/gz:1"
+  ok
+  run skopeo inspect --tls-verify=false --raw "docker://$R/me/gz:1"
+  ok
+  [ "$(jq -r '.layers[0].mediaType' <<<"$output")" = application/vnd.oci.image.layer.v1.tar+gzip ]
+}
+
+@test "push --platform must name the image's own platform" {
+  b tag busybox "$R/me/plat:1"
+  run b push --platform linux/arm64 "$R/me/plat:1"
+  failed
+  has "does not match the specified platform: wanted linux/arm64, actual: linux/amd64"
+  run b push --platform linux/amd64 "$R/me/plat:1"
+  ok
+}
