@@ -105,6 +105,8 @@ int run_daemon(const Config& config) {
     sys.runtimes = cfg.runtimes;
     sys.labels = cfg.labels;
     sys.logging_driver = cfg.log_driver;
+    sys.registry_mirrors = cfg.registry_mirrors;
+    sys.insecure_registries = cfg.insecure_registries;
 
     api::HostInfo host = api::HostInfo::detect();
     api::EventBus events;

@@ -51,6 +51,9 @@ struct SystemConfig {
     std::vector<std::string> labels;
     std::string logging_driver = "json-file";  // the containers' default (--log-driver)
     std::vector<std::string> warnings;
+    // daemon.json registry-mirrors and insecure-registries (host[:port] or CIDR), for
+    // RegistryConfig.
+    std::vector<std::string> registry_mirrors, insecure_registries;
     bool live_restore = true;  // containers are parented by shims and outlive the daemon
 };
 

@@ -31,6 +31,27 @@ int64_t count_dir_entries(const char* path) {
     return n - 1;  // the descriptor opendir itself holds
 }
 
+// dockerd's registry.ServiceConfig: loopback is always insecure; a CIDR in insecure-registries
+// joins InsecureRegistryCIDRs, a host[:port] gets an IndexConfigs entry with Secure false.
+json registry_config(const SystemConfig& c) {
+    json cidrs = {"::1/128", "127.0.0.0/8"};
+    json mirrors = json::array();
+    for (const auto& m : c.registry_mirrors) mirrors.push_back(m.ends_with("/") ? m : m + "/");
+    json index = {{"docker.io",
+                   {{"Name", "docker.io"}, {"Mirrors", mirrors}, {"Secure", true}, {"Official", true}}}};
+    for (const auto& r : c.insecure_registries) {
+        if (r.find('/') != std::string::npos)
+            cidrs.push_back(r);
+        else
+            index[r] = {{"Name", r}, {"Mirrors", json::array()}, {"Secure", false}, {"Official", false}};
+    }
+    return {{"AllowNondistributableArtifactsCIDRs", json::array()},
+            {"AllowNondistributableArtifactsHostnames", json::array()},
+            {"InsecureRegistryCIDRs", cidrs},
+            {"IndexConfigs", index},
+            {"Mirrors", mirrors}};
+}
+
 }  // namespace
 
 json SystemRouter::version_json() const {
@@ -115,17 +136,7 @@ json SystemRouter::info_json() const {
         {"NCPU", host_.ncpu},
         {"MemTotal", host_.mem_total},
         {"IndexServerAddress", "https://index.docker.io/v1/"},
-        {"RegistryConfig",
-         {{"AllowNondistributableArtifactsCIDRs", json::array()},
-          {"AllowNondistributableArtifactsHostnames", json::array()},
-          {"InsecureRegistryCIDRs", {"127.0.0.0/8", "::1/128"}},
-          {"IndexConfigs",
-           {{"docker.io",
-             {{"Name", "docker.io"},
-              {"Mirrors", json::array()},
-              {"Secure", true},
-              {"Official", true}}}}},
-          {"Mirrors", json::array()}}},
+        {"RegistryConfig", registry_config(config_)},
         {"GenericResources", nullptr},
         {"HttpProxy", ""},
         {"HttpsProxy", ""},

@@ -48,6 +48,8 @@ class SystemRouterTest : public ::testing::Test {
         c.id = "id-1";
         c.data_root = "/var/lib/berth";
         c.runtimes = {{"runc", "/usr/sbin/runc"}};
+        c.registry_mirrors = {"http://127.0.0.1:9/"};
+        c.insecure_registries = {"10.9.0.0/16", "reg.local:5000"};
         return c;
     }
     Response get(const std::string& method, const std::string& target) {
@@ -112,6 +114,12 @@ TEST_F(SystemRouterTest, InfoShape) {
     EXPECT_GT(j["NCPU"].get<int>(), 0);
     EXPECT_GT(j["MemTotal"].get<int64_t>(), 0);
     EXPECT_TRUE(j["Warnings"].is_array());
+    // daemon.json's registry settings, in dockerd's shape.
+    const auto& reg = j["RegistryConfig"];
+    EXPECT_EQ(reg["Mirrors"], json({"http://127.0.0.1:9/"}));
+    EXPECT_EQ(reg["IndexConfigs"]["docker.io"]["Mirrors"], json({"http://127.0.0.1:9/"}));
+    EXPECT_EQ(reg["InsecureRegistryCIDRs"], json({"::1/128", "127.0.0.0/8", "10.9.0.0/16"}));
+    EXPECT_EQ(reg["IndexConfigs"]["reg.local:5000"]["Secure"], false);
     // Every key is one the Engine API defines (no typos clients would silently ignore).
     auto defined = swagger_properties("SystemInfo");
     ASSERT_GT(defined.size(), 50u);
