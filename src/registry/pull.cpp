@@ -128,8 +128,8 @@ void set_tags(image::ImageStore& images, const std::vector<std::string>& tags, c
 
 Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
                 const image::ArchiveTargets& targets, const image::Reference& ref,
-                const image::Platform& want, ProgressSink& progress, RegistryRecords* sources,
-                bool final_status = true) {
+                const image::Platform& want, bool platform_asked, ProgressSink& progress,
+                RegistryRecords* sources, bool final_status = true) {
     const std::string tag_or_digest = ref.has_digest() ? ref.digest()->str() : ref.tag();
     const std::string repo = ref.path();
     FetchedManifest top = fetch_manifest(session, http, repo, tag_or_digest, ref.familiar_string());
@@ -170,6 +170,14 @@ Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
     fetch_blob(session, http, repo, manifest.config, content, &lease, {});
     image::ImageConfig config =
         image::parse_image_config(content.read_blob(config_digest), "image config " + config_digest.str());
+    // A single-platform image for another platform than --platform asked: refused before any
+    // layer is downloaded, as moby's pull does.
+    if (platform_asked && chosen.digest == top.digest &&
+        !image::platform_matches(want.normalized(), config.platform().normalized()))
+        throw Error(Errc::not_found, "image with reference " + ref.familiar_string() +
+                                         " was found but does not match the specified platform: wanted " +
+                                         want.normalized().str() + ", actual: " +
+                                         config.platform().normalized().str());
     if (config.diff_ids.size() != manifest.layers.size())
         throw Error(Errc::invalid_argument,
                     "image " + ref.familiar_string() + " has " + std::to_string(manifest.layers.size()) +
@@ -272,15 +280,16 @@ PullResult pull(RegistryHosts& hosts, const image::ArchiveTargets& targets,
             session.ping(http);
             PullResult result;
             if (!request.all_tags) {
-                Pulled p = pull_one(session, http, hosts, targets, ref, want, progress, sources);
+                Pulled p = pull_one(session, http, hosts, targets, ref, want, request.platform.has_value(),
+                                    progress, sources);
                 return {p.id, p.downloaded};
             }
             std::vector<std::string> tags = list_tags(session, http, ref.path());
             if (tags.empty())
                 throw Error(Errc::not_found, "no tags found for " + ref.familiar_name());
             for (const auto& t : tags) {
-                Pulled p = pull_one(session, http, hosts, targets, ref.with_tag(t), want, progress,
-                                    sources, false);
+                Pulled p = pull_one(session, http, hosts, targets, ref.with_tag(t), want,
+                                    request.platform.has_value(), progress, sources, false);
                 result.image_id = p.id;
                 result.downloaded = result.downloaded || p.downloaded;
             }
