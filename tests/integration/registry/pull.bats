@@ -83,6 +83,19 @@ teardown() { on_failure; }
   ok; out_is "arm64 linux"
 }
 
+@test "--platform of another platform than a single-platform image's: refused, nothing downloaded" {
+  [ "$(uname -m)" = x86_64 ] || skip "the fixture is an amd64 image"
+  fresh_image "$R/fx/single:1"
+  proxy_clear
+  run b pull --platform linux/arm64 "$R/fx/single:1"
+  failed
+  has "does not match the specified platform: wanted linux/arm64, actual: linux/amd64"
+  run grep -c "$FRESH_LAYER" "$PROXY_LOG"
+  [ "$output" = 0 ]  # the layer was never asked for
+  run b pull --platform linux/amd64 "$R/fx/single:1"
+  ok
+}
+
 @test "an image with zstd-compressed layers pulls and runs" {
   run skopeo inspect --tls-verify=false --raw "docker://$R/fx/zstd:1"
   [[ "$output" == *"tar+zstd"* ]]  # the fixture is what it claims
