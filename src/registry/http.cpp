@@ -151,6 +151,10 @@ HttpResponse HttpClient::send(const HttpRequest& r) {
                            CURL_BLOB_NOCOPY};
             c.curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
         }
+        if (r.tls->skip_verify) {
+            c.curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+            c.curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
         if (!r.tls->client_cert.empty()) {
             c.curl_easy_setopt(h, CURLOPT_SSLCERT, r.tls->client_cert.c_str());
             c.curl_easy_setopt(h, CURLOPT_SSLKEY, r.tls->client_key.c_str());

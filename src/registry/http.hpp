@@ -17,6 +17,9 @@ namespace berth::registry {
 struct TlsFiles {
     std::string ca_bundle;  // PEM text; empty: curl's default store
     std::string client_cert, client_key;  // paths; empty: none
+    // An insecure registry's https is not verified, as Docker's (InsecureSkipVerify): a
+    // self-signed registry on loopback or in insecure-registries just works.
+    bool skip_verify = false;
 };
 
 struct HttpRequest {

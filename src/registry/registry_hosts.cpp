@@ -101,6 +101,7 @@ std::vector<Endpoint> RegistryHosts::endpoints(const std::string& host) {
             e.insecure = is_insecure_host(config_, e.host);
             e.mirror = true;
             e.tls = tls_for(e.host);
+            e.tls.skip_verify = e.insecure;
             out.push_back(std::move(e));
         }
         Endpoint hub;
@@ -116,6 +117,7 @@ std::vector<Endpoint> RegistryHosts::endpoints(const std::string& host) {
     std::string scheme = known_scheme(host);
     e.base_url = (scheme.empty() ? "https" : scheme) + "://" + host;
     e.tls = tls_for(host);
+    e.tls.skip_verify = e.insecure;
     out.push_back(std::move(e));
     return out;
 }

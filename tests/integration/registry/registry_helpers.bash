@@ -61,7 +61,7 @@ free_port() {
 # http_answers URL: the URL gives any HTTP answer (401 counts: the server is up).
 http_answers() {
   local c
-  c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null)
+  c=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null)
   [ -n "$c" ] && [ "$c" != 000 ]
 }
 
@@ -117,7 +117,7 @@ start_token_server() {
 # registry_auth_yaml FLAVOUR DIR: the `auth:` section of the config for FLAVOUR.
 registry_auth_yaml() {
   case $1 in
-    open) ;;
+    open|tls) ;;
     basic)
       htpasswd -Bbn "$REG_USER" "$REG_PASS" > "$2/htpasswd"
       printf 'auth:\n  htpasswd:\n    realm: berth-test-basic\n    path: %s\n' "$2/htpasswd" ;;
@@ -129,6 +129,7 @@ registry_auth_yaml() {
 }
 
 # start_registry FLAVOUR: a docker-registry of our own on 127.0.0.1, storage under $RT.
+# FLAVOUR tls: open, over https with a self-signed certificate (REG_CERT).
 # Sets REG=127.0.0.1:PORT, REG_PID, REG_STORE. Up to 5 tries: a port picked free may be taken
 # by someone else before the registry binds it.
 start_registry() {
@@ -136,6 +137,14 @@ start_registry() {
   dir=$(mktemp -d "$RT/registry-$flavour.XXXXXX")
   if [ "$flavour" = token ]; then start_token_server || return 1; fi
   auth=$(registry_auth_yaml "$flavour" "$dir") || return 1
+  local tls="" scheme=http
+  if [ "$flavour" = tls ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" \
+      -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+    tls=$(printf '  tls:\n    certificate: %s\n    key: %s' "$dir/cert.pem" "$dir/key.pem")
+    scheme=https REG_CERT=$dir/cert.pem
+    export REG_CERT
+  fi
   for try in 1 2 3 4 5; do
     port=$(free_port)
     cat > "$dir/config.yml" <<EOF
@@ -152,13 +161,14 @@ storage:
 http:
   addr: 127.0.0.1:$port
   secret: berth-test-secret
+$tls
 $auth
 EOF
     # docker-registry reads REGISTRY_* variables as config overrides: skopeo's
     # REGISTRY_AUTH_FILE would become `auth.file` and stop it
     spawn "$dir/registry.log" env -u REGISTRY_AUTH_FILE docker-registry serve "$dir/config.yml"
     REG_PID=$SPAWNED
-    if poll_until 30 registry_up "$REG_PID" "$port"; then
+    if poll_until 30 registry_up "$REG_PID" "$port" "$scheme"; then
       REG=127.0.0.1:$port REG_STORE=$dir/store
       export REG REG_PID REG_STORE
       return 0
@@ -170,7 +180,7 @@ EOF
   return 1
 }
 
-registry_up() { kill -0 "$1" 2>/dev/null && http_answers "http://127.0.0.1:$2/v2/"; }
+registry_up() { kill -0 "$1" 2>/dev/null && http_answers "${3:-http}://127.0.0.1:$2/v2/"; }
 
 # start_proxy UPSTREAM: the fault-injecting proxy in front of UPSTREAM (127.0.0.1:PORT).
 # Sets PROXY=127.0.0.1:PORT and PROXY_LOG (one line per request, see fault_proxy.py).
