@@ -25,9 +25,10 @@ using image::Digest;
 // needs next is always the one furthest along.
 class LayerDownloads {
   public:
-    LayerDownloads(Session& session, const std::string& repo, const std::vector<Descriptor>& layers,
-                   image::ContentStore& content, image::Lease& lease, ProgressSink& progress, int workers)
-        : session_(session), repo_(repo), layers_(layers), content_(content), lease_(lease),
+    LayerDownloads(RegistryHosts& hosts, Session& session, const std::string& repo,
+                   const std::vector<Descriptor>& layers, image::ContentStore& content,
+                   image::Lease& lease, ProgressSink& progress, int workers)
+        : hosts_(hosts), session_(session), repo_(repo), layers_(layers), content_(content), lease_(lease),
           progress_(progress), state_(layers.size(), State::pending) {
         for (size_t i = 0; i < layers.size(); ++i) {
             if (content.exists(layers[i].digest)) {
@@ -68,6 +69,11 @@ class LayerDownloads {
                 }
                 const Descriptor& d = layers_[i];
                 std::string id = short_id(d.digest.str());
+                hosts_.download_slots().acquire();
+                struct Release {
+                    RegistryHosts& h;
+                    ~Release() { h.download_slots().release(); }
+                } release{hosts_};
                 ProgressThrottle throttle(progress_, "Downloading", id, static_cast<uint64_t>(d.size));
                 fetch_blob(session_, http, repo_, d, content_, &lease_,
                            [&](uint64_t n) { throttle.update(n); }, [this] { return cancel_.load(); });
@@ -85,6 +91,7 @@ class LayerDownloads {
         }
     }
 
+    RegistryHosts& hosts_;
     Session& session_;
     const std::string& repo_;
     const std::vector<Descriptor>& layers_;
@@ -193,7 +200,7 @@ Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
     }
     std::vector<Digest> chains = image::chain_ids(config.diff_ids);
     {
-        LayerDownloads downloads(session, repo, manifest.layers, content, lease, progress,
+        LayerDownloads downloads(hosts, session, repo, manifest.layers, content, lease, progress,
                                  hosts.config().max_concurrent_downloads);
         // Unpack in order behind the downloads: layer i needs layer i-1 under it.
         for (size_t i = 0; i < manifest.layers.size(); ++i) {

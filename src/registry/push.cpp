@@ -4,6 +4,7 @@
 #include "image/manifest.hpp"
 #include "image/media_types.hpp"
 #include "registry/fetch.hpp"
+#include "registry/parallel.hpp"
 #include "registry/push_form.hpp"
 #include "registry/registry_error.hpp"
 #include "registry/session.hpp"
@@ -119,7 +120,7 @@ std::string push_blob(Session& session, HttpClient& http, const std::string& hos
 
 void push_tag(Session& session, HttpClient& http, image::ContentStore& content,
               image::ImageStore& images, RegistryRecords* sources, image::LeaseManager* leases,
-              const image::Reference& ref, ProgressSink& progress) {
+              const image::Reference& ref, ProgressSink& progress, int upload_workers) {
     auto id = images.resolve_tag(ref.str());
     if (!id) throw Error(Errc::not_found, "An image does not exist locally with the tag: " + ref.familiar_name());
     auto record = images.get_image(*id);
@@ -134,16 +135,19 @@ void push_tag(Session& session, HttpClient& http, image::ContentStore& content,
     // Docker lists the top layer first.
     std::vector<Descriptor> layers(manifest.layers.rbegin(), manifest.layers.rend());
     for (const auto& l : layers) progress.emit(status_with_detail("Preparing", short_id(l.digest.str())));
-    for (const auto& l : layers) {
+    // max-concurrent-uploads layers at once, each worker on its own connection.
+    run_parallel(layers.size(), upload_workers, [&](size_t i) {
+        const Descriptor& l = layers[i];
         std::string lid = short_id(l.digest.str());
         if (image::media_type::is_foreign_layer(l.media_type)) {
             progress.emit(status_with_detail("Skipped foreign layer", lid));
-            continue;
+            return;
         }
-        std::string outcome = push_blob(session, http, host, repo, l, content, sources, &progress, lid);
+        HttpClient worker_http;
+        std::string outcome = push_blob(session, worker_http, host, repo, l, content, sources, &progress, lid);
         if (sources) sources->add(l.digest, host, repo);
         progress.emit(status_with_detail(outcome, lid));
-    }
+    });
     push_blob(session, http, host, repo, manifest.config, content, sources, nullptr, "");
     if (sources) sources->add(manifest.config.digest, host, repo);
 
@@ -199,7 +203,8 @@ void push(RegistryHosts& hosts, image::ContentStore& content, image::ImageStore&
     progress.emit(status("The push refers to repository [" + ref.name() + "]"));
     try {
         session.ping(http);
-        for (const auto& r : refs) push_tag(session, http, content, images, sources, leases, r, progress);
+        for (const auto& r : refs) push_tag(session, http, content, images, sources, leases, r, progress,
+                     hosts.config().max_concurrent_uploads);
     } catch (const TransportError& t) {
         throw Error(Errc::unavailable, t.what());
     } catch (const Error& e) {

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/file_util.hpp"
@@ -57,7 +58,8 @@ bool is_insecure_host(const RegistryConfig& config, const std::string& host) {
     return false;
 }
 
-RegistryHosts::RegistryHosts(RegistryConfig config) : config_(std::move(config)) {}
+RegistryHosts::RegistryHosts(RegistryConfig config)
+    : config_(std::move(config)), download_slots_(std::max(1, config_.max_concurrent_downloads)) {}
 
 TlsFiles RegistryHosts::tls_for(const std::string& host) {
     TlsFiles tls;

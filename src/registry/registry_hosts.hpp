@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <semaphore>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ class RegistryHosts {
     void remember_scheme(const std::string& host, const std::string& scheme);
     std::string known_scheme(const std::string& host);
 
+    // Layer downloads in flight across every pull at once: max-concurrent-downloads is the
+    // daemon's limit, as dockerd's, not each pull's. Taken around each blob's download.
+    std::counting_semaphore<1024>& download_slots() { return download_slots_; }
+
     // Bearer tokens by realm, service, scope and user, until they expire.
     std::string cached_token(const std::string& key);
     void cache_token(const std::string& key, const std::string& token, std::chrono::seconds ttl);
@@ -54,6 +59,7 @@ class RegistryHosts {
     TlsFiles tls_for(const std::string& host);
 
     RegistryConfig config_;
+    std::counting_semaphore<1024> download_slots_;
     std::mutex mutex_;
     std::map<std::string, std::string> schemes_;
     std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> tokens_;
