@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "engine/errno_text.hpp"
 #include "runtime/cgroups/layout.hpp"
 
 namespace berth::engine {
@@ -38,7 +39,7 @@ bool has_entries(const Json& r, const char* key) {
 std::pair<int64_t, int64_t> device_numbers(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
-        throw Error(Errc::invalid_argument, "stat " + path + ": " + std::strerror(errno));
+        throw Error(Errc::invalid_argument, go_errno_text("stat " + path + ": " + std::strerror(errno)));
     }
     if (!S_ISBLK(st.st_mode)) {
         throw Error(Errc::invalid_argument, "invalid device path " + path + ": not a block device");
