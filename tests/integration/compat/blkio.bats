@@ -66,6 +66,9 @@ dd_ms() {
   written=$(echo "$output" | jq --arg mm "$DISK_MAJMIN" '[.blkio_stats.io_service_bytes_recursive[]
     | select((.major|tostring) + ":" + (.minor|tostring) == $mm and (.op == "Write" or .op == "write")) | .value] | add')
   [ "$written" -ge 6291456 ]
+  # ... and the docker CLI shows them in its BLOCK I/O column ("0B / 6.29MB").
+  run dk stats --no-stream --format '{{.BlockIO}}' slow
+  [[ "$output" == *" / "[6-9]*MB ]] || { echo "$output"; false; }
   dk rm -f fast slow
 }
 
@@ -106,7 +109,10 @@ dd_ms() {
   else
     [[ "$output" == *"WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded."* ]]
     [ "$(dk inspect -f '{{.HostConfig.BlkioWeight}}' weighted)" = 0 ]
-    # update: the same warning, the container untouched.
+    # docker update: the same warning, the container untouched.
+    run dk update --blkio-weight 300 weighted
+    [ "$status" -eq 0 ]
+    [[ "$output" == *'Weight discarded.'* ]] || { echo "$output"; false; }
     run curl -s --unix-socket "$SOCK" -H 'Content-Type: application/json' -X POST -d '{"BlkioWeight":300}' \
       "http://berth/containers/weighted/update"
     [[ "$output" == *'Weight discarded.'* ]]
