@@ -234,10 +234,14 @@ static void check_blkio_devices(const Json& r, const std::string& where) {
         for (const auto& d : r[key]) {
             if (!d.is_object()) wrong_type(d, where + key, weight ? "container.WeightDevice" : "container.ThrottleDevice");
             check(d, prefix, "Path", K::string);
-            check(d, prefix, weight ? "Weight" : "Rate", K::integer);
+            // Weight is a uint16, Rate a uint64: a string, a fraction or a negative does not
+            // decode (Go says "number -1" for the last two).
             const char* n = weight ? "Weight" : "Rate";
-            if (d.contains(n) && d[n].is_number_integer() && d[n].get<int64_t>() < 0)
-                wrong_type(d[n], prefix + n, weight ? "uint16" : "uint64");
+            if (!d.contains(n) || d[n].is_null()) continue;
+            const Json& v = d[n];
+            bool fits = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+            if (fits && weight) fits = v.get<uint64_t>() <= 65535;
+            if (!fits) wrong_type(v, prefix + n, weight ? "uint16" : "uint64");
         }
     }
 }

@@ -133,5 +133,10 @@ dd_ms() {
     -d '{"Image":"busybox","HostConfig":{"BlkioDeviceWriteBps":[{"Path":"/dev/null","Rate":1}]}}' \
     "http://berth/containers/create"
   [ "$output" = 400 ]
+  # A wrong-typed entry: encoding/json's words, naming the field.
+  run curl -s --unix-socket "$SOCK" -H 'Content-Type: application/json' -X POST \
+    -d '{"Image":"busybox","HostConfig":{"BlkioDeviceWriteBps":[{"Path":"/dev/null","Rate":"1"}]}}' \
+    "http://berth/containers/create"
+  [[ "$output" == *"cannot unmarshal string into Go struct field ThrottleDevice.HostConfig.BlkioDeviceWriteBps.Rate of type uint64"* ]]
   [ -z "$(dk ps -aq)" ]
 }
