@@ -14,8 +14,9 @@ namespace berth::engine {
 
 namespace cg = runtime::cgroups;
 
-const char* const kBlkioDeviceKeys[5] = {"BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps",
-                                         "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps"};
+const char* const kBlkioDeviceKeys[5] = {"BlkioWeightDevice", "BlkioDeviceReadBps",
+                                         "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
+                                         "BlkioDeviceWriteIOps"};
 
 const cg::BlkioSupport& host_blkio() {
     static const cg::BlkioSupport support = [] {
@@ -39,7 +40,8 @@ bool has_entries(const Json& r, const char* key) {
 std::pair<int64_t, int64_t> device_numbers(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
-        throw Error(Errc::invalid_argument, go_errno_text("stat " + path + ": " + std::strerror(errno)));
+        throw Error(Errc::invalid_argument,
+                    go_errno_text("stat " + path + ": " + std::strerror(errno)));
     }
     if (!S_ISBLK(st.st_mode)) {
         throw Error(Errc::invalid_argument, "invalid device path " + path + ": not a block device");
@@ -48,8 +50,9 @@ std::pair<int64_t, int64_t> device_numbers(const std::string& path) {
 }
 
 std::string path_of(const Json& entry) {
-    return entry.is_object() && entry.contains("Path") && entry["Path"].is_string() ? entry["Path"].get<std::string>()
-                                                                                      : "";
+    return entry.is_object() && entry.contains("Path") && entry["Path"].is_string()
+               ? entry["Path"].get<std::string>()
+               : "";
 }
 
 Json throttle_devices(const Json& hc, const char* key) {
@@ -68,9 +71,11 @@ Json throttle_devices(const Json& hc, const char* key) {
 std::vector<std::string> discard_unsupported_blkio(Json& r, const cg::BlkioSupport& host) {
     std::vector<std::string> warnings;
     if (!r.is_object()) return warnings;
-    if (r.contains("BlkioWeight") && r["BlkioWeight"].is_number_integer() && r["BlkioWeight"].get<int64_t>() > 0 &&
-        !host.weight) {
-        warnings.push_back("Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.");
+    if (r.contains("BlkioWeight") && r["BlkioWeight"].is_number_integer() &&
+        r["BlkioWeight"].get<int64_t>() > 0 && !host.weight) {
+        warnings.push_back(
+            "Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight "
+            "discarded.");
         r["BlkioWeight"] = 0;
     }
     struct Knob {
@@ -80,18 +85,23 @@ std::vector<std::string> discard_unsupported_blkio(Json& r, const cg::BlkioSuppo
     };
     const Knob knobs[] = {
         {"BlkioWeightDevice", host.weight_device,
-         "Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded."},
+         "Your kernel does not support Block I/O weight_device or the cgroup is not mounted. "
+         "Weight-device discarded."},
         {"BlkioDeviceReadBps", host.read_bps,
-         "Your kernel does not support BPS Block I/O read limit or the cgroup is not mounted. Block I/O BPS read limit "
+         "Your kernel does not support BPS Block I/O read limit or the cgroup is not mounted. "
+         "Block I/O BPS read limit "
          "discarded."},
         {"BlkioDeviceWriteBps", host.write_bps,
-         "Your kernel does not support BPS Block I/O write limit or the cgroup is not mounted. Block I/O BPS write "
+         "Your kernel does not support BPS Block I/O write limit or the cgroup is not mounted. "
+         "Block I/O BPS write "
          "limit discarded."},
         {"BlkioDeviceReadIOps", host.read_iops,
-         "Your kernel does not support IOPS Block read limit or the cgroup is not mounted. Block I/O IOPS read limit "
+         "Your kernel does not support IOPS Block read limit or the cgroup is not mounted. Block "
+         "I/O IOPS read limit "
          "discarded."},
         {"BlkioDeviceWriteIOps", host.write_iops,
-         "Your kernel does not support IOPS Block write limit or the cgroup is not mounted. Block I/O IOPS write "
+         "Your kernel does not support IOPS Block write limit or the cgroup is not mounted. Block "
+         "I/O IOPS write "
          "limit discarded."},
     };
     for (const auto& k : knobs) {
@@ -106,21 +116,25 @@ std::vector<std::string> discard_unsupported_blkio(Json& r, const cg::BlkioSuppo
 Json oci_block_io(const Json& hc) {
     Json b = Json::object();
     if (!hc.is_object()) return b;
-    if (hc.contains("BlkioWeight") && hc["BlkioWeight"].is_number_integer() && hc["BlkioWeight"].get<int64_t>() > 0)
+    if (hc.contains("BlkioWeight") && hc["BlkioWeight"].is_number_integer() &&
+        hc["BlkioWeight"].get<int64_t>() > 0)
         b["weight"] = hc["BlkioWeight"].get<int64_t>();
     if (has_entries(hc, "BlkioWeightDevice")) {
         Json devices = Json::array();
         for (const auto& d : hc["BlkioWeightDevice"]) {
             auto [maj, min] = device_numbers(path_of(d));
-            int64_t w = d.contains("Weight") && d["Weight"].is_number_integer() ? d["Weight"].get<int64_t>() : 0;
+            int64_t w = d.contains("Weight") && d["Weight"].is_number_integer()
+                            ? d["Weight"].get<int64_t>()
+                            : 0;
             devices.push_back({{"major", maj}, {"minor", min}, {"weight", w}});
         }
         b["weightDevice"] = devices;
     }
-    const std::pair<const char*, const char*> throttles[] = {{"BlkioDeviceReadBps", "throttleReadBpsDevice"},
-                                                             {"BlkioDeviceWriteBps", "throttleWriteBpsDevice"},
-                                                             {"BlkioDeviceReadIOps", "throttleReadIOPSDevice"},
-                                                             {"BlkioDeviceWriteIOps", "throttleWriteIOPSDevice"}};
+    const std::pair<const char*, const char*> throttles[] = {
+        {"BlkioDeviceReadBps", "throttleReadBpsDevice"},
+        {"BlkioDeviceWriteBps", "throttleWriteBpsDevice"},
+        {"BlkioDeviceReadIOps", "throttleReadIOPSDevice"},
+        {"BlkioDeviceWriteIOps", "throttleWriteIOPSDevice"}};
     for (auto [key, field] : throttles) {
         Json devices = throttle_devices(hc, key);
         if (!devices.empty()) b[field] = devices;

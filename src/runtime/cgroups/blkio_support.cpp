@@ -45,7 +45,8 @@ bool child_has_io_weight(const std::string& root) {
 
 BlkioSupport probe_v2(const std::string& unified) {
     BlkioSupport s;
-    std::istringstream controllers(read_file_if_exists(unified + "/cgroup.controllers").value_or(""));
+    std::istringstream controllers(
+        read_file_if_exists(unified + "/cgroup.controllers").value_or(""));
     std::set<std::string> names;
     for (std::string c; controllers >> c;) names.insert(c);
     if (!names.count("io")) return s;

@@ -15,10 +15,10 @@ struct BlkioSupport {
     bool read_bps = false, write_bps = false, read_iops = false, write_iops = false;
 };
 
-// v1 and hybrid: the files of the blkio hierarchy (none mounted: nothing): the files of the blkio mount. v2: the io controller in
-// the root's cgroup.controllers gives io.max (all four throttles); the weight files exist only
-// below the root, so the children of the root are asked (io.weight comes with blk-iocost,
-// io.bfq.weight with BFQ).
+// v1 and hybrid: the files of the blkio hierarchy (none mounted: nothing supported). v2: the io
+// controller in the root's cgroup.controllers gives io.max (all four throttles); the weight
+// files exist only below the root, so the root's children are asked (io.weight comes with
+// blk-iocost, io.bfq.weight with BFQ).
 BlkioSupport probe_blkio(const Layout& layout);
 
 // dockerd's /info warnings for what is missing ("WARNING: No blkio weight support", ...).

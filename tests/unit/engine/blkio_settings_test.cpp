@@ -48,15 +48,20 @@ TEST(BlkioDiscard, NothingSupportedDropsAllWithDockerdsWordsInItsOrder) {
     Json r = all_options("/dev/vda");
     auto w = discard_unsupported_blkio(r, cg::BlkioSupport{});
     ASSERT_EQ(w.size(), 6u);
-    EXPECT_EQ(w[0], "Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.");
+    EXPECT_EQ(w[0],
+              "Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight "
+              "discarded.");
     EXPECT_EQ(w[1],
-              "Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device "
+              "Your kernel does not support Block I/O weight_device or the cgroup is not mounted. "
+              "Weight-device "
               "discarded.");
     EXPECT_EQ(w[2],
-              "Your kernel does not support BPS Block I/O read limit or the cgroup is not mounted. Block I/O BPS read "
+              "Your kernel does not support BPS Block I/O read limit or the cgroup is not mounted. "
+              "Block I/O BPS read "
               "limit discarded.");
     EXPECT_EQ(w[5],
-              "Your kernel does not support IOPS Block write limit or the cgroup is not mounted. Block I/O IOPS write "
+              "Your kernel does not support IOPS Block write limit or the cgroup is not mounted. "
+              "Block I/O IOPS write "
               "limit discarded.");
     EXPECT_EQ(r["BlkioWeight"], 0);
     for (const char* k : kBlkioDeviceKeys) EXPECT_EQ(r[k], Json::array()) << k;
@@ -76,7 +81,9 @@ TEST(BlkioDiscard, ThrottlesOnlyHostKeepsThrottles) {
 }
 
 TEST(BlkioDiscard, UnsetOptionsSayNothing) {
-    Json r = {{"BlkioWeight", 0}, {"BlkioDeviceWriteBps", nullptr}, {"BlkioDeviceReadBps", Json::array()}};
+    Json r = {{"BlkioWeight", 0},
+              {"BlkioDeviceWriteBps", nullptr},
+              {"BlkioDeviceReadBps", Json::array()}};
     EXPECT_TRUE(discard_unsupported_blkio(r, cg::BlkioSupport{}).empty());
 }
 

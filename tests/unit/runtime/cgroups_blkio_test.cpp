@@ -84,7 +84,8 @@ TEST_F(BlkioFake, HybridWithoutBlkioHierarchyHasNothing) {
     write("memory/memory.limit_in_bytes", "");
     write("unified/cgroup.controllers", "io\n");
     auto s = probe();
-    EXPECT_FALSE(s.weight || s.weight_device || s.read_bps || s.write_bps || s.read_iops || s.write_iops);
+    EXPECT_FALSE(s.weight || s.weight_device || s.read_bps || s.write_bps || s.read_iops ||
+                 s.write_iops);
     EXPECT_EQ(cg::blkio_info_warnings(s).size(), 6u);
     EXPECT_EQ(cg::blkio_info_warnings(s)[2], "WARNING: No blkio throttle.read_bps_device support");
 }
@@ -141,6 +142,7 @@ TEST_F(BlkioFake, V2ThrottlesOneLineADevice) {
     r.block_io.throttle_read_iops_device = {{254, 0, 100}};
     r.block_io.throttle_write_iops_device = {{254, 0, 50}, {7, 3, 10}};
     cgroup->apply(r);
-    EXPECT_EQ(read("berth/c1/io.max"), "7:3 wiops=10\n254:0 rbps=1048576 wbps=2097152 riops=100 wiops=50\n");
+    EXPECT_EQ(read("berth/c1/io.max"),
+              "7:3 wiops=10\n254:0 rbps=1048576 wbps=2097152 riops=100 wiops=50\n");
     EXPECT_EQ(read("berth/c1/io.weight"), "");
 }
