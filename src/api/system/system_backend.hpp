@@ -51,6 +51,9 @@ struct SystemConfig {
     std::vector<std::string> labels;
     std::string logging_driver = "json-file";  // the containers' default (--log-driver)
     std::vector<std::string> warnings;
+    // What the host's cgroups lack beyond memory and swap (block I/O), in dockerd's words; /info
+    // lists them after the memory ones, where dockerd does.
+    std::vector<std::string> cgroup_warnings;
     bool live_restore = true;  // containers are parented by shims and outlive the daemon
 };
 

@@ -45,6 +45,7 @@ bool child_has_io_weight(const std::string& root) {
 
 BlkioSupport probe_v2(const std::string& unified) {
     BlkioSupport s;
+    s.v2 = true;
     std::istringstream controllers(
         read_file_if_exists(unified + "/cgroup.controllers").value_or(""));
     std::set<std::string> names;
@@ -68,12 +69,19 @@ BlkioSupport probe_blkio(const Layout& layout) {
 
 std::vector<std::string> blkio_info_warnings(const BlkioSupport& s) {
     std::vector<std::string> out;
-    if (!s.weight) out.push_back("WARNING: No blkio weight support");
-    if (!s.weight_device) out.push_back("WARNING: No blkio weight_device support");
-    if (!s.read_bps) out.push_back("WARNING: No blkio throttle.read_bps_device support");
-    if (!s.write_bps) out.push_back("WARNING: No blkio throttle.write_bps_device support");
-    if (!s.read_iops) out.push_back("WARNING: No blkio throttle.read_iops_device support");
-    if (!s.write_iops) out.push_back("WARNING: No blkio throttle.write_iops_device support");
+    if (s.v2) {
+        if (!s.weight) out.push_back("WARNING: No io.weight support");
+        if (!s.weight_device) out.push_back("WARNING: No io.weight (per device) support");
+    }
+    auto throttle = [&](bool ok, const char* v2_key, const char* v1_file) {
+        if (ok) return;
+        out.push_back(s.v2 ? std::string("WARNING: No io.max (") + v2_key + ") support"
+                           : std::string("WARNING: No blkio throttle.") + v1_file + " support");
+    };
+    throttle(s.read_bps, "rbps", "read_bps_device");
+    throttle(s.write_bps, "wbps", "write_bps_device");
+    throttle(s.read_iops, "riops", "read_iops_device");
+    throttle(s.write_iops, "wiops", "write_iops_device");
     return out;
 }
 
