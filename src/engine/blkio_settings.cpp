@@ -142,4 +142,29 @@ Json oci_block_io(const Json& hc) {
     return b;
 }
 
+void lift_dropped_throttles(const Json& old_hc, Json& block_io) {
+    const std::pair<const char*, const char*> throttles[] = {
+        {"BlkioDeviceReadBps", "throttleReadBpsDevice"},
+        {"BlkioDeviceWriteBps", "throttleWriteBpsDevice"},
+        {"BlkioDeviceReadIOps", "throttleReadIOPSDevice"},
+        {"BlkioDeviceWriteIOps", "throttleWriteIOPSDevice"}};
+    for (auto [key, field] : throttles) {
+        if (!has_entries(old_hc, key)) continue;
+        Json kept = block_io.contains(field) ? block_io[field] : Json::array();
+        for (const auto& d : old_hc[key]) {
+            std::pair<int64_t, int64_t> dev;
+            try {
+                dev = device_numbers(path_of(d));
+            } catch (const Error&) {
+                continue;  // the device is gone: so is its limit
+            }
+            bool named = false;
+            for (const auto& k : kept)
+                named = named || (k["major"] == dev.first && k["minor"] == dev.second);
+            if (!named) kept.push_back({{"major", dev.first}, {"minor", dev.second}, {"rate", 0}});
+        }
+        if (!kept.empty()) block_io[field] = kept;
+    }
+}
+
 }  // namespace berth::engine

@@ -25,4 +25,9 @@ std::vector<std::string> discard_unsupported_blkio(Json& resources,
 // does not exist, or is not a block device, is invalid_argument (a 400 at create and update).
 Json oci_block_io(const Json& host_config);
 
+// An update that replaces a throttle list: the devices of `old_hc` that `block_io` (the new
+// blockIO) no longer names get a rate of 0 there (the limit lifted) instead of keeping their old
+// limit in the running container's cgroup. A device path that is gone since is skipped.
+void lift_dropped_throttles(const Json& old_hc, Json& block_io);
+
 }  // namespace berth::engine

@@ -402,6 +402,7 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
         std::lock_guard lock(mu_);
         hc = e->c.host_config;
     }
+    const Json old_hc = hc;
     // As moby's UpdateContainer: a zero or empty value means "unchanged" (the docker CLI sends
     // every field, Memory: 0 included, with `update --restart`); PidsLimit is a pointer there,
     // so any value given replaces it.
@@ -427,8 +428,7 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
     }
     if (body.contains("PidsLimit") && body["PidsLimit"].is_number_integer()) hc["PidsLimit"] = body["PidsLimit"];
     // A device list given (not null) replaces the container's; the docker CLI sends null.
-    // A device dropped from a list keeps its old limit in a running container's cgroup until
-    // it restarts (the runtime writes the limits it is given, it does not clear others).
+    // A device dropped from a list gets its limit lifted below (lift_dropped_throttles).
     for (const char* k : kBlkioDeviceKeys) {
         if (body.contains(k) && body[k].is_array()) hc[k] = body[k];
     }
@@ -440,6 +440,11 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
         hc["RestartPolicy"] = p.to_json();
     }
     Json resources = oci_resources(hc);
+    {
+        Json block_io = resources.value("blockIO", Json::object());
+        lift_dropped_throttles(old_hc, block_io);
+        if (!block_io.empty()) resources["blockIO"] = block_io;
+    }
     bool running;
     {
         std::lock_guard lock(mu_);

@@ -91,6 +91,12 @@ dd_ms() {
   [ "$(cg_file "$id" blkio.throttle.read_iops_device)" = "$DISK_MAJMIN 300" ]
   [ "$(cg_file "$id" blkio.throttle.read_bps_device)" = "$DISK_MAJMIN 1048576" ]  # not in the body: unchanged
   [ "$(dk inspect -f '{{(index .HostConfig.BlkioDeviceWriteBps 0).Rate}}' thr)" = 4194304 ]
+  # An empty list lifts the limit in the running container.
+  run curl -s --unix-socket "$SOCK" -H 'Content-Type: application/json' -X POST \
+    -d '{"BlkioDeviceWriteBps":[]}' "http://berth/containers/thr/update"
+  [ "$status" -eq 0 ]
+  [ -z "$(cg_file "$id" blkio.throttle.write_bps_device)" ]
+  [ "$(cg_file "$id" blkio.throttle.read_iops_device)" = "$DISK_MAJMIN 300" ]
   dk rm -f thr
 }
 

@@ -114,6 +114,20 @@ TEST_F(BlockNode, MissingOrNonBlockPathsAreInvalidArgument) {
     EXPECT_EQ(message(dir_), "invalid device path " + dir_ + ": not a block device");
 }
 
+// An update whose list no longer names a device lifts that device's limit (rate 0).
+TEST_F(BlockNode, DroppedThrottleDevicesGetRateZero) {
+    Json old_hc = all_options(dev_);
+    old_hc["BlkioDeviceReadBps"].push_back({{"Path", dir_ + "/gone"}, {"Rate", 5}});  // skipped
+    Json new_hc = {{"BlkioDeviceWriteBps", Json::array({{{"Path", dev_}, {"Rate", 4096}}})}};
+    Json b = oci_block_io(new_hc);
+    lift_dropped_throttles(old_hc, b);
+    EXPECT_EQ(b["throttleWriteBpsDevice"], Json::parse(R"([{"major":7,"minor":200,"rate":4096}])"));
+    Json lifted = Json::parse(R"([{"major":7,"minor":200,"rate":0}])");
+    EXPECT_EQ(b["throttleReadBpsDevice"], lifted);
+    EXPECT_EQ(b["throttleReadIOPSDevice"], lifted);
+    EXPECT_EQ(b["throttleWriteIOPSDevice"], lifted);
+}
+
 TEST(BlkioOci, NothingSetIsNoBlockIo) {
     EXPECT_TRUE(oci_block_io(Json::object()).empty());
     EXPECT_FALSE(oci_resources(Json::object()).contains("blockIO"));
