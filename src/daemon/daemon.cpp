@@ -110,7 +110,7 @@ int run_daemon(const Config& config) {
     api::HostInfo host = api::HostInfo::detect();
     // Block I/O support is probed once, here (dockerd's sysinfo): create and update discard
     // what is missing with a warning, and /info lists it.
-    for (auto& w : runtime::cgroups::blkio_info_warnings(engine::host_blkio())) sys.cgroup_warnings.push_back(std::move(w));
+    sys.cgroup_warnings = runtime::cgroups::blkio_info_warnings(engine::host_blkio());
     api::EventBus events;
     // The engine: state DB, stores, snapshots, images, containers. Live containers are found
     // again in their shims; exits while the daemon was down are recorded.

@@ -427,10 +427,13 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
         if (given(k)) hc[k] = body[k];
     }
     if (body.contains("PidsLimit") && body["PidsLimit"].is_number_integer()) hc["PidsLimit"] = body["PidsLimit"];
-    // A device list given (not null) replaces the container's; the docker CLI sends null.
+    // A device list given (not null) replaces the container's; the docker CLI sends null. One
+    // the host cannot apply (discarded above, with a warning) leaves the container's as it is.
     // A device dropped from a list gets its limit lifted below (lift_dropped_throttles).
     for (const char* k : kBlkioDeviceKeys) {
-        if (body.contains(k) && body[k].is_array()) hc[k] = body[k];
+        if (!body.contains(k) || !body[k].is_array()) continue;
+        if (body[k] != body_in[k]) continue;  // discarded
+        hc[k] = body[k];
     }
     if (body.contains("RestartPolicy") && body["RestartPolicy"].is_object() && body["RestartPolicy"].contains("Name")) {
         auto p = RestartPolicy::from_json(body["RestartPolicy"]);

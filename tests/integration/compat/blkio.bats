@@ -122,6 +122,13 @@ dd_ms() {
     [[ "$output" == *'Weight discarded.'* ]]
     [ "$(dk inspect -f '{{.State.Running}}' weighted)" = true ]
   fi
+  if [ -n "$DISK" ] && [ ! -e "$BLKIO/blkio.weight_device" ] && [ ! -e "$BLKIO/blkio.bfq.weight_device" ]; then
+    # A per-device weight the update cannot apply: a warning, and the container's list stays.
+    run curl -s --unix-socket "$SOCK" -H 'Content-Type: application/json' -X POST \
+      -d "{\"BlkioWeightDevice\":[{\"Path\":\"$DISK\",\"Weight\":300}]}" "http://berth/containers/weighted/update"
+    [[ "$output" == *'Weight-device discarded.'* ]] || { echo "$output"; false; }
+    [ "$(dk inspect -f '{{len .HostConfig.BlkioWeightDevice}}' weighted)" = 0 ]
+  fi
   dk rm -f weighted
 }
 
