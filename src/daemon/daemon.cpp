@@ -25,6 +25,7 @@
 #include "daemon/logging.hpp"
 #include "daemon/pidfile.hpp"
 #include "daemon/system_backend_impl.hpp"
+#include "engine/blkio_settings.hpp"
 
 namespace berth::daemon {
 
@@ -109,6 +110,9 @@ int run_daemon(const Config& config) {
     sys.insecure_registries = cfg.insecure_registries;
 
     api::HostInfo host = api::HostInfo::detect();
+    // Block I/O support is probed once, here (dockerd's sysinfo): create and update discard
+    // what is missing with a warning, and /info lists it.
+    sys.cgroup_warnings = runtime::cgroups::blkio_info_warnings(engine::host_blkio());
     api::EventBus events;
     // The engine: state DB, stores, snapshots, images, containers. Live containers are found
     // again in their shims; exits while the daemon was down are recorded.

@@ -217,6 +217,35 @@ void check(const Json& obj, const std::string& where, const char* key, Kind kind
 
 }  // namespace
 
+// BlkioWeightDevice ([{Path, Weight}]) and the throttle lists ([{Path, Rate}]), typed as
+// encoding/json reports them ("WeightDevice.HostConfig.BlkioWeightDevice.Weight").
+static void check_blkio_devices(const Json& r, const std::string& where) {
+    using K = Kind;
+    const std::pair<const char*, const char*> lists[] = {{"BlkioWeightDevice", "WeightDevice."},
+                                                         {"BlkioDeviceReadBps", "ThrottleDevice."},
+                                                         {"BlkioDeviceWriteBps", "ThrottleDevice."},
+                                                         {"BlkioDeviceReadIOps", "ThrottleDevice."},
+                                                         {"BlkioDeviceWriteIOps", "ThrottleDevice."}};
+    for (auto [key, type] : lists) {
+        check(r, where, key, K::array);
+        if (!r.is_object() || !r.contains(key) || !r[key].is_array()) continue;
+        std::string prefix = std::string(type) + where + key + ".";
+        bool weight = std::string(key) == "BlkioWeightDevice";
+        for (const auto& d : r[key]) {
+            if (!d.is_object()) wrong_type(d, where + key, weight ? "container.WeightDevice" : "container.ThrottleDevice");
+            check(d, prefix, "Path", K::string);
+            // Weight is a uint16, Rate a uint64: a string, a fraction or a negative does not
+            // decode (Go says "number -1" for the last two).
+            const char* n = weight ? "Weight" : "Rate";
+            if (!d.contains(n) || d[n].is_null()) continue;
+            const Json& v = d[n];
+            bool fits = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+            if (fits && weight) fits = v.get<uint64_t>() <= 65535;
+            if (!fits) wrong_type(v, prefix + n, weight ? "uint16" : "uint64");
+        }
+    }
+}
+
 void validate_create_request(const Json& body) {
     if (!body.is_object()) throw Error(Errc::invalid_argument, "invalid JSON: expected an object");
     using K = Kind;
@@ -256,6 +285,7 @@ void validate_create_request(const Json& body) {
         check(hc, "HostConfig.", k, t);
     }
     check_namespace_modes(body, hc);
+    check_blkio_devices(hc, "HostConfig.");
     // overlay2's size option needs xfs with project quotas; dockerd refuses it everywhere else
     // with these words, and berth has no quota support at all.
     if (hc.contains("StorageOpt") && hc["StorageOpt"].is_object() && !hc["StorageOpt"].empty())
@@ -305,6 +335,7 @@ void validate_update_request(const Json& body) {
                         {"RestartPolicy", K::object}}) {
         check(body, "UpdateConfig.", k, t);
     }
+    check_blkio_devices(body, "UpdateConfig.");
     if (body.contains("RestartPolicy")) {
         check(body["RestartPolicy"], "UpdateConfig.RestartPolicy.", "Name", K::string);
         check(body["RestartPolicy"], "UpdateConfig.RestartPolicy.", "MaximumRetryCount", K::integer);

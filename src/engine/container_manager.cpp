@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "engine/blkio_settings.hpp"
 #include "engine/commit_pause.hpp"
 #include "engine/container_config.hpp"
 #include "engine/container_runtime.hpp"
@@ -163,7 +164,11 @@ void ContainerManager::verify_settings(const Json& body) {
     if (!body.contains("HostConfig") || !body["HostConfig"].is_object()) return;
     const Json& hc = body["HostConfig"];
     verify_host_config(hc);
-    verify_resources(hc, false, host_cpus());
+    // Checked as they will be kept: what the host cannot do is dropped first (dockerd warns
+    // before its range checks, so an unsupported weight of 5 is a warning, not a 400).
+    Json kept = hc;
+    (void)discard_unsupported_blkio(kept, host_blkio());
+    verify_resources(kept, false, host_cpus());
     // moby looks the donor up at create (a 400 there); whether it runs is checked at start.
     for (const char* mode : {"PidMode", "IpcMode"}) {
         std::string m = json_string(hc, mode);
@@ -190,6 +195,8 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     if (!record) throw Error(Errc::not_found, "No such image: " + image_ref);
 
     Json hc = body.contains("HostConfig") && body["HostConfig"].is_object() ? body["HostConfig"] : Json::object();
+    // moby discards in the HostConfig it stores: inspect shows what the container runs with.
+    result.warnings = discard_unsupported_blkio(hc, host_blkio());
     Json request_config = body;
     request_config.erase("HostConfig");
     request_config.erase("NetworkingConfig");
@@ -383,9 +390,11 @@ void ContainerManager::rename(const std::string& key, const std::string& new_nam
     emit(e->c, "rename", {{"oldName", old}});
 }
 
-std::vector<std::string> ContainerManager::update(const std::string& key, const Json& body) {
+std::vector<std::string> ContainerManager::update(const std::string& key, const Json& body_in) {
     auto e = find(key);
-    validate_update_request(body);
+    validate_update_request(body_in);
+    Json body = body_in;
+    std::vector<std::string> warnings = discard_unsupported_blkio(body, host_blkio());
     verify_resources(body, true, host_cpus());
     std::lock_guard op(e->op);
     Json hc;
@@ -393,6 +402,7 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
         std::lock_guard lock(mu_);
         hc = e->c.host_config;
     }
+    const Json old_hc = hc;
     // As moby's UpdateContainer: a zero or empty value means "unchanged" (the docker CLI sends
     // every field, Memory: 0 included, with `update --restart`); PidsLimit is a pointer there,
     // so any value given replaces it.
@@ -417,6 +427,14 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
         if (given(k)) hc[k] = body[k];
     }
     if (body.contains("PidsLimit") && body["PidsLimit"].is_number_integer()) hc["PidsLimit"] = body["PidsLimit"];
+    // A device list given (not null) replaces the container's; the docker CLI sends null. One
+    // the host cannot apply (discarded above, with a warning) leaves the container's as it is.
+    // A device dropped from a list gets its limit lifted below (lift_dropped_throttles).
+    for (const char* k : kBlkioDeviceKeys) {
+        if (!body.contains(k) || !body[k].is_array()) continue;
+        if (body[k] != body_in[k]) continue;  // discarded
+        hc[k] = body[k];
+    }
     if (body.contains("RestartPolicy") && body["RestartPolicy"].is_object() && body["RestartPolicy"].contains("Name")) {
         auto p = RestartPolicy::from_json(body["RestartPolicy"]);
         if (p.name != "no" && json_bool(hc, "AutoRemove")) {
@@ -425,6 +443,11 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
         hc["RestartPolicy"] = p.to_json();
     }
     Json resources = oci_resources(hc);
+    {
+        Json block_io = resources.value("blockIO", Json::object());
+        lift_dropped_throttles(old_hc, block_io);
+        if (!block_io.empty()) resources["blockIO"] = block_io;
+    }
     bool running;
     {
         std::lock_guard lock(mu_);
@@ -440,7 +463,7 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
         save_locked(*e);
     }
     emit(e->c, "update");
-    return {};
+    return warnings;
 }
 
 Json ContainerManager::prune(const std::map<std::string, std::vector<std::string>>& filters) {

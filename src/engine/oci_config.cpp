@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "engine/blkio_settings.hpp"
 #include "engine/namespace_modes.hpp"
 #include "engine/shareable_shm.hpp"
 #include "runtime/seccomp/docker_profile.hpp"
@@ -125,7 +126,11 @@ Json build_oci_config(const OciInputs& in) {
     linux["namespaces"] = ns.namespaces;
     std::string parent = json_string(hc, "CgroupParent");
     linux["cgroupsPath"] = (parent.empty() ? std::string("/berth") : (parent[0] == '/' ? parent : "/" + parent)) + "/" + in.id;
-    linux["resources"] = oci_resources(hc);
+    // As moby re-verifies at start: a record made before berth checked (or on a host whose
+    // cgroups have changed since) starts without what the host lacks, not with a failed write.
+    Json kept = hc;
+    (void)discard_unsupported_blkio(kept, host_blkio());
+    linux["resources"] = oci_resources(kept);
 
     apply_security(in, caps, spec, linux);
 

@@ -2,6 +2,7 @@
 // were checked at create and update (settings_check.hpp); what is left here are the checks of
 // combinations an update can make.
 #include "common/error.hpp"
+#include "engine/blkio_settings.hpp"
 #include "engine/oci_config.hpp"
 
 namespace berth::engine {
@@ -56,9 +57,7 @@ Json oci_resources(const Json& hc) {
         int64_t pids = hc["PidsLimit"].get<int64_t>();
         if (pids > 0) r["pids"] = {{"limit", pids}};
     }
-    if (int64_t w = json_int(hc, "BlkioWeight"); w != 0) {
-        r["blockIO"] = {{"weight", w}};
-    }
+    if (Json b = oci_block_io(hc); !b.empty()) r["blockIO"] = std::move(b);
     return r;
 }
 

@@ -54,6 +54,9 @@ struct SystemConfig {
     // daemon.json registry-mirrors and insecure-registries (host[:port] or CIDR), for
     // RegistryConfig.
     std::vector<std::string> registry_mirrors, insecure_registries;
+    // What the host's cgroups lack beyond memory and swap (block I/O), in dockerd's words; /info
+    // lists them after the memory ones, where dockerd does.
+    std::vector<std::string> cgroup_warnings;
     bool live_restore = true;  // containers are parented by shims and outlive the daemon
 };
 

@@ -92,6 +92,7 @@ json SystemRouter::info_json() const {
     for (const auto& w : config_.warnings) warnings.push_back(w);
     if (!host_.memory_limit) warnings.push_back("WARNING: No memory limit support");
     if (!host_.swap_limit) warnings.push_back("WARNING: No swap limit support");
+    for (const auto& w : config_.cgroup_warnings) warnings.push_back(w);
     return {
         {"ID", config_.id},
         {"Containers", c.total},

@@ -114,7 +114,8 @@ void V2Cgroup::apply_io(const BlockIoResources& b) {
     auto add = [&](const std::vector<ThrottleDevice>& devices, const char* key) {
         for (const auto& t : devices) {
             std::string& line = limits[{t.major, t.minor}];
-            line += std::string(" ") + key + "=" + to_string(t.rate);
+            // A rate of 0 lifts the limit, as "major:minor 0" does in v1's blkio.throttle.*.
+            line += std::string(" ") + key + "=" + (t.rate == 0 ? std::string("max") : to_string(t.rate));
         }
     };
     add(b.throttle_read_bps_device, "rbps");

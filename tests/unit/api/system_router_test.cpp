@@ -142,3 +142,32 @@ TEST_F(SystemRouterTest, EventsBadParams) {
 
 }  // namespace
 }  // namespace berth::api
+
+// dockerd lists the cgroup warnings after the memory and swap ones: config warnings first,
+// then memory/swap (from the host), then block I/O.
+namespace berth::api {
+namespace {
+
+using nlohmann::json;
+
+TEST(SystemRouterWarnings, CgroupWarningsComeAfterMemoryOnes) {
+    SystemConfig c;
+    c.warnings = {"WARNING: config"};
+    c.cgroup_warnings = {"WARNING: No io.max (rbps) support", "WARNING: No io.max (wbps) support"};
+    HostInfo host = HostInfo::detect();
+    host.memory_limit = false;
+    host.swap_limit = false;
+    FakeBackend backend;
+    EventBus bus;
+    SystemRouter router(c, host, backend, bus);
+    Mux mux;
+    mux.add(router);
+    Context ctx("GET", "/info", {}, nullptr);
+    auto j = json::parse(mux.dispatch(ctx).body);
+    EXPECT_EQ(j["Warnings"], json::array({"WARNING: config", "WARNING: No memory limit support",
+                                          "WARNING: No swap limit support", "WARNING: No io.max (rbps) support",
+                                          "WARNING: No io.max (wbps) support"}));
+}
+
+}  // namespace
+}  // namespace berth::api
