@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build ccache pkg-config git
-  libboost-dev nlohmann-json3-dev libarchive-dev nettle-dev libzstd-dev libssl-dev libcurl4-openssl-dev
+  libboost-dev nlohmann-json3-dev libarchive-dev nettle-dev libzstd-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
   libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev libnftables-dev libsqlite3-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
