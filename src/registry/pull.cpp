@@ -1,6 +1,9 @@
 #include "registry/pull.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -104,6 +107,43 @@ class LayerDownloads {
     std::exception_ptr error_;
     std::atomic<bool> cancel_{false};
     std::vector<std::thread> threads_;
+};
+
+// "Extracting" progress while a layer unpacks: the unpacker reads the blob's fd from start to
+// end, so the fd's offset, read every 100 ms from this thread, is how far it got.
+class ExtractProgress {
+  public:
+    ExtractProgress(ProgressSink& sink, const std::string& id, int fd, uint64_t size, bool on)
+        : sink_(sink), id_(id), fd_(fd), size_(size) {
+        if (on) thread_ = std::thread([this] { watch(); });
+    }
+    ~ExtractProgress() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+  private:
+    void watch() {
+        std::unique_lock lock(mutex_);
+        while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return done_; })) {
+            off_t at = ::lseek(fd_, 0, SEEK_CUR);
+            if (at > 0 && static_cast<uint64_t>(at) < size_)
+                sink_.emit(progress_message("Extracting", id_, static_cast<uint64_t>(at), size_));
+        }
+    }
+
+    ProgressSink& sink_;
+    std::string id_;
+    int fd_;
+    uint64_t size_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;
 };
 
 struct Pulled {
@@ -216,6 +256,7 @@ Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
             std::optional<Digest> parent;
             if (i > 0) parent = chains[i - 1];
             try {
+                ExtractProgress watch(progress, id, fd.get(), static_cast<uint64_t>(l.size), !present[i]);
                 targets.unpack(chains[i], config.diff_ids[i], parent, fd.get());
             } catch (const Error& e) {
                 throw Error(e.code(), "failed to register layer " + l.digest.str() + " of " +
