@@ -1,0 +1,143 @@
+#!/usr/bin/env bats
+# API fidelity (issue 14): what Docker API clients (SDKs, CI systems) rely on beyond what the
+# docker CLI shows, each checked against dockerd's behaviour: through the docker CLI where it
+# shows it, else raw API calls.
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() { compat_setup_file; }
+teardown_file() { compat_teardown_file; }
+
+teardown() { dk rm -f fx >/dev/null 2>&1 || true; }
+
+# api METHOD PATH [CURL-ARG...]: the response body, then the status on the last line.
+api() {
+  local method=$1 path=$2
+  shift 2
+  curl -s --max-time 60 --unix-socket "$SOCK" -X "$method" -w '\n%{http_code}' "$@" "http://berth/v1.47$path"
+}
+
+start_fx() {
+  local id
+  id=$(dk run -d --name fx "$@")
+  remember "$id"
+  echo "$id"
+}
+
+@test "kill with SIGKILL returns once the container no longer runs" {
+  # As moby's ContainerKill: inspect right after shows it exited; a plain DELETE succeeds.
+  for i in 1 2 3; do
+    start_fx busybox sleep 1000 >/dev/null
+    run api POST /containers/fx/kill
+    [ "${lines[-1]}" = 204 ]
+    [ "$(dk inspect -f '{{.State.Running}} {{.State.ExitCode}}' fx)" = "false 137" ]
+    run api DELETE /containers/fx
+    [ "${lines[-1]}" = 204 ]
+  done
+}
+
+# exec_id CONTAINER JSON: creates an exec with that body and prints its id.
+exec_id() {
+  curl -s --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' -d "$2" \
+    "http://berth/v1.47/containers/$1/exec" | sed -n 's/.*"Id":"\([0-9a-f]*\)".*/\1/p'
+}
+
+@test "exec start frames by the start request's Tty alone" {
+  # A TTY exec started with {"Tty": false} gets stdcopy frames (moby's postContainerExecStart).
+  start_fx busybox sleep 1000 >/dev/null
+  local id out=$BATS_TEST_TMPDIR/exec.out
+  id=$(exec_id fx '{"Cmd":["echo","hi"],"Tty":true,"AttachStdout":true,"AttachStderr":true}')
+  [ -n "$id" ]
+  curl -s --max-time 30 --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' \
+    -d '{"Detach":false,"Tty":false}' -o "$out" "http://berth/v1.47/exec/$id/start"
+  # stdout frame header: 01 00 00 00, then the length (4: "hi\r\n" from the pty).
+  [ "$(od -An -tx1 -N8 "$out" | tr -d ' \n')" = 0100000000000004 ]
+  # With {"Tty": true} the same kind of exec is raw.
+  id=$(exec_id fx '{"Cmd":["echo","hi"],"Tty":true,"AttachStdout":true}')
+  curl -s --max-time 30 --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' \
+    -d '{"Detach":false,"Tty":true}' -o "$out" "http://berth/v1.47/exec/$id/start"
+  [ "$(cat "$out")" = "$(printf 'hi\r')" ]
+}
+
+@test "commit with pause of a container that exits meanwhile commits" {
+  # dockerd ignores a pause that cannot happen. The race is the container's own exit: many
+  # short-lived containers give it many chances to land between the check and the pause.
+  for i in $(seq 1 15); do
+    id=$(dk run -d --name fx busybox true)
+    remember "$id"
+    run dk commit fx "me/racy:$i"
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    dk rm -f fx >/dev/null
+    dk rmi "me/racy:$i" >/dev/null
+  done
+}
+
+@test "wait not-running wakes on each exit of a restarting container" {
+  start_fx --restart always busybox sh -c 'sleep 0.2; exit 3' >/dev/null
+  for i in 1 2; do
+    run api POST '/containers/fx/wait?condition=not-running' --max-time 30
+    [ "${lines[-1]}" = 200 ]
+    [[ "${lines[0]}" == *'"StatusCode":3'* ]]
+  done
+}
+
+@test "Env entries without = are kept in Config.Env as given" {
+  # As moby's merge: the request's entries first (bare names too), then the image's others.
+  id=$(env -u Foo "$DOCKER" create --name fx -e Foo -e Other=one -e Blank= busybox env)
+  remember "$id"
+  run dk inspect -f '{{json .Config.Env}}' fx
+  [[ "$output" == '["Foo","Other=one","Blank=","PATH='* ]]
+  # At run time a bare name only unsets: no Foo in the process.
+  dk start -a fx > "$BATS_TEST_TMPDIR/env.out"
+  ! grep -q '^Foo' "$BATS_TEST_TMPDIR/env.out"
+  grep -qx 'Other=one' "$BATS_TEST_TMPDIR/env.out"
+  grep -qx 'Blank=' "$BATS_TEST_TMPDIR/env.out"
+}
+
+@test "containers prune reports the space it reclaimed" {
+  id=$(dk run --name fx busybox dd if=/dev/zero of=/big bs=1024 count=2048 2>/dev/null; dk inspect -f '{{.Id}}' fx)
+  remember "$id"
+  run api POST /containers/prune
+  [ "${lines[-1]}" = 200 ]
+  [[ "${lines[0]}" == *"$id"* ]]
+  n=$(echo "${lines[0]}" | sed -n 's/.*"SpaceReclaimed":\([0-9]*\).*/\1/p')
+  [ "$n" -ge 2097152 ]
+}
+
+@test "load of a bad archive answers 200 with errorDetail in the stream" {
+  echo 'not a tar' > "$BATS_TEST_TMPDIR/bad.tar"
+  run api POST /images/load -H 'Content-Type: application/x-tar' --data-binary "@$BATS_TEST_TMPDIR/bad.tar"
+  [ "${lines[-1]}" = 200 ]
+  [[ "${lines[0]}" == '{"errorDetail":{"message":'* ]]
+  [[ "${lines[0]}" == *'"error":'* ]]
+  # docker load prints that error and fails.
+  run dk load -i "$BATS_TEST_TMPDIR/bad.tar"
+  [ "$status" -ne 0 ]
+  [ -n "$output" ]
+}
+
+@test "an unknown log driver gives dockerd's plugin lookup error" {
+  run dk run --rm --log-driver asdf busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *'error looking up logging plugin asdf: plugin "asdf" not found'* ]]
+}
+
+@test "swarm endpoints answer 503: not a swarm manager" {
+  local msg='This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.'
+  for p in /swarm /services /services/x /nodes /nodes/x /tasks /tasks/x /secrets /secrets/x \
+           /configs /configs/x /swarm/unlockkey; do
+    run api GET "$p"
+    [ "${lines[-1]}" = 503 ] || { echo "$p: $output"; return 1; }
+    [ "${lines[0]}" = "{\"message\":\"$msg\"}" ] || { echo "$p: $output"; return 1; }
+  done
+  run api DELETE /services/x
+  [ "${lines[-1]}" = 503 ]
+  run api POST /services/create -H 'Content-Type: application/json' -d '{}'
+  [ "${lines[-1]}" = 503 ]
+  run dk service ls
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"This node is not a swarm manager."* ]]
+  run api POST /swarm/leave
+  [ "${lines[-1]}" = 503 ]
+  [[ "${lines[0]}" == *"This node is not part of a swarm"* ]]
+}
