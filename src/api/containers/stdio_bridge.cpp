@@ -148,7 +148,9 @@ BridgeEnd bridge_stdio(RawStream& client, StdioStream& process, const BridgeOpti
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         try {
-            client.write_all(std::string_view(buf, static_cast<size_t>(n)));
+            std::string_view chunk(buf, static_cast<size_t>(n));
+            if (options.frame_output) client.write_all(mux_frame(1, chunk));
+            else client.write_all(chunk);
         } catch (const std::exception&) {
             end = BridgeEnd::client_gone;
             break;

@@ -96,8 +96,10 @@ Response ExecRouter::start(Context& ctx) {
     // (no such executable, container stopped meanwhile) is written into the stream: the
     // docker CLI prints it and exits with the exec's code (126/127, see exec inspect) instead
     // of failing the upgrade with "unable to upgrade to tcp".
-    bool tty = r.tty || info["ProcessConfig"].value("tty", false);
-    bool multiplexed = !tty && ctx.version_at_least(ApiVersion{1, 42});
+    // As moby: the framing follows the start request's Tty alone, not the exec's own; a
+    // client that starts a TTY exec with {"Tty": false} reads stdcopy frames.
+    bool tty = info["ProcessConfig"].value("tty", false);
+    bool multiplexed = !r.tty && ctx.version_at_least(ApiVersion{1, 42});
     auto client = ctx.hijack(multiplexed ? "application/vnd.docker.multiplexed-stream"
                                          : "application/vnd.docker.raw-stream");
     StdioStream process;
@@ -120,6 +122,7 @@ Response ExecRouter::start(Context& ctx) {
         bridge.detach_keys = parse_detach_keys("");
     }
     if (!tty) bridge.detach_keys.clear();  // as for attach: only a TTY has a detach sequence
+    bridge.frame_output = process.tty && multiplexed;
     try {
         if (process.fd) bridge_stdio(*client, process, bridge);
     } catch (const std::exception&) {
