@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "common/directory_size.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "engine/commit_pause.hpp"
@@ -215,7 +216,7 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
         }
     }
     if (log_type != "json-file" && log_type != "none") {
-        throw Error(Errc::invalid_argument, "logging driver \"" + log_type + "\" is not supported; use json-file or none");
+        throw unsupported_log_driver(log_type);
     }
     // Validate what would only fail at start, now, as far as it does not need the rootfs.
     if (read_only_binds_non_recursive) (void)volume::container_mounts(hc, false, true);
@@ -454,14 +455,34 @@ Json ContainerManager::prune(const std::map<std::string, std::vector<std::string
         }
     }
     Json deleted = Json::array();
+    uint64_t reclaimed = 0;
     for (const auto& id : candidates) {
+        // As moby's ContainersPrune: each removed container's writable layer counts, measured
+        // before the removal takes it.
+        uint64_t rw = 0;
+        try {
+            std::string top_layer;
+            {
+                std::lock_guard lock(mu_);
+                auto it = containers_.find(id);
+                if (it == containers_.end()) continue;
+                top_layer = it->second->c.top_layer;
+            }
+            std::optional<image::Digest> top;
+            if (!top_layer.empty()) top = image::Digest::parse(top_layer);
+            auto snap = options_.snapshotter->get(id, top, container_dir(id));
+            int64_t n = directory_size(snap.upper);
+            rw = n > 0 ? static_cast<uint64_t>(n) : 0;
+        } catch (const std::exception&) {
+        }
         try {
             remove(id, false, false);
             deleted.push_back(id);
+            reclaimed += rw;
         } catch (const Error&) {
         }
     }
-    return {{"ContainersDeleted", deleted.empty() ? Json(nullptr) : deleted}, {"SpaceReclaimed", 0}};
+    return {{"ContainersDeleted", deleted.empty() ? Json(nullptr) : deleted}, {"SpaceReclaimed", reclaimed}};
 }
 
 // A commit paused the container and berthd died before it unpaused (the marker says so): thaw
