@@ -141,3 +141,35 @@ exec_id() {
   [ "${lines[-1]}" = 503 ]
   [[ "${lines[0]}" == *"This node is not part of a swarm"* ]]
 }
+
+@test "exec emits exec_die with its exit code" {
+  start_fx busybox sleep 1000 >/dev/null
+  since=$(date +%s)
+  run dk exec fx sh -c 'exit 3'
+  [ "$status" -eq 3 ]
+  got_die() {
+    dk events --since "$since" --until "$(date +%s)" --filter container=fx --filter event=exec_die \
+      --format '{{.Action}} {{index .Actor.Attributes "exitCode"}}' | grep -qx 'exec_die 3'
+  }
+  poll_until 30 got_die
+}
+
+@test "starting a finished exec: has already run" {
+  start_fx busybox sleep 1000 >/dev/null
+  id=$(exec_id fx '{"Cmd":["true"]}')
+  run api POST "/exec/$id/start" -H 'Content-Type: application/json' -d '{"Detach":true}'
+  [ "${lines[-1]}" = 200 ]
+  ended() { api GET "/exec/$id/json" | grep -q '"ExitCode":0'; }
+  poll_until 30 ended
+  run api POST "/exec/$id/start" -H 'Content-Type: application/json' -d '{"Detach":true}'
+  [ "${lines[-1]}" = 409 ]
+  [ "${lines[0]}" = "{\"message\":\"Error: Exec command $id has already run\"}" ]
+}
+
+@test "supplementary groups include the primary gid" {
+  # Docker: groups=0(root),10(wheel) for busybox's root (wheel lists root).
+  run dk run --rm busybox id
+  [[ "$output" == *"groups=0(root),10(wheel)"* ]] || { echo "$output"; return 1; }
+  run dk run --rm busybox sh -c 'cat /proc/self/status | grep ^Groups'
+  [[ "$output" == *$'\t'"0 10"* ]] || { echo "$output"; return 1; }
+}
