@@ -202,6 +202,14 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     }
     hc["RestartPolicy"] = restart_policy.to_json();
     if (!hc.contains("NetworkMode") || json_string(hc, "NetworkMode").empty()) hc["NetworkMode"] = "bridge";
+    // As moby's create and adaptContainerSettings, so inspect shows the effective values:
+    // the default masked and read-only paths of a non-privileged container, and the swap
+    // limit an unset MemorySwap means (twice the memory limit).
+    if (!json_bool(hc, "Privileged")) {
+        if (!hc.contains("MaskedPaths") || hc["MaskedPaths"].is_null()) hc["MaskedPaths"] = default_masked_paths();
+        if (!hc.contains("ReadonlyPaths") || hc["ReadonlyPaths"].is_null()) hc["ReadonlyPaths"] = default_readonly_paths();
+    }
+    if (json_int(hc, "Memory") > 0 && json_int(hc, "MemorySwap") == 0) hc["MemorySwap"] = 2 * json_int(hc, "Memory");
     // As Docker: the daemon's default runtime is written into the record at create.
     std::string runtime = json_string(hc, "Runtime");
     hc["Runtime"] = ContainerRuntime(options_, runtime.empty() ? options_.default_runtime : runtime).name();

@@ -173,3 +173,24 @@ exec_id() {
   run dk run --rm busybox sh -c 'cat /proc/self/status | grep ^Groups'
   [[ "$output" == *$'\t'"0 10"* ]] || { echo "$output"; return 1; }
 }
+
+@test "inspect shows the effective MaskedPaths, ReadonlyPaths and MemorySwap" {
+  id=$(dk create --name fx -m 64m busybox true)
+  remember "$id"
+  run dk inspect -f '{{.HostConfig.MemorySwap}} {{len .HostConfig.MaskedPaths}} {{index .HostConfig.ReadonlyPaths 0}}' fx
+  [ "$output" = "134217728 12 /proc/bus" ]
+  dk rm fx >/dev/null
+  # systempaths=unconfined: the docker CLI sends empty lists, and nothing is masked.
+  id=$(dk create --name fx --security-opt systempaths=unconfined busybox true)
+  remember "$id"
+  [ "$(dk inspect -f '{{len .HostConfig.MaskedPaths}}' fx)" = 0 ]
+  dk rm fx >/dev/null
+  run dk run --rm --security-opt systempaths=unconfined busybox sh -c 'grep -c " /sys/firmware " /proc/self/mountinfo'
+  [ "$output" = 0 ]
+  run dk run --rm busybox sh -c 'grep -c " /sys/firmware " /proc/self/mountinfo'
+  [ "$output" = 1 ]
+  # Privileged: no defaults recorded (moby leaves them null).
+  id=$(dk create --name fx --privileged busybox true)
+  remember "$id"
+  [ "$(dk inspect -f '{{json .HostConfig.MaskedPaths}}' fx)" = null ]
+}
