@@ -194,3 +194,14 @@ exec_id() {
   remember "$id"
   [ "$(dk inspect -f '{{json .HostConfig.MaskedPaths}}' fx)" = null ]
 }
+
+@test "inspect -f '{{.Config.StopSignal}}' prints nothing when it is unset, as docker" {
+  id=$(dk create --name fx busybox true)
+  remember "$id"
+  run dk inspect -f '{{.Config.StopSignal}}' fx
+  [ "$status" -eq 0 ] && [ "$output" = "" ]
+  run "$REPO/build/src/cli/berth" -H "unix://$SOCK" inspect -f '{{.Config.StopSignal}}' fx
+  [ "$status" -eq 0 ] && [ "$output" = "" ]
+  run "$REPO/build/src/cli/berth" -H "unix://$SOCK" inspect -f '{{.Config.StopSignal}}' busybox
+  [ "$status" -eq 0 ] && [ "$output" = "" ]
+}
