@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "api/containers/stdio_bridge.hpp"
+#include "api/json_keys.hpp"
 #include "common/error.hpp"
 
 namespace berth::api {
@@ -60,6 +61,8 @@ Response ExecRouter::create(Context& ctx) {
     Json body = ctx.json_body();
     if (body.is_null()) body = Json::object();
     if (!body.is_object()) wrong_type(body, "container.ExecOptions");
+    canonicalize_keys(body, {"User", "Privileged", "Tty", "ConsoleSize", "AttachStdin", "AttachStderr",
+                             "AttachStdout", "Detach", "DetachKeys", "Env", "WorkingDir", "Cmd"});
     check_exec_options(body);
     auto cmd = body.find("Cmd");
     if (cmd == body.end() || cmd->is_null() || cmd->empty())
@@ -72,6 +75,7 @@ Response ExecRouter::start(Context& ctx) {
     Json body = ctx.json_body();
     if (body.is_null()) body = Json::object();
     if (!body.is_object()) wrong_type(body, "container.ExecStartOptions");
+    canonicalize_keys(body, {"Detach", "Tty", "ConsoleSize"});
     ExecStartRequest r;
     for (const char* key : {"Detach", "Tty"}) {
         if (auto v = body.find(key); v != body.end() && !v->is_null() && !v->is_boolean())

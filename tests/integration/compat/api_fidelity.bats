@@ -205,3 +205,17 @@ exec_id() {
   run "$REPO/build/src/cli/berth" -H "unix://$SOCK" inspect -f '{{.Config.StopSignal}}' busybox
   [ "$status" -eq 0 ] && [ "$output" = "" ]
 }
+
+@test "exec bodies: keys match their fields case-insensitively, as Go decodes them" {
+  start_fx busybox sleep 1000 >/dev/null
+  id=$(exec_id fx '{"cmd":["echo","hi"],"detachKeys":"ctrl-x","TTY":true,"attachstdout":true}')
+  [ -n "$id" ]
+  run api GET "/exec/$id/json"
+  [[ "${lines[0]}" == *'"DetachKeys":"ctrl-x"'* ]]
+  [[ "${lines[0]}" == *'"tty":true'* ]]
+  [[ "${lines[0]}" == *'"OpenStdout":true'* ]]
+  # {"detach": true}: no stream, a plain 200.
+  run api POST "/exec/$id/start" -H 'Content-Type: application/json' -d '{"detach":true,"tty":true}'
+  [ "${lines[-1]}" = 200 ]
+  [ "${#lines[@]}" -eq 1 ]
+}
