@@ -219,3 +219,12 @@ exec_id() {
   [ "${lines[-1]}" = 200 ]
   [ "${#lines[@]}" -eq 1 ]
 }
+
+@test "create body: keys match their fields case-insensitively, map keys are kept" {
+  run api POST '/containers/create?name=fx' -H 'Content-Type: application/json' \
+    -d '{"image":"busybox","cmd":["true"],"env":["A=1"],"labels":{"lower":"x"},"hostConfig":{"memory":67108864,"restartPolicy":{"name":"on-failure","maximumRetryCount":2}}}'
+  [ "${lines[-1]}" = 201 ] || { echo "$output"; return 1; }
+  remember "$(dk inspect -f '{{.Id}}' fx)"
+  run dk inspect -f '{{.Config.Cmd}} {{index .Config.Env 0}} {{.Config.Labels.lower}} {{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' fx
+  [ "$output" = "[true] A=1 x 67108864 on-failure 2" ]
+}
