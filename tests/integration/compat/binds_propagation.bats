@@ -12,6 +12,7 @@ teardown_file() {
   dk rm -f $(dk ps -aq) >/dev/null 2>&1 || true
   umount "$D/sh/sub" 2>/dev/null || true
   umount "$D/sh" 2>/dev/null || true
+  umount "$D/priv" 2>/dev/null || true
   compat_teardown_file
 }
 
@@ -52,4 +53,16 @@ teardown_file() {
   umount "$D/sh/sub"
   dk rm -f "$id"
   umount "$D/sh"
+}
+
+@test "a shared bind whose source is not on a shared mount: dockerd's 400 naming the path" {
+  mkdir -p "$D/priv"
+  mount --bind "$D/priv" "$D/priv"
+  mount --make-private "$D/priv"
+  run dk run --rm -v "$D/priv:/p:rshared" busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"path $D/priv is mounted on $D/priv but it is not a shared mount"* ]] || { echo "$output"; umount "$D/priv"; return 1; }
+  run dk run --rm -v "$D/priv:/p:rslave" busybox true
+  [[ "$output" == *"path $D/priv is mounted on $D/priv but it is not a shared or slave mount"* ]] || { echo "$output"; umount "$D/priv"; return 1; }
+  umount "$D/priv"
 }
