@@ -228,3 +228,20 @@ exec_id() {
   run dk inspect -f '{{.Config.Cmd}} {{index .Config.Env 0}} {{.Config.Labels.lower}} {{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' fx
   [ "$output" = "[true] A=1 x 67108864 on-failure 2" ]
 }
+
+@test "websocket attach: stdin in, stdout and stderr out as bare bytes" {
+  id=$(dk create --name fx -i busybox sh -c 'read x; echo "got $x"; echo err >&2')
+  remember "$id"
+  out=$BATS_TEST_TMPDIR/ws.out
+  /usr/bin/python3 "$BATS_TEST_DIRNAME/ws/ws_attach.py" "$SOCK" \
+    '/v1.47/containers/fx/attach/ws?stream=1&stdin=1&stdout=1&stderr=1' $'line\n' > "$out" &
+  pid=$!
+  # No race with the attach: the container prints only after reading the line, which only
+  # the attach delivers.
+  dk start fx
+  wait "$pid"
+  [ "$(cat "$out")" = "$(printf 'got line\nerr')" ] || { cat "$out"; return 1; }
+  # Not a websocket handshake: 400.
+  run api GET /containers/fx/attach/ws
+  [ "${lines[-1]}" = 400 ]
+}
