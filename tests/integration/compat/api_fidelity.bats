@@ -245,3 +245,9 @@ exec_id() {
   run api GET /containers/fx/attach/ws
   [ "${lines[-1]}" = 400 ]
 }
+
+@test "--oom-score-adj applies to exec'd processes too" {
+  start_fx --oom-score-adj 123 busybox sleep 1000 >/dev/null
+  [ "$(dk exec fx cat /proc/1/oom_score_adj)" = 123 ]
+  [ "$(dk exec fx cat /proc/self/oom_score_adj)" = 123 ]
+}
