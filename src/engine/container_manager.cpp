@@ -23,6 +23,7 @@
 #include "engine/settings_check.hpp"
 #include "engine/shareable_shm.hpp"
 #include "image/image_service.hpp"
+#include "image/image_service_impl.hpp"
 #include "image/image_store.hpp"
 #include "runtime/container.hpp"
 #include "shim/exit_status.hpp"
@@ -453,13 +454,24 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
 }
 
 Json ContainerManager::prune(const std::map<std::string, std::vector<std::string>>& filters) {
-    (void)filters;
+    // As moby's ContainersPrune: until (created before a time or a duration ago) and
+    // label / label! select, with the image prune's parsing of them.
+    std::optional<int64_t> until;
+    if (auto it = filters.find("until"); it != filters.end() && !it->second.empty())
+        until = image::detail::parse_until(it->second.back());
     std::vector<std::string> candidates;
     {
         std::lock_guard lock(mu_);
         for (auto& [id, e] : containers_) {
             const auto& s = e->c.state.status;
-            if (s == "exited" || s == "created" || s == "dead") candidates.push_back(id);
+            if (s != "exited" && s != "created" && s != "dead") continue;
+            if (until && image::detail::parse_rfc3339(e->c.created).value_or(0) > *until) continue;
+            std::map<std::string, std::string> labels;
+            if (auto l = e->c.config.find("Labels"); l != e->c.config.end() && l->is_object())
+                for (const auto& [k, v] : l->items())
+                    if (v.is_string()) labels[k] = v.get<std::string>();
+            if (!image::detail::match_labels(filters, labels)) continue;
+            candidates.push_back(id);
         }
     }
     Json deleted = Json::array();

@@ -251,3 +251,18 @@ exec_id() {
   [ "$(dk exec fx cat /proc/1/oom_score_adj)" = 123 ]
   [ "$(dk exec fx cat /proc/self/oom_score_adj)" = 123 ]
 }
+
+@test "container prune honours label, label! and until" {
+  a=$(dk create --label keep=yes busybox true); remember "$a"
+  b=$(dk create --label keep=no busybox true); remember "$b"
+  run dk container prune -f --filter label=keep=no
+  [[ "$output" == *"$b"* && "$output" != *"$a"* ]]
+  run dk container prune -f --filter 'label!=keep'
+  [[ "$output" != *"$a"* ]]
+  # until: only what was created before an hour ago, so nothing here.
+  run dk container prune -f --filter until=1h
+  [[ "$output" != *"$a"* ]]
+  dk inspect "$a" >/dev/null
+  run dk container prune -f --filter label=keep
+  [[ "$output" == *"$a"* ]]
+}
