@@ -86,7 +86,7 @@ exec_id() {
   id=$(env -u Foo "$DOCKER" create --name fx -e Foo -e Other=one -e Blank= busybox env)
   remember "$id"
   run dk inspect -f '{{json .Config.Env}}' fx
-  [[ "$output" == '["Foo","Other=one","Blank=","PATH='* ]]
+  [[ "$output" == '["Foo","Other=one","Blank=","PATH='* ]] || { echo "$output"; return 1; }
   # At run time a bare name only unsets: no Foo in the process.
   dk start -a fx > "$BATS_TEST_TMPDIR/env.out"
   ! grep -q '^Foo' "$BATS_TEST_TMPDIR/env.out"

@@ -41,7 +41,7 @@ def containers():
     check("version", client.version()["ApiVersion"] == "1.47")
     out = client.containers.run("busybox", ["sh", "-c", "echo out; echo err >&2"], remove=True,
                                 stderr=True)
-    check("run and output", b"out" in out and b"err" in out, out)
+    check("run and output", b"out" in out and b"err" in out, repr(out))
     c = run_detached("sleep", "1000", labels={"suite": "dockerpy"})
     c.reload()
     check("status running", c.status == "running", c.status)
