@@ -14,7 +14,7 @@ packages=(
   clang libclang-rt-14-dev
   # tests and their peers
   bats jq curl openssl busybox-static runc skopeo umoci iproute2 procps util-linux python3 strace
-  sqlite3 python3-jsonschema xz-utils
+  sqlite3 python3-jsonschema xz-utils python3-docker
   # registry tests: a private registry (its systemd unit is never started: see policy-rc.d
   # below), and htpasswd -B for its basic auth
   docker-registry apache2-utils

@@ -123,4 +123,11 @@ std::unique_ptr<RawStream> Context::hijack(const std::string& content_type,
     return conn_->hijack(head);
 }
 
+std::unique_ptr<RawStream> Context::hijack_with_head(const std::string& head) {
+    if (!conn_) throw Error(Errc::internal, "hijack needs a connection");
+    if (streamed_ || hijacked_) throw Error(Errc::internal, "response already started");
+    hijacked_ = true;
+    return conn_->hijack(head);
+}
+
 }  // namespace berth::api

@@ -60,6 +60,10 @@ class Context {
         const std::string& content_type = "application/vnd.docker.raw-stream",
         const HeaderList& extra = {});
 
+    // Takes over the socket after writing `head` as it is (a complete status line and
+    // headers, ending in an empty line; server headers not added): the websocket upgrade.
+    std::unique_ptr<RawStream> hijack_with_head(const std::string& head);
+
     bool streamed() const { return streamed_; }
     bool hijacked() const { return hijacked_; }
 

@@ -16,6 +16,7 @@
 #include "api/server/server.hpp"
 #include "api/server/tls_context.hpp"
 #include "api/system/system_router.hpp"
+#include "api/swarm/swarm_router.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "daemon/container_backend_impl.hpp"
@@ -141,11 +142,13 @@ int run_daemon(const Config& config) {
     api::ContainersRouter containers_router(container_backend);
     api::ExecRouter exec_router(container_backend);
     api::ImagesRouter images_router(image_backend);
+    api::SwarmRouter swarm_router;
     api::Mux mux;
     mux.add(system_router);
     mux.add(containers_router);
     mux.add(exec_router);
     mux.add(images_router);
+    mux.add(swarm_router);
 
     api::Server server(mux, server_options);
     for (const auto& address : listen_addresses(cfg)) server.listen(address);

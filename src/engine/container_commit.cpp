@@ -74,11 +74,21 @@ CommitResult ContainerManager::commit(
         mark_commit_pause(container_dir(src.id));
         try {
             rt.pause(src.id);
-        } catch (...) {
+        } catch (const std::exception&) {
+            // As moby's CreateImageFromContainer, which ignores containerPause's error: the
+            // container exited (or its runtime state went) since the check above, so there
+            // is nothing to freeze and the commit goes on without a pause.
             clear_commit_pause(container_dir(src.id));
-            throw;
+            pause_here = false;
         }
-        set_status("paused", "pause");
+        if (pause_here) {
+            bool still_running;
+            {
+                std::lock_guard lock(mu_);
+                still_running = e->c.state.status == "running";
+            }
+            if (still_running) set_status("paused", "pause");
+        }
     }
     CommitResult result;
     try {

@@ -30,6 +30,21 @@ std::vector<std::string> merge_env(const std::vector<std::string>& base, const s
     return out;
 }
 
+// As moby's merge (daemon/commit.go): the request's entries as given, bare names ("Foo",
+// which only unset at run time) included, then the image's entries whose name the request
+// does not set. The process env is derived from this later (process_env), as dockerd does.
+std::vector<std::string> merge_config_env(const std::vector<std::string>& user, const std::vector<std::string>& image) {
+    if (user.empty()) return image;
+    auto key_of = [](const std::string& e) { return e.substr(0, e.find('=')); };
+    std::vector<std::string> out = user;
+    for (const auto& ie : image) {
+        std::string key = key_of(ie);
+        bool found = std::any_of(user.begin(), user.end(), [&](const std::string& u) { return key_of(u) == key; });
+        if (!found) out.push_back(ie);
+    }
+    return out;
+}
+
 Json merge_image_config(const Json& request, const image::RunConfig& img) {
     Json c = request.is_object() ? request : Json::object();
     auto entrypoint = json_strings(c, "Entrypoint");
@@ -39,7 +54,7 @@ Json merge_image_config(const Json& request, const image::RunConfig& img) {
         if (entry_null) c["Entrypoint"] = img.entrypoint.empty() ? Json(nullptr) : Json(img.entrypoint);
     }
     if (entrypoint.size() == 1 && entrypoint[0].empty()) c["Entrypoint"] = nullptr;
-    c["Env"] = merge_env(img.env, json_strings(c, "Env"));
+    c["Env"] = merge_config_env(json_strings(c, "Env"), img.env);
     if (json_string(c, "WorkingDir").empty()) c["WorkingDir"] = img.working_dir;
     if (json_string(c, "User").empty()) c["User"] = img.user;
     Json labels = Json::object();
@@ -342,10 +357,19 @@ void validate_update_request(const Json& body) {
     }
 }
 
+Error unsupported_log_driver(const std::string& type) {
+    // Drivers dockerd has built in, which berth does not: berth's own words.
+    static const char* const kDockerDrivers[] = {"local",  "syslog",     "journald",   "gelf",
+                                                 "fluentd", "awslogs",   "splunk",     "etwlogs",
+                                                 "gcplogs", "logentries"};
+    for (const char* d : kDockerDrivers)
+        if (type == d) return Error(Errc::invalid_argument, "logging driver \"" + type + "\" is not supported; use json-file or none");
+    // Any other name dockerd looks up as a plugin; clients match on its words.
+    return Error(Errc::invalid_argument, "error looking up logging plugin " + type + ": plugin \"" + type + "\" not found");
+}
+
 void validate_log_driver(const std::string& type, const std::map<std::string, std::string>& options) {
-    if (type != "json-file" && type != "none") {
-        throw Error(Errc::invalid_argument, "logging driver \"" + type + "\" is not supported; use json-file or none");
-    }
+    if (type != "json-file" && type != "none") throw unsupported_log_driver(type);
     validate_log_config({{"Type", type}, {"Config", options}});
 }
 

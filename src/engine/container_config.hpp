@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.hpp"
 #include "common/json_reader.hpp"
 #include "image/manifest.hpp"
 
@@ -22,6 +23,7 @@ std::pair<std::string, std::vector<std::string>> command_of(const Json& merged_c
 // KEY=VALUE lists: entries of `over` replace those of `base` with the same key, in place;
 // new keys are appended. A bare KEY in `over` (no '=') removes it from base.
 std::vector<std::string> merge_env(const std::vector<std::string>& base, const std::vector<std::string>& over);
+std::vector<std::string> merge_config_env(const std::vector<std::string>& user, const std::vector<std::string>& image);
 
 // Checks the member types of a ContainerCreateRequest body (config + HostConfig) that the
 // engine reads, naming the JSON path in invalid_argument errors.
@@ -30,6 +32,8 @@ void validate_create_request(const Json& body);
 // The same for an update body (container.UpdateConfig): its resources and restart policy.
 void validate_update_request(const Json& body);
 
+// The error for a logging driver berth lacks, in dockerd's words for that kind of name.
+Error unsupported_log_driver(const std::string& type);
 // A log driver and its options, a container's or the daemon's defaults (--log-driver,
 // --log-opt): json-file or none, json-file's options as dockerd checks them. invalid_argument.
 void validate_log_driver(const std::string& type, const std::map<std::string, std::string>& options);

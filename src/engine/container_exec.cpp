@@ -54,6 +54,9 @@ AttachStream ContainerManager::exec_start(const std::string& exec_id, const Exec
         auto it = execs_.find(exec_id);
         if (it == execs_.end()) throw Error(Errc::not_found, "No such exec instance: " + exec_id);
         x = it->second;
+        // moby's words: one for an exec that has ended (it has an exit code), one for a running one.
+        if (x->started && !x->running && x->exit_code >= 0)
+            throw Error(Errc::conflict, "Error: Exec command " + exec_id + " has already run");
         if (x->started) throw Error(Errc::conflict, "Error: Exec command " + exec_id + " is already running");
         auto ce = containers_.find(x->container_id);
         if (ce == containers_.end()) throw Error(Errc::not_found, "No such container: " + x->container_id);
@@ -112,10 +115,47 @@ AttachStream ContainerManager::exec_start(const std::string& exec_id, const Exec
         x->running = true;
     }
     emit(e->c, "exec_start: " + exec_action(cfg), {{"execID", x->id}});
+    watch_exec_exit(x);
     AttachStream s;
     s.tty = tty;
     if (fd >= 0) s.fd.reset(fd);
     return s;
+}
+
+void ContainerManager::watch_exec_exit(std::shared_ptr<Exec> x) {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    spawn_locked([this, x] {
+        // Short execs (most) are seen ending within milliseconds; long ones cost a status
+        // call every 250 ms at most.
+        auto interval = std::chrono::milliseconds(5);
+        for (;;) {
+            {
+                std::unique_lock lock(mu_);
+                if (cv_.wait_for(lock, interval, [&] { return stopping_; })) return;
+            }
+            interval = std::min(interval * 2, std::chrono::milliseconds(250));
+            Json st;
+            try {
+                st = shim::call(shim_dir(x->container_id), {{"op", "exec_status"}, {"exec", x->id}}, nullptr, 2000);
+            } catch (const Error&) {
+                return;  // the shim is gone with its container: no status to report
+            }
+            if (st.value("running", false)) continue;
+            int code = st.value("exit_code", -1);
+            Container c;
+            {
+                std::lock_guard lock(mu_);
+                x->running = false;
+                x->exit_code = code;
+                auto ce = containers_.find(x->container_id);
+                if (ce == containers_.end()) return;
+                c = ce->second->c;
+            }
+            emit(c, "exec_die", {{"execID", x->id}, {"exitCode", std::to_string(code)}});
+            return;
+        }
+    });
 }
 
 Json ContainerManager::exec_inspect(const std::string& exec_id) {

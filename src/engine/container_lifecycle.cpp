@@ -313,13 +313,22 @@ void ContainerManager::do_kill(Entry& e, int signal, bool emit_event) {
 void ContainerManager::kill(const std::string& key, const std::string& signal) {
     auto e = find(key);
     int sig = parse_signal(signal.empty() ? "SIGKILL" : signal);
+    uint64_t seq;
     {
         std::lock_guard lock(mu_);
         if (!e->c.state.running()) throw Error(Errc::conflict, "cannot kill container: " + key + ": container " + e->c.id + " is not running");
         if (sig == SIGKILL || sig == SIGTERM || sig == SIGINT) e->c.manually_stopped = true;
         save_locked(*e);
+        seq = e->exit_seq;
     }
     do_kill(*e, sig, true);
+    if (sig != SIGKILL) return;
+    // As moby's ContainerKill: a SIGKILL returns once the container no longer runs, so a
+    // client's inspect or DELETE right after it sees the exit (not "running", not a 409).
+    std::unique_lock lock(mu_);
+    auto exited = [&] { return e->died_seq > seq || (e->exit_seq == seq && !e->c.state.running()); };
+    if (!cv_.wait_for(lock, std::chrono::seconds(30), exited))
+        throw Error(Errc::unavailable, "container " + e->c.id + " did not exit after SIGKILL");
 }
 
 bool ContainerManager::do_stop(Entry& e, int timeout_s, const std::string& signal) {
@@ -444,7 +453,9 @@ WaitResult ContainerManager::wait(const std::string& key, const std::string& con
     if (registered) registered();
     auto done = [&] {
         if (e->removed) return true;
-        if (cond == "not-running") return !e->c.state.running() && e->c.state.status != "restarting";
+        // As moby's SetRestarting: each exit wakes not-running waiters, even one the restart
+        // policy follows with a new start (such a container would otherwise never wake them).
+        if (cond == "not-running") return (!e->c.state.running() && e->c.state.status != "restarting") || e->exit_seq != seq;
         if (cond == "next-exit") return e->exit_seq != seq;
         return false;
     };

@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "common/directory_size.hpp"
 #include "common/error.hpp"
 #include "common/file_util.hpp"
 #include "engine/blkio_settings.hpp"
@@ -23,6 +24,7 @@
 #include "engine/settings_check.hpp"
 #include "engine/shareable_shm.hpp"
 #include "image/image_service.hpp"
+#include "image/image_service_impl.hpp"
 #include "image/image_store.hpp"
 #include "runtime/container.hpp"
 #include "shim/exit_status.hpp"
@@ -208,6 +210,14 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
     }
     hc["RestartPolicy"] = restart_policy.to_json();
     if (!hc.contains("NetworkMode") || json_string(hc, "NetworkMode").empty()) hc["NetworkMode"] = "bridge";
+    // As moby's create and adaptContainerSettings, so inspect shows the effective values:
+    // the default masked and read-only paths of a non-privileged container, and the swap
+    // limit an unset MemorySwap means (twice the memory limit).
+    if (!json_bool(hc, "Privileged")) {
+        if (!hc.contains("MaskedPaths") || hc["MaskedPaths"].is_null()) hc["MaskedPaths"] = default_masked_paths();
+        if (!hc.contains("ReadonlyPaths") || hc["ReadonlyPaths"].is_null()) hc["ReadonlyPaths"] = default_readonly_paths();
+    }
+    if (json_int(hc, "Memory") > 0 && json_int(hc, "MemorySwap") == 0) hc["MemorySwap"] = 2 * json_int(hc, "Memory");
     // As Docker: the daemon's default runtime is written into the record at create.
     std::string runtime = json_string(hc, "Runtime");
     hc["Runtime"] = ContainerRuntime(options_, runtime.empty() ? options_.default_runtime : runtime).name();
@@ -222,7 +232,7 @@ CreateResult ContainerManager::create(const Json& body, const std::string& reque
         }
     }
     if (log_type != "json-file" && log_type != "none") {
-        throw Error(Errc::invalid_argument, "logging driver \"" + log_type + "\" is not supported; use json-file or none");
+        throw unsupported_log_driver(log_type);
     }
     // Validate what would only fail at start, now, as far as it does not need the rootfs.
     if (read_only_binds_non_recursive) (void)volume::container_mounts(hc, false, true);
@@ -467,24 +477,55 @@ std::vector<std::string> ContainerManager::update(const std::string& key, const 
 }
 
 Json ContainerManager::prune(const std::map<std::string, std::vector<std::string>>& filters) {
-    (void)filters;
+    // As moby's ContainersPrune: until (created before a time or a duration ago) and
+    // label / label! select, with the image prune's parsing of them.
+    std::optional<int64_t> until;
+    if (auto it = filters.find("until"); it != filters.end() && !it->second.empty())
+        until = image::detail::parse_until(it->second.back());
     std::vector<std::string> candidates;
     {
         std::lock_guard lock(mu_);
         for (auto& [id, e] : containers_) {
             const auto& s = e->c.state.status;
-            if (s == "exited" || s == "created" || s == "dead") candidates.push_back(id);
+            if (s != "exited" && s != "created" && s != "dead") continue;
+            if (until && image::detail::parse_rfc3339(e->c.created).value_or(0) > *until) continue;
+            std::map<std::string, std::string> labels;
+            if (auto l = e->c.config.find("Labels"); l != e->c.config.end() && l->is_object())
+                for (const auto& [k, v] : l->items())
+                    if (v.is_string()) labels[k] = v.get<std::string>();
+            if (!image::detail::match_labels(filters, labels)) continue;
+            candidates.push_back(id);
         }
     }
     Json deleted = Json::array();
+    uint64_t reclaimed = 0;
     for (const auto& id : candidates) {
+        // As moby's ContainersPrune: each removed container's writable layer counts, measured
+        // before the removal takes it.
+        uint64_t rw = 0;
+        try {
+            std::string top_layer;
+            {
+                std::lock_guard lock(mu_);
+                auto it = containers_.find(id);
+                if (it == containers_.end()) continue;
+                top_layer = it->second->c.top_layer;
+            }
+            std::optional<image::Digest> top;
+            if (!top_layer.empty()) top = image::Digest::parse(top_layer);
+            auto snap = options_.snapshotter->get(id, top, container_dir(id));
+            int64_t n = directory_size(snap.upper);
+            rw = n > 0 ? static_cast<uint64_t>(n) : 0;
+        } catch (const std::exception&) {
+        }
         try {
             remove(id, false, false);
             deleted.push_back(id);
+            reclaimed += rw;
         } catch (const Error&) {
         }
     }
-    return {{"ContainersDeleted", deleted.empty() ? Json(nullptr) : deleted}, {"SpaceReclaimed", 0}};
+    return {{"ContainersDeleted", deleted.empty() ? Json(nullptr) : deleted}, {"SpaceReclaimed", reclaimed}};
 }
 
 // A commit paused the container and berthd died before it unpaused (the marker says so): thaw

@@ -221,6 +221,9 @@ private:
     void save_locked(Entry& e);
     void resume_after_commit(Entry& e, bool alive, std::vector<std::string>& report);
     void emit(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
+    // Polls a started exec's status until it ends, then records its code and emits
+    // "exec_die" as dockerd does (the shim does not notify exec exits).
+    void watch_exec_exit(std::shared_ptr<Exec> x);
     std::string container_dir(const std::string& id) const;
     // At restore: removes containers/<id>/ dirs without a record (orphan_dirs.cpp).
     void remove_orphan_dirs(std::vector<std::string>& report);

@@ -1,6 +1,8 @@
 #include "engine/log_reader.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
 #include "common/json_reader.hpp"
 
 namespace berth::engine {
@@ -139,9 +142,14 @@ std::string format_log_entry(const LogEntry& e, bool timestamps) {
 
 void read_logs(const std::string& path, const LogReadOptions& o, const std::function<bool(const LogEntry&)>& sink,
                const std::function<bool()>& running) {
+    // The current file is held open from the start and read through /proc/self/fd: a
+    // container removed meanwhile (docker-py's run(remove=True) removes while its follower
+    // reads) takes the path, not what the reader still has to deliver, as with dockerd.
+    UniqueFd held(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    std::string current = held.get() >= 0 ? "/proc/self/fd/" + std::to_string(held.get()) : path;
     std::vector<std::string> files;
     for (int i = std::max(1, o.max_file) - 1; i >= 1; --i) files.push_back(path + "." + std::to_string(i));
-    files.push_back(path);
+    files.push_back(current);
 
     std::deque<LogEntry> tail;
     bool stop = false;
@@ -169,7 +177,7 @@ void read_logs(const std::string& path, const LogReadOptions& o, const std::func
     // Follow: new entries only (tail applies to what existed already).
     LogReadOptions live = o;
     live.tail = -1;
-    ino_t inode = inode_of(path);
+    ino_t inode = inode_of(current);
     auto deliver_live = [&](const std::string& line) {
         LogEntry e;
         if (!parse_entry(line, e) || !wanted(e, live)) return true;
@@ -181,11 +189,13 @@ void read_logs(const std::string& path, const LogReadOptions& o, const std::func
         if (now_inode != inode && now_inode != 0) {
             // Rotated: finish the old file (now <log>.1), then start the new one from the top.
             uint64_t off = offset;
-            if (!read_lines(path + ".1", off, deliver_live)) return;
+            if (!read_lines(held.get() >= 0 ? current : path + ".1", off, deliver_live)) return;
+            held.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+            current = held.get() >= 0 ? "/proc/self/fd/" + std::to_string(held.get()) : path;
             inode = now_inode;
             offset = 0;
         }
-        if (!read_lines(path, offset, deliver_live)) return;
+        if (!read_lines(current, offset, deliver_live)) return;
         if (!alive) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

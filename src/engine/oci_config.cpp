@@ -1,6 +1,8 @@
 // Assembly of config.json: root, hostname, namespaces, and the parts from the other files.
 #include "engine/oci_config.hpp"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "common/error.hpp"
@@ -8,6 +10,7 @@
 #include "engine/blkio_settings.hpp"
 #include "engine/namespace_modes.hpp"
 #include "engine/shareable_shm.hpp"
+#include "runtime/mount_parent.hpp"
 #include "runtime/seccomp/docker_profile.hpp"
 
 namespace berth::engine {
@@ -89,6 +92,20 @@ void share_dev_shm(Json& mounts, const NamespacePlan& ns, const std::string& con
 
 }  // namespace
 
+// moby's ensureShared / ensureSharedOrSlave: a shared bind whose source's mount does not
+// propagate would silently not share; dockerd refuses it naming the path and the mount.
+static void check_source_propagation(const std::string& source, bool need_shared) {
+    char resolved[PATH_MAX];
+    if (source.empty() || !::realpath(source.c_str(), resolved)) return;  // the mount reports it
+    auto m = runtime::mount_of(resolved);
+    if (m.mount_point.empty()) return;
+    if (need_shared && !m.shared)
+        throw Error(Errc::invalid_argument, "path " + source + " is mounted on " + m.mount_point + " but it is not a shared mount");
+    if (!need_shared && !m.shared && !m.slave)
+        throw Error(Errc::invalid_argument,
+                    "path " + source + " is mounted on " + m.mount_point + " but it is not a shared or slave mount");
+}
+
 Json build_oci_config(const OciInputs& in) {
     const Json& hc = in.host_config;
     bool privileged = json_bool(hc, "Privileged");
@@ -119,8 +136,10 @@ Json build_oci_config(const OciInputs& in) {
     for (const auto& mnt : spec["mounts"]) {
         if (mnt["type"] != "bind") continue;
         for (const auto& o : mnt["options"]) {
-            if (o == "shared" || o == "rshared") linux["rootfsPropagation"] = "rshared";
-            if ((o == "slave" || o == "rslave") && linux.value("rootfsPropagation", "") != "rshared") linux["rootfsPropagation"] = "rslave";
+            bool shared = o == "shared" || o == "rshared", slave = o == "slave" || o == "rslave";
+            if (shared || slave) check_source_propagation(mnt.value("source", ""), shared);
+            if (shared) linux["rootfsPropagation"] = "rshared";
+            if (slave && linux.value("rootfsPropagation", "") != "rshared") linux["rootfsPropagation"] = "rslave";
         }
     }
     linux["namespaces"] = ns.namespaces;

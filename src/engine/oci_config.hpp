@@ -52,6 +52,9 @@ Json oci_process(const OciInputs& in, const std::vector<std::string>& capabiliti
 Json oci_mounts(const OciInputs& in);
 Json oci_resources(const Json& host_config);
 // Devices, masked/readonly paths, seccomp and the privileged variants into spec/linux.
+// moby's oci.DefaultSpec() lists, which a non-privileged container records at create.
+std::vector<std::string> default_masked_paths();
+std::vector<std::string> default_readonly_paths();
 void apply_security(const OciInputs& in, const std::vector<std::string>& capabilities, Json& spec, Json& linux);
 // The final capability list (CAP_ names) after CapAdd/CapDrop/Privileged.
 std::vector<std::string> container_capabilities(const Json& host_config);

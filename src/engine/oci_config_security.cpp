@@ -147,16 +147,30 @@ SecurityOptions parse_security_options(const Json& hc) {
     return s;
 }
 
+std::vector<std::string> default_masked_paths() {
+    return {"/proc/asound",      "/proc/acpi",       "/proc/interrupts",  "/proc/kcore",
+            "/proc/keys",        "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+            "/proc/sched_debug", "/proc/scsi",       "/sys/firmware",     "/sys/devices/virtual/powercap"};
+}
+
+std::vector<std::string> default_readonly_paths() {
+    return {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+}
+
 void apply_security(const OciInputs& in, const std::vector<std::string>& caps, Json& spec, Json& linux) {
     const Json& hc = in.host_config;
     bool privileged = json_bool(hc, "Privileged");
     auto sec = parse_security_options(hc);
 
     if (!privileged) {
-        linux["maskedPaths"] = {"/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys",
-                                "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-                                "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"};
-        linux["readonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+        // The container's own lists when it has them (recorded at create, or empty from
+        // `--security-opt systempaths=unconfined`, which the docker CLI sends as []), as moby.
+        auto paths = [&](const char* key, std::vector<std::string> fallback) {
+            if (hc.is_object() && hc.contains(key) && hc[key].is_array()) return json_strings(hc, key);
+            return fallback;
+        };
+        linux["maskedPaths"] = paths("MaskedPaths", default_masked_paths());
+        linux["readonlyPaths"] = paths("ReadonlyPaths", default_readonly_paths());
     }
 
     Json devices = Json::array();

@@ -90,8 +90,11 @@ ResolvedUser resolve_user(const std::string& rootfs, const std::string& spec, co
         r.home = "/";
     }
     if (!group.empty()) r.gid = resolve_group(groups, group);
-    // Supplementary groups: those that list the user by name (like initgroups), plus GroupAdd.
-    if (!user_name.empty()) {
+    // Supplementary groups as moby's getUser sets them: the primary gid first (so `id` shows
+    // groups=0(root),10(wheel) as under Docker), then, when no group was named, those that
+    // list the user by name (libcontainer's GetExecUser), then GroupAdd.
+    r.additional_gids.push_back(r.gid);
+    if (!user_name.empty() && group.empty()) {
         for (const auto& g : groups) {
             if (g.size() < 4 || g[3].empty()) continue;
             std::istringstream members(g[3]);

@@ -213,6 +213,10 @@ int Runtime::exec(const std::string& id, const ExecOptions& options) {
     own_for_children.restore();
     try {
         if (cgroup2 && !in_cgroup2) write_file(cgroup->clone_into_dir() + "/cgroup.procs", std::to_string(pid));
+        // The process's oomScoreAdj (the container's, --oom-score-adj) holds for exec'd
+        // processes too, as under Docker; set before it runs anything.
+        if (process.oom_score_adj)
+            write_file("/proc/" + std::to_string(pid) + "/oom_score_adj", std::to_string(*process.oom_score_adj));
         SyncMessage go;
         go.type = SyncType::go;
         sync_send(sync.get(), go);

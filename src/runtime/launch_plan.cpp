@@ -13,6 +13,7 @@
 #include <cstdlib>
 
 #include "common/error.hpp"
+#include "runtime/mount_parent.hpp"
 #include "runtime/passwd.hpp"
 #include "runtime/seccomp/program_cache.hpp"
 
@@ -179,6 +180,9 @@ void build_launch_plan(const Spec& spec, const PlanOptions& options, LaunchPlan&
     plan.readonly_root = spec.root.readonly;
     plan.no_pivot = options.no_pivot;
     plan.root_propagation = linux.rootfs_propagation_flags ? linux.rootfs_propagation_flags : (MS_SLAVE | MS_REC);
+    // Only a shared propagation leaves that mount shared in the child (slave and private
+    // take "shared" away); only then is mountinfo worth reading.
+    if (plan.root_propagation & MS_SHARED) plan.rootfs_parent_mount = mount_of(plan.rootfs).mount_point;
 
     if (!spec.hostname.empty()) {
         plan.hostname = spec.hostname;

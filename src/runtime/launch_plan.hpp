@@ -98,6 +98,9 @@ struct LaunchPlan {
     bool readonly_root = false;
     bool no_pivot = false;
     unsigned long root_propagation = 0;
+    // With a shared root propagation: the mount holding the rootfs, made private in the
+    // child before pivot_root, which refuses a shared parent (runc's rootfsParentMountPrivate).
+    std::string rootfs_parent_mount;
     std::string hostname, domainname;
     bool set_hostname = false, set_domainname = false;
 

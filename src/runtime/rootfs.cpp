@@ -218,6 +218,10 @@ int prepare_rootfs(const LaunchPlan& plan) noexcept {
     if (mount(nullptr, "/", nullptr, plan.root_propagation, nullptr) < 0) {
         fail(plan.sync_fd, errno, "set propagation of /");
     }
+    if (!plan.rootfs_parent_mount.empty() &&
+        mount(nullptr, plan.rootfs_parent_mount.c_str(), nullptr, MS_PRIVATE, nullptr) < 0) {
+        fail(plan.sync_fd, errno, "make the rootfs' parent mount private", plan.rootfs_parent_mount.c_str());
+    }
     const char* rootfs = plan.rootfs.c_str();
     if (mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr) < 0) fail(plan.sync_fd, errno, "bind rootfs", rootfs);
     int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "api/containers/containers_router.hpp"
+#include "api/containers/create_keys.hpp"
 #include "api/filters.hpp"
 #include "common/error.hpp"
 
@@ -28,6 +29,7 @@ Response ContainersRouter::create(Context& ctx) {
                                                 std::string(body.type_name()) +
                                                 " into Go value of type container.CreateRequest");
     }
+    canonicalize_create_request(body);
     Json result = backend_.create(body, ctx.query().get_or("name", ""),
                                   !ctx.version_at_least(ApiVersion{1, 44}));
     if (!result.contains("Warnings") || result["Warnings"].is_null())

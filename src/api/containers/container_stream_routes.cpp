@@ -1,8 +1,11 @@
 // The streaming endpoints: logs, attach (hijacked), resize, stats, export.
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <thread>
 
 #include "api/containers/containers_router.hpp"
+#include "api/containers/websocket.hpp"
 #include "api/containers/fd_pump.hpp"
 #include "api/containers/stdio_bridge.hpp"
 #include "common/error.hpp"
@@ -103,6 +106,51 @@ Response ContainersRouter::attach(Context& ctx) {
         // The response is the raw stream now: all that is left to say is goodbye.
     }
     client->close();
+    return {};
+}
+
+Response ContainersRouter::attach_ws(Context& ctx) {
+    const Query& q = ctx.query();
+    const std::string id = backend_.resolve(ctx.param("id"));
+    auto upgrade = ctx.header("Upgrade");
+    auto key = ctx.header("Sec-WebSocket-Key");
+    std::string up = upgrade.value_or("");
+    std::transform(up.begin(), up.end(), up.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (up != "websocket" || !key || key->empty())
+        throw Error(Errc::invalid_argument, "not a websocket handshake: Upgrade: websocket and Sec-WebSocket-Key are required");
+    bool tty = container_tty(backend_, id);
+    BridgeOptions bridge;
+    bridge.detach_keys = parse_detach_keys(q.get_or("detachKeys", ""));
+    if (!tty) bridge.detach_keys.clear();
+    // As moby: API >= 1.42 honours stdin/stdout/stderr like the plain attach; older ones
+    // attach all three. Never multiplexed: websocket frames carry the bytes as they are.
+    bool params = ctx.version_at_least(ApiVersion{1, 42});
+    AttachRequest request{params ? q.get_bool("stdin") : true, params ? q.get_bool("stdout") : true,
+                          params ? q.get_bool("stderr") : true};
+    bridge.forward_stdin = request.stdin_;
+    std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Accept: " + websocket_accept(*key) + "\r\n\r\n";
+    WebSocketStream client(ctx.hijack_with_head(head), ctx.version_at_least(ApiVersion{1, 28}));
+    try {
+        if (q.get_bool("logs") && (request.stdout_ || request.stderr_)) {
+            LogsRequest past;
+            past.stdout_ = request.stdout_;
+            past.stderr_ = request.stderr_;
+            backend_.logs(id, past, [&](int, std::string_view text) {
+                client.write_all(text);
+                return true;
+            });
+        }
+        if (q.get_bool("stream")) {
+            StdioStream process = backend_.attach(id, request);
+            // The shim frames a non-TTY container's output for the multiplexed attach; here
+            // it goes out bare, as dockerd writes it to the websocket.
+            bridge.unframe_output = !process.tty;
+            bridge_stdio(client, process, bridge);
+        }
+    } catch (const std::exception&) {
+    }
+    client.close();
     return {};
 }
 

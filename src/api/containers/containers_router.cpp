@@ -31,6 +31,7 @@ std::vector<Route> ContainersRouter::routes() {
         {"POST", "/containers/{id}/update", h(&ContainersRouter::update)},
         {"GET", "/containers/{id}/logs", h(&ContainersRouter::logs)},
         {"POST", "/containers/{id}/attach", h(&ContainersRouter::attach)},
+        {"GET", "/containers/{id}/attach/ws", h(&ContainersRouter::attach_ws)},
         {"POST", "/containers/{id}/resize", h(&ContainersRouter::resize)},
         {"GET", "/containers/{id}/top", h(&ContainersRouter::top)},
         {"GET", "/containers/{id}/stats", h(&ContainersRouter::stats)},

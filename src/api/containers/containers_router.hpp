@@ -37,6 +37,7 @@ class ContainersRouter final : public Router {
     // container_stream_routes.cpp
     Response logs(Context& ctx);
     Response attach(Context& ctx);
+    Response attach_ws(Context& ctx);  // websocket attach (websocket.hpp)
     Response resize(Context& ctx);
     Response stats(Context& ctx);
     Response export_rootfs(Context& ctx);

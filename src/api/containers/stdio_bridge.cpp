@@ -1,5 +1,6 @@
 #include "api/containers/stdio_bridge.hpp"
 
+#include <algorithm>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -126,6 +127,8 @@ BridgeEnd bridge_stdio(RawStream& client, StdioStream& process, const BridgeOpti
     }
     BridgeEnd end = BridgeEnd::output_ended;
     char buf[65536];
+    std::string header;       // unframe_output: a frame header read so far
+    uint64_t frame_left = 0;  // unframe_output: payload bytes left in the current frame
     for (;;) {
         pollfd fds[3] = {{process.fd.get(), POLLIN, 0}, {wake, POLLIN, 0}, {-1, 0, 0}};
         // Without stdin the client sends nothing, so its hang-up is the only thing to see.
@@ -148,7 +151,33 @@ BridgeEnd bridge_stdio(RawStream& client, StdioStream& process, const BridgeOpti
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         try {
-            client.write_all(std::string_view(buf, static_cast<size_t>(n)));
+            std::string_view chunk(buf, static_cast<size_t>(n));
+            if (options.frame_output) {
+                client.write_all(mux_frame(1, chunk));
+            } else if (options.unframe_output) {
+                // Frames may straddle reads: header bytes are gathered, payload passed on.
+                std::string bare;
+                for (size_t i = 0; i < chunk.size();) {
+                    if (frame_left == 0) {
+                        header += chunk[i++];
+                        if (header.size() == 8) {
+                            frame_left = (static_cast<uint32_t>(static_cast<unsigned char>(header[4])) << 24) |
+                                         (static_cast<uint32_t>(static_cast<unsigned char>(header[5])) << 16) |
+                                         (static_cast<uint32_t>(static_cast<unsigned char>(header[6])) << 8) |
+                                         static_cast<uint32_t>(static_cast<unsigned char>(header[7]));
+                            header.clear();
+                        }
+                        continue;
+                    }
+                    size_t take = std::min<size_t>(frame_left, chunk.size() - i);
+                    bare.append(chunk.substr(i, take));
+                    i += take;
+                    frame_left -= take;
+                }
+                if (!bare.empty()) client.write_all(bare);
+            } else {
+                client.write_all(chunk);
+            }
         } catch (const std::exception&) {
             end = BridgeEnd::client_gone;
             break;

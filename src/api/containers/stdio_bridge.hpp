@@ -13,6 +13,12 @@ namespace berth::api {
 struct BridgeOptions {
     bool forward_stdin = false;
     std::string detach_keys;  // bytes; empty: no detaching
+    // The process has a terminal (raw output) but the client asked for stdcopy frames (an
+    // exec made with Tty, started with {"Tty": false}): each chunk goes out as a stdout frame.
+    bool frame_output = false;
+    // The opposite: the process's output comes in stdcopy frames (a non-TTY container's
+    // attach) and the client wants the bare bytes (websocket attach).
+    bool unframe_output = false;
 };
 
 enum class BridgeEnd { output_ended, client_gone, detached };

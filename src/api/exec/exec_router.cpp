@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "api/containers/stdio_bridge.hpp"
+#include "api/json_keys.hpp"
 #include "common/error.hpp"
 
 namespace berth::api {
@@ -60,6 +61,8 @@ Response ExecRouter::create(Context& ctx) {
     Json body = ctx.json_body();
     if (body.is_null()) body = Json::object();
     if (!body.is_object()) wrong_type(body, "container.ExecOptions");
+    canonicalize_keys(body, {"User", "Privileged", "Tty", "ConsoleSize", "AttachStdin", "AttachStderr",
+                             "AttachStdout", "Detach", "DetachKeys", "Env", "WorkingDir", "Cmd"});
     check_exec_options(body);
     auto cmd = body.find("Cmd");
     if (cmd == body.end() || cmd->is_null() || cmd->empty())
@@ -72,6 +75,7 @@ Response ExecRouter::start(Context& ctx) {
     Json body = ctx.json_body();
     if (body.is_null()) body = Json::object();
     if (!body.is_object()) wrong_type(body, "container.ExecStartOptions");
+    canonicalize_keys(body, {"Detach", "Tty", "ConsoleSize"});
     ExecStartRequest r;
     for (const char* key : {"Detach", "Tty"}) {
         if (auto v = body.find(key); v != body.end() && !v->is_null() && !v->is_boolean())
@@ -96,8 +100,10 @@ Response ExecRouter::start(Context& ctx) {
     // (no such executable, container stopped meanwhile) is written into the stream: the
     // docker CLI prints it and exits with the exec's code (126/127, see exec inspect) instead
     // of failing the upgrade with "unable to upgrade to tcp".
-    bool tty = r.tty || info["ProcessConfig"].value("tty", false);
-    bool multiplexed = !tty && ctx.version_at_least(ApiVersion{1, 42});
+    // As moby: the framing follows the start request's Tty alone, not the exec's own; a
+    // client that starts a TTY exec with {"Tty": false} reads stdcopy frames.
+    bool tty = info["ProcessConfig"].value("tty", false);
+    bool multiplexed = !r.tty && ctx.version_at_least(ApiVersion{1, 42});
     auto client = ctx.hijack(multiplexed ? "application/vnd.docker.multiplexed-stream"
                                          : "application/vnd.docker.raw-stream");
     StdioStream process;
@@ -120,6 +126,7 @@ Response ExecRouter::start(Context& ctx) {
         bridge.detach_keys = parse_detach_keys("");
     }
     if (!tty) bridge.detach_keys.clear();  // as for attach: only a TTY has a detach sequence
+    bridge.frame_output = process.tty && multiplexed;
     try {
         if (process.fd) bridge_stdio(*client, process, bridge);
     } catch (const std::exception&) {

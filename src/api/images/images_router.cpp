@@ -75,10 +75,21 @@ Response ImagesRouter::prune(Context& ctx) {
 }
 
 Response ImagesRouter::load(Context& ctx) {
-    auto lines =
-        pump_from_request<std::vector<std::string>>(ctx, [&](int fd) { return backend_.load(fd); });
-    // `docker load` prints each {"stream": ...} message of this JSON stream.
+    std::vector<std::string> lines;
     std::string body;
+    try {
+        lines = pump_from_request<std::vector<std::string>>(
+            ctx, [&](int fd) { return backend_.load(fd); });
+    } catch (const std::exception& e) {
+        // As moby's postImagesLoad: the answer is a 200 JSON stream whatever happens, and a
+        // failure is its last message ({"errorDetail": ..., "error": ...}); clients (docker
+        // load, the SDKs) read it from there, not from the status.
+        // Members in Go's order (errorDetail first); nlohmann would sort them.
+        std::string text = Json(e.what()).dump();
+        return Response::text(200, "{\"errorDetail\":{\"message\":" + text + "},\"error\":" + text + "}\r\n",
+                              "application/json");
+    }
+    // `docker load` prints each {"stream": ...} message of this JSON stream.
     for (const auto& line : lines) body += Json{{"stream", line + "\n"}}.dump() + "\n";
     return Response::text(200, body, "application/json");
 }

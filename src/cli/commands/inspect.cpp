@@ -9,6 +9,16 @@ namespace berth::cli {
 
 namespace {
 
+// docker runs a template on its Go structs, where a field the JSON omits when empty (Go's
+// omitempty) is still there with its zero value: `{{.Config.StopSignal}}` prints nothing
+// rather than failing with missingkey=error. Such fields get their zero value here.
+Json as_typed(Json obj) {
+    if (auto c = obj.find("Config"); c != obj.end() && c->is_object()) {
+        if (!c->contains("StopSignal")) (*c)["StopSignal"] = "";
+    }
+    return obj;
+}
+
 int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const char* path) {
     std::string format, type = fixed_type;
     bool size = false;
@@ -76,7 +86,7 @@ int inspect(Cli& cli, const Args& args, const std::string& fixed_type, const cha
         bool printed = false;
         for (const auto& f : found) {
             try {
-                cli.outln(t.execute(f));
+                cli.outln(t.execute(as_typed(f)));
                 printed = true;
             } catch (const Error& e) {
                 failed.push_back(std::string("template parsing error: ") + e.what());

@@ -68,10 +68,11 @@ TEST(UserLookup, FromFakeRootfs) {
     auto u = resolve_user(dir, "app");
     EXPECT_EQ(u.uid, 1000u);
     EXPECT_EQ(u.gid, 1000u);
-    EXPECT_EQ(u.additional_gids, (std::vector<uint32_t>{10}));
+    EXPECT_EQ(u.additional_gids, (std::vector<uint32_t>{1000, 10}));
     EXPECT_EQ(u.home, "/home/app");
     u = resolve_user(dir, "app:wheel");
     EXPECT_EQ(u.gid, 10u);
+    EXPECT_EQ(u.additional_gids, (std::vector<uint32_t>{10}));  // a named group: no others
     u = resolve_user(dir, "42:43");
     EXPECT_EQ(u.uid, 42u);
     EXPECT_EQ(u.gid, 43u);
