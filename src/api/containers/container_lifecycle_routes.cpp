@@ -107,6 +107,7 @@ Response ContainersRouter::update(Context& ctx) {
                                                 std::string(body.type_name()) +
                                                 " into Go value of type container.UpdateConfig");
     }
+    canonicalize_update_request(body);
     auto warnings = backend_.update(ctx.param("id"), body);
     return Response::json(200, {{"Warnings", warnings}});
 }

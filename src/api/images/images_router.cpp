@@ -1,5 +1,6 @@
 #include "api/images/images_router.hpp"
 
+#include "api/containers/create_keys.hpp"
 #include "api/containers/fd_pump.hpp"
 #include "api/filters.hpp"
 #include "common/error.hpp"
@@ -137,6 +138,7 @@ Response ImagesRouter::commit(Context& ctx) {
         throw Error(Errc::invalid_argument, "invalid JSON: cannot unmarshal " +
                                                 std::string(r.config.type_name()) +
                                                 " into Go value of type container.Config");
+    if (r.config.is_object()) canonicalize_container_config(r.config);
     return Response::json(201, {{"Id", backend_.commit(r)}});
 }
 

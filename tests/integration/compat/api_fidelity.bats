@@ -232,6 +232,21 @@ exec_id() {
   [ "$output" = "[true] A=1 x 67108864 on-failure 2" ]
 }
 
+@test "update and commit bodies: keys match their fields case-insensitively" {
+  start_fx busybox sleep 300 >/dev/null
+  run api POST /containers/fx/update -H 'Content-Type: application/json' \
+    -d '{"memory":67108864,"memorySwap":-1,"restartpolicy":{"name":"unless-stopped"}}'
+  [ "${lines[-1]}" = 200 ] || { echo "$output"; return 1; }
+  run dk inspect -f '{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}' fx
+  [ "$output" = "67108864 unless-stopped" ]
+  run api POST '/commit?container=fx&repo=fxcommit&tag=1' -H 'Content-Type: application/json' \
+    -d '{"cmd":["echo","committed"],"env":["C=1"]}'
+  [ "${lines[-1]}" = 201 ] || { echo "$output"; return 1; }
+  run dk image inspect -f '{{.Config.Cmd}} {{index .Config.Env 0}}' fxcommit:1
+  dk rmi fxcommit:1 >/dev/null
+  [ "$output" = "[echo committed] C=1" ]
+}
+
 @test "websocket attach: stdin in, stdout and stderr out as bare bytes" {
   id=$(dk create --name fx -i busybox sh -c 'read x; echo "got $x"; echo err >&2')
   remember "$id"
