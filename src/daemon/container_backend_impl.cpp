@@ -53,7 +53,7 @@ void ContainerBackendImpl::logs(const std::string& id, const api::LogsRequest& r
     if (!r.until.empty()) o.until_ns = engine::parse_log_time(r.until, now);
     m_.logs(id, o, [&](const engine::LogEntry& e) {
         if (stopping_) return false;
-        return sink(e.stream, engine::format_log_entry(e, r.timestamps));
+        return sink(e.stream, engine::format_log_entry(e, r.timestamps, r.details));
     });
 }
 

@@ -1,4 +1,5 @@
 #include "engine/container_config.hpp"
+#include "engine/log_attrs.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -141,6 +142,8 @@ void validate_log_config(const Json& log_config) {
             throw Error(Errc::invalid_argument, "unknown log opt '" + key + "' for json-file log driver");
         }
     }
+    // The attribute regexes compile now, not at the first start.
+    (void)log_attributes_json(opts, Json::object());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/file_util.hpp"
+#include "engine/log_attrs.hpp"
 #include "engine/container_runtime.hpp"
 #include "engine/errno_text.hpp"
 #include "engine/etc_files.hpp"
@@ -167,6 +168,7 @@ void ContainerManager::do_start(Entry& e, bool from_restart_policy) {
         const Json& log_config = snapshot.host_config["LogConfig"].value("Config", Json::object());
         if (log_config.contains("max-size")) so.log.max_size = shim::parse_log_size(log_config["max-size"].get<std::string>());
         if (log_config.contains("max-file")) so.log.max_file = std::stoi(log_config["max-file"].get<std::string>());
+        so.log.attrs_json = log_attributes_json(log_config, snapshot.config);
         so.stdin_open = json_bool(snapshot.config, "OpenStdin");
         so.stdin_once = json_bool(snapshot.config, "StdinOnce");
         so.tty = json_bool(snapshot.config, "Tty");

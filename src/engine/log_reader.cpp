@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -26,6 +27,9 @@ bool parse_entry(const std::string& line, LogEntry& e) {
         e.stream = j.value("stream", "stdout") == "stderr" ? 2 : 1;
         e.time = j.value("time", "");
         e.time_ns = parse_rfc3339_ns(e.time);
+        if (auto a = j.find("attrs"); a != j.end() && a->is_object())
+            for (auto it = a->begin(); it != a->end(); ++it)  // nlohmann's objects are key-sorted
+                if (it->is_string()) e.attrs.emplace_back(it.key(), it->get<std::string>());
         return true;
     } catch (const std::exception&) {
         return false;  // a torn last line while the shim writes, or garbage: skipped
@@ -136,8 +140,30 @@ int64_t parse_log_time(const std::string& text, int64_t now_ns) {
     return now_ns - total;
 }
 
-std::string format_log_entry(const LogEntry& e, bool timestamps) {
-    return timestamps ? e.time + " " + e.message : e.message;
+// Go's url.QueryEscape.
+static std::string query_escape(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+        else if (c == ' ') out += '+';
+        else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string format_log_entry(const LogEntry& e, bool timestamps, bool details) {
+    std::string out = timestamps ? e.time + " " : "";
+    if (details) {
+        for (size_t i = 0; i < e.attrs.size(); ++i)
+            out += (i ? "," : "") + query_escape(e.attrs[i].first) + "=" + query_escape(e.attrs[i].second);
+        out += ' ';
+    }
+    return out + e.message;
 }
 
 void read_logs(const std::string& path, const LogReadOptions& o, const std::function<bool(const LogEntry&)>& sink,

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace berth::engine {
 
@@ -12,6 +14,8 @@ struct LogEntry {
     std::string message;   // as written, newline included when there was one
     std::string time;      // RFC 3339 nano, as in the file
     int64_t time_ns = 0;   // the same, since the epoch
+    // The line's "attrs" (log-opt labels/env), sorted by key: `docker logs --details`.
+    std::vector<std::pair<std::string, std::string>> attrs;
 };
 
 struct LogReadOptions {
@@ -35,7 +39,9 @@ void read_logs(const std::string& path, const LogReadOptions& options, const std
 int64_t parse_log_time(const std::string& text, int64_t now_ns);
 int64_t parse_rfc3339_ns(const std::string& text);  // -1 when malformed
 
-// One line of `docker logs` output: "<time> " prefix with timestamps, then the message.
-std::string format_log_entry(const LogEntry& entry, bool timestamps);
+// One line of `docker logs` output: "<time> " prefix with timestamps, then with details the
+// attributes ("k=v,k2=v2 ", query-escaped as dockerd writes them; just " " when none), then
+// the message.
+std::string format_log_entry(const LogEntry& entry, bool timestamps, bool details = false);
 
 }  // namespace berth::engine

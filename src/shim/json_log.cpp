@@ -89,12 +89,19 @@ uint64_t parse_log_size(const std::string& text) {
     throw Error(Errc::invalid_argument, "invalid log size: " + text);
 }
 
-void append_json_log_line(std::string& out, std::string_view message, std::string_view stream, const timespec& ts) {
+void append_json_log_line(std::string& out, std::string_view message, std::string_view stream, const timespec& ts,
+                          std::string_view attrs_json) {
     out += "{\"log\":\"";
     append_escaped(out, message);
     out += "\",\"stream\":\"";
     out += stream;
-    out += "\",\"time\":\"";
+    if (!attrs_json.empty()) {
+        out += "\",\"attrs\":";
+        out += attrs_json;
+        out += ",\"time\":\"";
+    } else {
+        out += "\",\"time\":\"";
+    }
     out += format_rfc3339_nano(ts);
     out += "\"}\n";
 }
@@ -141,7 +148,7 @@ void JsonFileLog::emit(int stream, std::string_view message) {
     ::clock_gettime(CLOCK_REALTIME, &ts);
     std::string line;
     line.reserve(message.size() + 80);
-    append_json_log_line(line, message, stream == 2 ? "stderr" : "stdout", ts);
+    append_json_log_line(line, message, stream == 2 ? "stderr" : "stdout", ts, options_.attrs_json);
     // One write per entry (O_APPEND): a reader never sees half an entry of a whole line.
     const char* p = line.data();
     size_t left = line.size();

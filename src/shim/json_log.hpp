@@ -16,6 +16,9 @@ namespace berth::shim {
 struct LogOptions {
     uint64_t max_size = 0;  // bytes; 0: unbounded
     int max_file = 1;
+    // The json-file driver's extra attributes (--log-opt labels/env/...), a JSON object's text
+    // written as "attrs" into every line, as dockerd's; empty: none.
+    std::string attrs_json;
 };
 
 // "10m", "1k", "3g", "100" (bytes) -> bytes; throws invalid_argument.
@@ -23,7 +26,7 @@ uint64_t parse_log_size(const std::string& text);
 
 // Appends one Docker json-log line (with the trailing newline) to `out`.
 void append_json_log_line(std::string& out, std::string_view message, std::string_view stream,
-                          const timespec& time);
+                          const timespec& time, std::string_view attrs_json = {});
 
 class JsonFileLog {
 public:

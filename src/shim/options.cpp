@@ -9,6 +9,7 @@ std::vector<std::string> Options::to_args() const {
                                   "--log", log_path};
     if (log.max_size) a.insert(a.end(), {"--log-max-size", std::to_string(log.max_size)});
     if (log.max_file > 1) a.insert(a.end(), {"--log-max-file", std::to_string(log.max_file)});
+    if (!log.attrs_json.empty()) a.insert(a.end(), {"--log-attrs", log.attrs_json});
     if (stdin_open) a.push_back("--stdin");
     if (stdin_once) a.push_back("--stdin-once");
     if (tty) a.push_back("--tty");
@@ -47,6 +48,7 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (f == "--log") o.log_path = value();
         else if (f == "--log-max-size") o.log.max_size = parse_log_size(value());
         else if (f == "--log-max-file") o.log.max_file = static_cast<int>(number(f, value()));
+        else if (f == "--log-attrs") o.log.attrs_json = value();
         else if (f == "--stdin") o.stdin_open = true;
         else if (f == "--stdin-once") o.stdin_once = true;
         else if (f == "--tty") o.tty = true;

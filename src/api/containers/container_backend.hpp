@@ -42,6 +42,7 @@ struct StdioStream {
 struct LogsRequest {
     bool stdout_ = false, stderr_ = false;
     bool follow = false, timestamps = false;
+    bool details = false;  // the log-opt attributes before each line (docker logs --details)
     std::string since, until;  // as the client sent them (unix seconds, RFC 3339, durations)
     int64_t tail = -1;         // -1: all
 };

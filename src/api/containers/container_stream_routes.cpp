@@ -37,6 +37,7 @@ Response ContainersRouter::logs(Context& ctx) {
         throw Error(Errc::invalid_argument, "Bad parameters: you must choose at least one stream");
     r.follow = q.get_bool("follow");
     r.timestamps = q.get_bool("timestamps");
+    r.details = q.get_bool("details");
     r.since = q.get_or("since", "");
     r.until = q.get_or("until", "");
     std::string tail = q.get_or("tail", "all");

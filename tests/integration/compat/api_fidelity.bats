@@ -247,6 +247,19 @@ exec_id() {
   [ "$output" = "[echo committed] C=1" ]
 }
 
+@test "logs --details shows the attributes --log-opt labels and env name" {
+  dk run --name fx --label team=core --label other=x -e STAGE='a b' \
+    --log-opt labels=team --log-opt env=STAGE,NOPE busybox echo hello >/dev/null
+  remember "$(dk inspect -f '{{.Id}}' fx)"
+  run dk logs --details fx
+  [ "$output" = "STAGE=a+b,team=core hello" ] || { echo "got: $output"; return 1; }
+  run dk logs fx
+  [ "$output" = hello ]
+  run dk run --rm --log-opt 'labels-regex=[' busybox true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"invalid value for log option labels-regex"* ]]
+}
+
 @test "websocket attach: stdin in, stdout and stderr out as bare bytes" {
   id=$(dk create --name fx -i busybox sh -c 'read x; echo "got $x"; echo err >&2')
   remember "$id"
