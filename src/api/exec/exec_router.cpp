@@ -103,9 +103,12 @@ Response ExecRouter::start(Context& ctx) {
     // As moby: the framing follows the start request's Tty alone, not the exec's own; a
     // client that starts a TTY exec with {"Tty": false} reads stdcopy frames.
     bool tty = info["ProcessConfig"].value("tty", false);
-    bool multiplexed = !r.tty && ctx.version_at_least(ApiVersion{1, 42});
-    auto client = ctx.hijack(multiplexed ? "application/vnd.docker.multiplexed-stream"
-                                         : "application/vnd.docker.raw-stream");
+    // Without a TTY the output is always stdcopy frames; only the Content-Type that says so
+    // depends on the API version (1.42 introduced it), exactly as moby's postContainerExecStart.
+    bool multiplexed = !r.tty;
+    bool say_multiplexed = multiplexed && ctx.version_at_least(ApiVersion{1, 42});
+    auto client = ctx.hijack(say_multiplexed ? "application/vnd.docker.multiplexed-stream"
+                                             : "application/vnd.docker.raw-stream");
     StdioStream process;
     try {
         process = backend_.exec_start(id, r);

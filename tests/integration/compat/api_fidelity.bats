@@ -59,6 +59,19 @@ exec_id() {
   [ "$(cat "$out")" = "$(printf 'hi\r')" ]
 }
 
+@test "exec start before API 1.42: still stdcopy frames, only announced as raw-stream" {
+  start_fx busybox sleep 1000 >/dev/null
+  local id out=$BATS_TEST_TMPDIR/exec41.out hdr=$BATS_TEST_TMPDIR/exec41.hdr
+  # a TTY exec started with {"Tty": false}: its pty output must be framed too
+  id=$(exec_id fx '{"Cmd":["echo","hi"],"Tty":true,"AttachStdout":true,"AttachStderr":true}')
+  [ -n "$id" ]
+  curl -s --max-time 30 --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' \
+    -H 'Connection: Upgrade' -H 'Upgrade: tcp' -D "$hdr" \
+    -d '{"Detach":false,"Tty":false}' -o "$out" "http://berth/v1.41/exec/$id/start"
+  grep -qi 'content-type: application/vnd.docker.raw-stream' "$hdr"
+  [ "$(od -An -tx1 -N8 "$out" | tr -d ' \n')" = 0100000000000004 ]  # "hi\r\n" in a stdout frame
+}
+
 @test "commit with pause of a container that exits meanwhile commits" {
   # dockerd ignores a pause that cannot happen. The race is the container's own exit: many
   # short-lived containers give it many chances to land between the check and the pause.
