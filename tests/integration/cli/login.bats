@@ -11,8 +11,15 @@ setup_file() {
   export REG_PID="" REG_PORT=""
 }
 
+# The registry is started by a test, so its pid reaches the file's teardown through a file (a
+# variable set in a test does not outlive it): stopped here by that pid, and waited for.
 teardown_file() {
-  [ -z "${REG_PID:-}" ] || { kill "$REG_PID" 2>/dev/null; wait "$REG_PID" 2>/dev/null || true; }
+  local pid i
+  pid=$(cat "$D/registry/pid" 2>/dev/null || true)
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   cli_teardown_file
 }
 
@@ -32,6 +39,8 @@ start_registry() {
   code=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$SOCK" -X POST \
     -H 'Content-Type: application/json' -d '{"serveraddress":"127.0.0.1:1"}' http://berth/auth)
   [ "$code" != 404 ] && [ "$code" != 501 ] || skip "berthd has no POST /auth"
+  REG_PID=$(cat "$D/registry/pid" 2>/dev/null || true)
+  REG_PORT=$(cat "$D/registry/port" 2>/dev/null || true)
   if [ -z "${REG_PID:-}" ] || ! kill -0 "$REG_PID" 2>/dev/null; then
     REG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     mkdir -p "$D/registry"
@@ -52,6 +61,8 @@ auth:
 YML
     docker-registry serve "$D/registry/config.yml" >"$D/registry/log" 2>&1 </dev/null 3>&- &
     REG_PID=$!
+    echo "$REG_PID" > "$D/registry/pid"
+    echo "$REG_PORT" > "$D/registry/port"
     wait_for 30 curl -s -o /dev/null "http://127.0.0.1:$REG_PORT/v2/"
   fi
   REG=127.0.0.1:$REG_PORT
