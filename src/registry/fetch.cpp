@@ -79,32 +79,6 @@ FetchedManifest fetch_manifest(Session& session, HttpClient& http, const std::st
     return m;
 }
 
-image::Descriptor resolve_manifest(Session& session, HttpClient& http, const std::string& repo,
-                                   const std::string& tag_or_digest, const std::string& ref_text) {
-    HttpRequest r;
-    r.method = "HEAD";
-    r.url = "/v2/" + repo + "/manifests/" + tag_or_digest;
-    r.headers.push_back(kAccept);
-    HttpResponse response = session.send_with_retry(http, r);
-    std::string digest = response.header("docker-content-digest");
-    if (response.status == 200 && !digest.empty()) {
-        image::Descriptor d;
-        d.digest = image::Digest::parse(digest);
-        d.media_type = response.header("content-type");
-        d.size = std::stoll(response.header("content-length").empty() ? "0"
-                                                                      : response.header("content-length"));
-        return d;
-    }
-    if (response.status == 404)
-        throw_registry_error(session, response, "manifest for " + ref_text + " not found");
-    FetchedManifest m = fetch_manifest(session, http, repo, tag_or_digest, ref_text);
-    image::Descriptor d;
-    d.digest = m.digest;
-    d.media_type = m.media_type;
-    d.size = static_cast<int64_t>(m.bytes.size());
-    return d;
-}
-
 bool fetch_blob(Session& session, HttpClient& http, const std::string& repo,
                 const image::Descriptor& blob, image::ContentStore& content, image::Lease* lease,
                 const std::function<void(uint64_t)>& on_progress,

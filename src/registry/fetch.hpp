@@ -31,12 +31,6 @@ struct FetchedManifest {
 FetchedManifest fetch_manifest(Session& session, HttpClient& http, const std::string& repo,
                                const std::string& tag_or_digest, const std::string& ref_text);
 
-// HEAD /v2/<repo>/manifests/<tag|digest>: the digest and size the registry reports (for
-// `docker manifest`-style checks and GET /distribution). Falls back to GET when the
-// registry sends no Docker-Content-Digest.
-image::Descriptor resolve_manifest(Session& session, HttpClient& http, const std::string& repo,
-                                   const std::string& tag_or_digest, const std::string& ref_text);
-
 // Downloads `blob` into `content` unless it is there already (returns false then).
 // `on_progress(bytes_so_far)` follows the transfer. An Error names the digest.
 bool fetch_blob(Session& session, HttpClient& http, const std::string& repo,

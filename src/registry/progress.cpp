@@ -66,7 +66,6 @@ void ProgressThrottle::update(uint64_t current) {
     bool done = current >= total_;
     if (!done && now - last_ms_ < 100) return;
     last_ms_ = now;
-    last_bytes_ = current;
     sink_.emit(progress_message(action_, id_, current, total_));
 }
 

@@ -40,7 +40,6 @@ class ProgressThrottle {
     ProgressSink& sink_;
     std::string action_, id_;
     uint64_t total_;
-    uint64_t last_bytes_ = 0;
     int64_t last_ms_ = 0;
 };
 

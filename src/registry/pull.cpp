@@ -146,11 +146,6 @@ class ExtractProgress {
     std::thread thread_;
 };
 
-struct Pulled {
-    Digest id;
-    bool downloaded = false;
-};
-
 // The image this host (or `want`) runs, from a manifest or an index.
 FetchedManifest platform_manifest(Session& session, HttpClient& http, const image::Reference& ref,
                                   FetchedManifest top, const image::Platform& want) {
@@ -173,7 +168,7 @@ void set_tags(image::ImageStore& images, const std::vector<std::string>& tags, c
     }
 }
 
-Pulled pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
+PullResult pull_one(Session& session, HttpClient& http, RegistryHosts& hosts,
                 const image::ArchiveTargets& targets, const image::Reference& ref,
                 const image::Platform& want, bool platform_asked, ProgressSink& progress,
                 RegistryRecords* sources, bool final_status = true) {
@@ -326,19 +321,18 @@ PullResult pull(RegistryHosts& hosts, const image::ArchiveTargets& targets,
         Session session(hosts, endpoints[e], request.credentials, scopes);
         try {
             session.ping(http);
-            PullResult result;
             if (!request.all_tags) {
-                Pulled p = pull_one(session, http, hosts, targets, ref, want, request.platform.has_value(),
-                                    progress, sources);
-                return {p.id, p.downloaded};
+                return pull_one(session, http, hosts, targets, ref, want, request.platform.has_value(),
+                                progress, sources);
             }
+            PullResult result;
             std::vector<std::string> tags = list_tags(session, http, ref.path());
             if (tags.empty())
                 throw Error(Errc::not_found, "no tags found for " + ref.familiar_name());
             for (const auto& t : tags) {
-                Pulled p = pull_one(session, http, hosts, targets, ref.with_tag(t), want,
+                PullResult p = pull_one(session, http, hosts, targets, ref.with_tag(t), want,
                                     request.platform.has_value(), progress, sources, false);
-                result.image_id = p.id;
+                result.image_id = p.image_id;
                 result.downloaded = result.downloaded || p.downloaded;
             }
             // One status for the repository, as Docker ends `pull -a`.

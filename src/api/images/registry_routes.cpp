@@ -2,8 +2,6 @@
 // push answer with Docker's JSON message stream, started by the first progress message, so
 // an error found before it (no such manifest, refused credentials) is a plain HTTP error
 // with its status, as dockerd's; an error after it is an errorDetail message in the stream.
-#include <mutex>
-
 #include "api/images/images_router.hpp"
 #include "common/error.hpp"
 
@@ -11,6 +9,8 @@ namespace berth::api {
 
 namespace {
 
+// Writes the backend's progress messages; the backend calls it one message at a time (the
+// ProgressFn contract), so it needs no lock of its own.
 class ProgressStream {
   public:
     explicit ProgressStream(Context& ctx) : ctx_(ctx) {}
@@ -19,7 +19,6 @@ class ProgressStream {
         return [this](const Json& m) { write(m); };
     }
     void write(const Json& m) {
-        std::lock_guard lock(mutex_);
         if (!stream_) stream_ = &ctx_.stream("application/json");
         stream_->write(m.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
     }
@@ -43,7 +42,6 @@ class ProgressStream {
 
   private:
     Context& ctx_;
-    std::mutex mutex_;
     ResponseStream* stream_ = nullptr;
 };
 
